@@ -1,0 +1,168 @@
+"""BETER SAMEN tracker: the application factory."""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, render_template, request
+from flask_babel import format_date
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+
+from tracker.extensions import babel, csrf, db, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: str | type | dict[str, Any] | None = None) -> Flask:
+    """Build the app. ``config`` is a config name ('development', 'test', 'production'),
+    a config class, or a dict of overrides applied on top of the environment's config."""
+    from config import CONFIGS
+
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+    )
+    overrides: dict[str, Any] = {}
+    if isinstance(config, dict):
+        overrides = config
+        config = None
+    if config is None:
+        config = os.environ.get("TRACKER_CONFIG", "development")
+    app.config.from_object(CONFIGS[config] if isinstance(config, str) else config)
+    app.config.update(overrides)
+
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + str(
+            Path(app.instance_path) / "tracker.db"
+        )
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path))
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_security_headers(app)
+    register_commands(app)
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO)
+    app.logger.setLevel(logging.INFO)
+    return app
+
+
+def _instance_secret_key(instance: Path) -> str:
+    """A key generated once and kept in the instance folder, for local use only."""
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
+
+
+def _select_locale() -> str:
+    if current_user and getattr(current_user, "is_authenticated", False):
+        return current_user.locale or "nl"
+    return "nl"
+
+
+def register_extensions(app: Flask) -> None:
+    from tracker import models  # noqa: F401  (register the tables)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+    from flask_babel import lazy_gettext as _l
+
+    login_manager.login_message = _l("Please log in to see this page.")
+
+    from tracker.auth.services import load_user
+
+    login_manager.user_loader(load_user)
+
+
+def register_blueprints(app: Flask) -> None:
+    from tracker.admin.routes import bp as admin_bp
+    from tracker.auth.routes import bp as auth_bp
+    from tracker.phases.routes import bp as phases_bp
+    from tracker.trajectories.routes import bp as trajectories_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(trajectories_bp)
+    app.register_blueprint(phases_bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    def render_error(error):
+        code = getattr(error, "code", 500) or 500
+        if code >= 500:
+            db.session.rollback()
+        return render_template("errors/error.html", code=code), code
+
+    for code in (400, 403, 404, 405, 413, 500):
+        app.register_error_handler(code, render_error)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        app.logger.warning("csrf_failure path=%s reason=%s", request.path, error.description)
+        return render_template("errors/error.html", code=400, csrf=True), 400
+
+
+def register_template_helpers(app: Flask) -> None:
+    from tracker import access
+    from tracker.models.enums import label
+
+    @app.template_filter("datum")
+    def datum(value, fmt: str = "d MMMM y") -> str:
+        return format_date(value, fmt) if value else ""
+
+    @app.template_filter("label")
+    def label_filter(value) -> str:
+        return label(value)
+
+    app.jinja_env.globals.update(
+        can_view=access.can_view,
+        can_edit=access.can_edit,
+        can_manage=access.can_manage,
+        membership_of=access.membership_of,
+    )
+
+
+def register_security_headers(app: Flask) -> None:
+    csp = (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "font-src 'self'; connect-src 'self'; form-action 'self'; object-src 'none'; "
+        "base-uri 'none'; frame-ancestors 'none'"
+    )
+
+    @app.after_request
+    def headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if response.mimetype == "text/html":
+            response.headers.setdefault("Content-Security-Policy", csp)
+            response.headers.setdefault("X-Frame-Options", "DENY")
+        if current_user and getattr(current_user, "is_authenticated", False):
+            response.headers["Cache-Control"] = "no-store"
+        if app.config.get("HSTS"):
+            response.headers.setdefault(
+                "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
+            )
+        return response
+
+
+def register_commands(app: Flask) -> None:
+    from tracker.cli import register
+
+    register(app)

@@ -1,0 +1,114 @@
+"""Access rules, in one place.
+
+Every view follows the same order: load the object (404), check access with :func:`require`
+(403), then act. The predicates are also Jinja globals, so templates hide what a user may not do.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import abort, current_app, g, request
+from flask_login import current_user, login_required
+from sqlalchemy.orm import selectinload
+
+from tracker.extensions import db
+from tracker.models import ChecklistItem, Membership, Role, Trajectory
+
+EDITOR_ROLES = frozenset({Role.PROJECTLEIDER, Role.MANAGER, Role.TEAMLID})
+
+
+def membership_of(user, trajectory: Trajectory) -> Membership | None:
+    """The user's membership of the trajectory (cached per request), or None."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    cache = g.setdefault("_memberships", {})
+    key = (user.id, trajectory.id)
+    if key not in cache:
+        cache[key] = db.session.scalar(
+            db.select(Membership).where(
+                Membership.trajectory_id == trajectory.id, Membership.user_id == user.id
+            )
+        )
+    return cache[key]
+
+
+def _is_admin(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_admin)
+
+
+def can_view(user, trajectory: Trajectory) -> bool:
+    return _is_admin(user) or membership_of(user, trajectory) is not None
+
+
+def can_edit(user, trajectory: Trajectory) -> bool:
+    """Work on the checklists and reflection: every role but the read-only meekijker."""
+    if _is_admin(user):
+        return True
+    m = membership_of(user, trajectory)
+    return m is not None and m.role in EDITOR_ROLES
+
+
+def can_manage(user, trajectory: Trajectory) -> bool:
+    """Change members, roles, trajectory settings and decisions: project leads (and admins)."""
+    if _is_admin(user):
+        return True
+    m = membership_of(user, trajectory)
+    return m is not None and m.role == Role.PROJECTLEIDER
+
+
+def require(allowed: bool) -> None:
+    """Abort with 403 unless allowed; logs the refusal as one structured line."""
+    if not allowed:
+        current_app.logger.warning(
+            "access_refused user=%s method=%s path=%s",
+            getattr(current_user, "id", None),
+            request.method,
+            request.path,
+        )
+        abort(403)
+
+
+def get_trajectory_or_404(trajectory_id: int) -> Trajectory:
+    trajectory = db.session.get(
+        Trajectory,
+        trajectory_id,
+        options=[selectinload(Trajectory.memberships).joinedload(Membership.user)],
+    )
+    if trajectory is None:
+        abort(404)
+    return trajectory
+
+
+def load_trajectory(trajectory_id: int, check=can_view) -> Trajectory:
+    """Load → 404 → check → 403, the one way views get their trajectory."""
+    trajectory = get_trajectory_or_404(trajectory_id)
+    require(check(current_user, trajectory))
+    return trajectory
+
+
+def get_item_or_404(trajectory: Trajectory, item_id: int) -> ChecklistItem:
+    """An item of this trajectory; an id from another trajectory is simply not found."""
+    item = db.session.get(ChecklistItem, item_id)
+    if item is None or item.trajectory_id != trajectory.id:
+        abort(404)
+    return item
+
+
+def get_membership_or_404(trajectory: Trajectory, membership_id: int) -> Membership:
+    m = db.session.get(Membership, membership_id)
+    if m is None or m.trajectory_id != trajectory.id:
+        abort(404)
+    return m
+
+
+def admin_required(view):
+    """Only for administrators (403 for everyone else)."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(*args, **kwargs):
+        require(current_user.is_admin)
+        return view(*args, **kwargs)
+
+    return wrapped

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, EmailField, PasswordField, StringField
+from wtforms.validators import Optional, ValidationError
+
+from tracker.auth.forms import email_validator, validate_new_password
+from tracker.forms import BaseForm, ChoiceField, max_length, required
+from tracker.models.enums import Sector, choices
+
+
+class UserCreateForm(BaseForm):
+    email = EmailField(_l("Email address"), validators=[required(), email_validator(), max_length(254)])
+    name = StringField(_l("Name"), validators=[required(), max_length(120)])
+    password = PasswordField(
+        _l("Password"),
+        validators=[required(), validate_new_password],
+        description=_l("At least 12 characters. Share it with the user in a safe way."),
+    )
+    is_admin = BooleanField(_l("Administrator"))
+
+
+class UserEditForm(BaseForm):
+    name = StringField(_l("Name"), validators=[required(), max_length(120)])
+    is_admin = BooleanField(_l("Administrator"))
+    active = BooleanField(_l("Active (may log in)"))
+    new_password = PasswordField(
+        _l("New password"),
+        validators=[Optional(), validate_new_password],
+        description=_l("Leave empty to keep the current password."),
+    )
+
+
+class OrganisationForm(BaseForm):
+    name = StringField(_l("Name"), validators=[required(), max_length(200)])
+    sector = ChoiceField(_l("Sector"), choices=choices(Sector), validators=[required()])
+
+    def __init__(self, *args, existing_id: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._existing_id = existing_id
+
+    def validate_name(self, field):
+        from tracker.admin.services import organisation_by_name
+
+        other = organisation_by_name(field.data or "")
+        if other is not None and other.id != self._existing_id:
+            raise ValidationError(_l("An organisation with this name already exists."))
+
+
+__all__ = ["OrganisationForm", "UserCreateForm", "UserEditForm"]

@@ -1,0 +1,92 @@
+"""Administration: users (admins only) and the shared list of organisations."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from tracker.access import admin_required, require
+from tracker.admin import services
+from tracker.admin.forms import OrganisationForm, UserCreateForm, UserEditForm
+from tracker.auth.services import AccountError, create_user
+from tracker.extensions import db
+from tracker.models import Organisation, User
+
+bp = Blueprint("admin", __name__)
+
+
+@bp.route("/beheer/gebruikers")
+@admin_required
+def users():
+    return render_template("admin/users.html", users=services.list_users())
+
+
+@bp.route("/beheer/gebruikers/nieuw", methods=["GET", "POST"])
+@admin_required
+def user_new():
+    form = UserCreateForm()
+    if form.validate_on_submit():
+        try:
+            user = create_user(form.email.data, form.name.data, form.password.data, is_admin=form.is_admin.data)
+        except AccountError as exc:
+            form.email.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("User %(name)s has been created.", name=user.name), "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=None)
+
+
+@bp.route("/beheer/gebruikers/<int:user_id>", methods=["GET", "POST"])
+@admin_required
+def user_edit(user_id: int):
+    user = db.session.get(User, user_id) or abort(404)
+    form = UserEditForm(obj=user)
+    if form.validate_on_submit():
+        if user.id == current_user.id and (not form.is_admin.data or not form.active.data):
+            form.is_admin.errors.append(_("You cannot remove your own administrator rights or deactivate yourself."))
+        else:
+            services.update_user(
+                user,
+                name=form.name.data,
+                is_admin=form.is_admin.data,
+                active=form.active.data,
+                new_password=form.new_password.data or None,
+            )
+            db.session.commit()
+            flash(_("User %(name)s has been saved.", name=user.name), "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=user)
+
+
+@bp.route("/organisaties")
+@login_required
+def organisations():
+    return render_template("admin/organisations.html", organisations=services.list_organisations())
+
+
+@bp.route("/organisaties/nieuw", methods=["GET", "POST"])
+@login_required
+def organisation_new():
+    form = OrganisationForm()
+    if form.validate_on_submit():
+        org = services.create_organisation(form.name.data, form.sector.data)
+        db.session.commit()
+        flash(_("Organisation %(name)s has been added.", name=org.name), "success")
+        return redirect(url_for("admin.organisations"))
+    return render_template("admin/organisation_form.html", form=form, organisation=None)
+
+
+@bp.route("/organisaties/<int:organisation_id>", methods=["GET", "POST"])
+@login_required
+def organisation_edit(organisation_id: int):
+    org = db.session.get(Organisation, organisation_id) or abort(404)
+    require(current_user.is_admin)
+    form = OrganisationForm(obj=org, existing_id=org.id)
+    if form.validate_on_submit():
+        services.update_organisation(org, form.name.data, form.sector.data)
+        db.session.commit()
+        flash(_("Organisation %(name)s has been saved.", name=org.name), "success")
+        return redirect(url_for("admin.organisations"))
+    return render_template("admin/organisation_form.html", form=form, organisation=org)

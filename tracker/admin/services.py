@@ -1,0 +1,47 @@
+"""User and organisation administration. Writes flush; views commit."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from tracker.auth.services import set_password
+from tracker.extensions import db
+from tracker.models import Organisation, Sector, User
+
+
+def organisation_by_name(name: str) -> Organisation | None:
+    return db.session.scalar(
+        db.select(Organisation).where(sa.func.lower(Organisation.name) == name.strip().lower())
+    )
+
+
+def create_organisation(name: str, sector: str) -> Organisation:
+    org = Organisation(name=name.strip(), sector=Sector(sector))
+    db.session.add(org)
+    db.session.flush()
+    return org
+
+
+def update_organisation(org: Organisation, name: str, sector: str) -> None:
+    org.name = name.strip()
+    org.sector = Sector(sector)
+    db.session.flush()
+
+
+def update_user(user: User, *, name: str, is_admin: bool, active: bool, new_password: str | None) -> None:
+    user.name = name
+    user.is_admin = is_admin
+    if user.active and not active:
+        user.end_sessions()
+    user.active = active
+    if new_password:
+        set_password(user, new_password)
+    db.session.flush()
+
+
+def list_users() -> list[User]:
+    return list(db.session.scalars(db.select(User).order_by(User.name)))
+
+
+def list_organisations() -> list[Organisation]:
+    return list(db.session.scalars(db.select(Organisation).order_by(Organisation.name)))

@@ -1,0 +1,85 @@
+"""Login, logout and the user's own account."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from tracker.auth import services
+from tracker.auth.forms import LoginForm, PasswordChangeForm, PreferencesForm
+from tracker.extensions import db
+from tracker.security import verify_password
+
+bp = Blueprint("auth", __name__)
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only a local path is an acceptable redirect target."""
+    if not target or "\\" in target or any(ord(c) < 32 for c in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+@bp.route("/inloggen", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("trajectories.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is None:
+            current_app.logger.warning(
+                "login_failure email_hash=%s addr=%s",
+                hash(form.email.data.lower()) & 0xFFFFFFFF,
+                request.remote_addr,
+            )
+            form.password.errors.append(_("Email address or password is incorrect."))
+        else:
+            db.session.commit()
+            session.clear()  # a fresh session on login
+            login_user(user, remember=form.remember.data)
+            current_app.logger.info("login_success user=%s addr=%s", user.id, request.remote_addr)
+            return redirect(safe_next(request.args.get("next")) or url_for("trajectories.index"))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/uitloggen", methods=["POST"])
+@login_required
+def logout():
+    current_user.end_sessions()
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("You have been logged out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account():
+    password_form = PasswordChangeForm(prefix="pw")
+    prefs_form = PreferencesForm(prefix="prefs", obj=current_user)
+    if request.method == "POST" and "pw-submit" in request.form:
+        if password_form.validate_on_submit():
+            if not verify_password(current_user.password_hash, password_form.current_password.data):
+                password_form.current_password.errors.append(_("The current password is incorrect."))
+            else:
+                services.set_password(current_user, password_form.new_password.data)
+                db.session.commit()
+                # Other sessions end; this one continues under the new token.
+                login_user(current_user)
+                flash(_("Your password has been changed. Other sessions have been logged out."), "success")
+                return redirect(url_for("auth.account"))
+    elif request.method == "POST" and "prefs-submit" in request.form:
+        if prefs_form.validate_on_submit():
+            current_user.locale = prefs_form.locale.data
+            db.session.commit()
+            flash(_("Your preferences have been saved."), "success")
+            return redirect(url_for("auth.account"))
+    return render_template("auth/account.html", password_form=password_form, prefs_form=prefs_form)

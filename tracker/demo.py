@@ -1,0 +1,240 @@
+"""Demo data: the handreiking's case — preventing bullying in a neighbourhood.
+
+A youth nurse of the GGD notices that bullying in her neighbourhood is far above average. With
+the school social worker she invites the GP and the neighbourhood officer; an epidemiologist of
+the GGD supports; GGZ and welfare join later. Phase 1 is done with a go decision, phase 2 is
+under way, owners sit at all three layers. A second trajectory with its own lead shows that
+members of one trajectory see nothing of another.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+
+from tracker.auth.services import create_user
+from tracker.extensions import db
+from tracker.models import (
+    DecisionKind,
+    ItemStatus,
+    Layer,
+    Membership,
+    Movement,
+    Organisation,
+    Role,
+    Sector,
+    User,
+)
+from tracker.trajectories import services as trajectory_services
+
+DEMO_DOMAIN = "demo.betersamen.nl"
+DEMO_PASSWORD = "samen-sterk-voor-jeugd"
+
+ORGANISATIONS = {
+    "ggd": ("GGD Midden-Stad", Sector.GGD_JGZ),
+    "school": ("Rivierencollege", Sector.ONDERWIJS),
+    "huisarts": ("Huisartsenpraktijk De Linde", Sector.HUISARTS),
+    "politie": ("Politie basisteam Midden-Stad", Sector.POLITIE),
+    "gemeente": ("Gemeente Midden-Stad", Sector.GEMEENTE),
+    "ggz": ("GGZ Rivierenland", Sector.GGZ),
+    "welzijn": ("Welzijn Midden-Stad", Sector.WELZIJN),
+}
+
+# key: (name, email local part, organisation, layer, role, what they do)
+PEOPLE = {
+    "anouk": ("Anouk de Vries", "anouk", "ggd", Layer.UITVOEREND, Role.PROJECTLEIDER, "jeugdverpleegkundige"),
+    "fatima": ("Fatima El Amrani", "fatima", "school", Layer.UITVOEREND, Role.TEAMLID, "schoolmaatschappelijk werker"),
+    "jeroen": ("Jeroen Smit", "jeroen", "huisarts", Layer.UITVOEREND, Role.TEAMLID, "huisarts"),
+    "sandra": ("Sandra Mulder", "sandra", "politie", Layer.UITVOEREND, Role.TEAMLID, "wijkregisseur"),
+    "pieter": ("Pieter Bakker", "pieter", "ggd", Layer.UITVOEREND, Role.TEAMLID, "epidemioloog"),
+    "marieke": ("Marieke Jansen", "marieke", "ggd", Layer.MANAGEMENT, Role.MANAGER, "manager JGZ"),
+    "karin": ("Karin Bos", "karin", "gemeente", Layer.MANAGEMENT, Role.MANAGER, "beleidsadviseur jeugd"),
+    "henk": ("Henk Visser", "henk", "ggd", Layer.BESTUUR, Role.TEAMLID, "directeur publieke gezondheid"),
+    "tom": ("Tom Hendriks", "tom", "gemeente", Layer.BESTUUR, Role.MEEKIJKER, "wethouder jeugd"),
+    "lisa": ("Lisa Meijer", "lisa", "ggz", Layer.UITVOEREND, Role.TEAMLID, "GGZ-behandelaar jeugd"),
+    "youssef": ("Youssef Amrani", "youssef", "welzijn", Layer.UITVOEREND, Role.TEAMLID, "jongerenwerker"),
+}
+
+OTHER_LEAD = ("Ruud Kok", "ruud", "Gezond gewicht Oosterpark")
+ADMIN = ("Beheerder Demo", "beheer")
+
+# Phase 1 answers (section code → list of (owner key, accountable layer, answer)), in item order.
+PHASE1 = {
+    "1a": [
+        ("anouk", Layer.UITVOEREND, "Pesten in de Rivierenwijk terugdringen en voorkomen, zodat kinderen er veilig en gezond opgroeien."),
+        ("anouk", Layer.UITVOEREND, "Ja: SMW, huisarts en wijkregisseur herkennen het probleem en willen samen optrekken."),
+        ("pieter", Layer.UITVOEREND, "Kinderen van 12 tot 16 jaar in de Rivierenwijk en hun ouders."),
+        ("fatima", Layer.UITVOEREND, "Gedeeltelijk: leerlingen willen dat het stopt; ouders voelen zich nog niet gehoord."),
+        ("fatima", Layer.UITVOEREND, "Goed: korte lijnen tussen JGZ en school. Niet goed: iedereen werkt vanuit het eigen domein, weinig afstemming."),
+        ("anouk", Layer.UITVOEREND, "Ouders vragen om steun bij opvoeden en om veilige plekken voor jongeren na schooltijd."),
+        ("pieter", Layer.UITVOEREND, "De JGZ-richtlijn Pesten en het schoolprotocol; er is geen gezamenlijke, multidisciplinaire aanpak."),
+        ("fatima", Layer.UITVOEREND, "De school werkt met het protocol; de andere partners kennen het nauwelijks."),
+        ("karin", Layer.MANAGEMENT, "Pesten is een speerpunt van het gemeentelijk jeugdbeleid voor komend jaar."),
+        ("anouk", Layer.UITVOEREND, "Lessen sociale veiligheid op school, jongerenwerk, spreekuur JGZ; lokaal aanbod is versnipperd."),
+        ("marieke", Layer.MANAGEMENT, "Uit de reguliere budgetten; de gemeente stelt extra middelen beschikbaar vanwege de ernst."),
+        ("karin", Layer.MANAGEMENT, "De gemeente vraagt de GGD actie te ondernemen; de zorgverzekeraar heeft geen specifieke wensen."),
+        ("marieke", Layer.MANAGEMENT, "Kans: extra middelen en betrokken professionals. Bedreiging: domeindiscussies en bekostigingsregels."),
+        ("sandra", Layer.UITVOEREND, "JGZ, school en SMW, huisarts, politie, welzijn en GGZ."),
+        ("anouk", Layer.UITVOEREND, "Eerst SMW, huisarts en wijkregisseur; later GGZ en welzijn."),
+        ("anouk", Layer.UITVOEREND, "Met de school en het SMW werken we al samen."),
+        ("anouk", Layer.UITVOEREND, "Meer met huisarts, politie en welzijn."),
+        ("marieke", Layer.MANAGEMENT, "Losse voorlichtingsactiviteiten afbouwen; gezamenlijke casuïstiekbespreking toevoegen."),
+        ("pieter", Layer.UITVOEREND, "Minder meldingen van pesten, eerder signaleren en minder sociale en emotionele problemen."),
+        ("henk", Layer.BESTUUR, "Verantwoordelijkheid en verbinden zijn nog zwak; vertrouwen tussen de professionals groeit."),
+    ],
+    "1b": [
+        ("marieke", Layer.MANAGEMENT, "Gespreksvaardigheden met jongeren, kennis van groepsdynamiek en van de sociale kaart."),
+        ("marieke", Layer.MANAGEMENT, "Twee jeugdverpleegkundigen, een jeugdarts en de epidemioloog."),
+        ("marieke", Layer.MANAGEMENT, "HBO en WO; gemotiveerd en klantgericht."),
+        ("anouk", Layer.UITVOEREND, "Signaleren gaat goed, opvolging minder; daarover is consensus."),
+        ("henk", Layer.BESTUUR, "Preventie in de wijk is onderdeel van de GGD-strategie; samenwerking past daarbinnen."),
+        ("anouk", Layer.UITVOEREND, "Samen eerder signaleren en gericht ingrijpen bij pesten."),
+        ("marieke", Layer.MANAGEMENT, "Ja: de jeugdverpleegkundige met pesten als aandachtsgebied is de trekker."),
+        ("anouk", Layer.UITVOEREND, "Kennis van de gezondheid van de jeugd in de wijk en toegang tot gezinnen."),
+        ("pieter", Layer.UITVOEREND, "Vooral onze eigen mening; de partners bevestigen het ten dele."),
+        ("anouk", Layer.UITVOEREND, "Voor kinderen en ouders: samenhangende hulp; voor partners: gedeelde informatie."),
+        ("marieke", Layer.MANAGEMENT, "Ongeveer 8 uur per week voor de trekker plus ondersteuning door de epidemioloog."),
+        ("henk", Layer.BESTUUR, "Intern is er vertrouwen en vrijheid voor professionals; verantwoordelijkheid ligt nog bij één persoon."),
+    ],
+}
+
+
+def _email(local: str) -> str:
+    return f"{local}@{DEMO_DOMAIN}"
+
+
+def state() -> str:
+    """'empty', 'loaded' (the demo is there) or 'other-data'."""
+    if db.session.scalar(sa.select(User.id).where(User.email == _email("anouk"))):
+        return "loaded"
+    if db.session.scalar(sa.select(sa.func.count(User.id))):
+        return "other-data"
+    return "empty"
+
+
+def logins() -> list[tuple[str, str, str]]:
+    rows = [(_email(ADMIN[1]), ADMIN[0], "beheerder")]
+    rows += [
+        (_email(p[1]), p[0], f"{p[5]}, {p[4].value}, laag {p[3].value}") for p in PEOPLE.values()
+    ]
+    rows.append((_email(OTHER_LEAD[1]), OTHER_LEAD[0], f"projectleider van ‘{OTHER_LEAD[2]}’ (buitenstaander)"))
+    return rows
+
+
+def print_logins(echo) -> None:
+    echo(f"Demo-logins (wachtwoord voor iedereen: {DEMO_PASSWORD}):")
+    for email, name, what in logins():
+        echo(f"  {email:<36} {name} — {what}")
+
+
+def load(today: date | None = None) -> None:
+    today = today or date.today()
+    start = today - timedelta(days=150)
+
+    create_user(_email(ADMIN[1]), ADMIN[0], DEMO_PASSWORD, is_admin=True)
+    orgs = {}
+    for key, (name, sector) in ORGANISATIONS.items():
+        orgs[key] = Organisation(name=name, sector=sector)
+        db.session.add(orgs[key])
+    users = {key: create_user(_email(p[1]), p[0], DEMO_PASSWORD) for key, p in PEOPLE.items()}
+
+    trajectory = trajectory_services.create_trajectory(
+        {
+            "name": "Preventie van pesten in de Rivierenwijk",
+            "theme": "Preventie van pesten",
+            "target_groups": "Kinderen van 12 tot 16 jaar in de Rivierenwijk en hun ouders",
+            "area": "Gemeente Midden-Stad, Rivierenwijk",
+            "start_date": start,
+            "focus_layer": Layer.UITVOEREND.value,
+        },
+        creator=users["anouk"],
+        organisation=orgs["ggd"],
+        layer=Layer.UITVOEREND,
+    )
+    members: dict[str, Membership] = {"anouk": trajectory.memberships[0]}
+    for key, (_name, _local, org, layer, role, _what) in PEOPLE.items():
+        if key != "anouk":
+            members[key] = trajectory_services.add_member(trajectory, users[key], orgs[org], layer.value, role.value)
+
+    sections = {s.code: s for phase in trajectory.phases for s in phase.sections}
+    for code, answers in PHASE1.items():
+        for item, (owner, layer, answer) in zip(sections[code].items, answers, strict=True):
+            item.owner = members[owner]
+            item.accountable_layer = layer
+            item.answer = answer
+            item.status = ItemStatus.AFGEROND
+            item.due_date = start + timedelta(days=45)
+
+    # Phase 2: under way. Network analysis mostly done, meetings partly, some overdue.
+    phase2 = [
+        ("2a", 0, "anouk", Layer.UITVOEREND, ItemStatus.AFGEROND, -40, "JGZ, SMW, huisarts, wijkregisseur; daarna GGZ en welzijn."),
+        ("2a", 1, "pieter", Layer.UITVOEREND, ItemStatus.AFGEROND, -40, "Ieder helpt vanuit het eigen domein; weinig afstemming."),
+        ("2a", 2, "anouk", Layer.UITVOEREND, ItemStatus.AFGEROND, -35, "Ja, in grote lijnen: er ligt een stevig probleem dat eerder toe- dan afneemt."),
+        ("2a", 3, "karin", Layer.MANAGEMENT, ItemStatus.IN_BEHANDELING, -5, "Gemeente wil wijkgericht werken; bekostiging nog onduidelijk."),
+        ("2a", 4, "marieke", Layer.MANAGEMENT, ItemStatus.IN_BEHANDELING, 10, ""),
+        ("2a", 5, "henk", Layer.BESTUUR, ItemStatus.OPEN, 20, ""),
+        ("2a", 6, "sandra", Layer.UITVOEREND, ItemStatus.OPEN, -3, ""),
+        ("2b", 0, "anouk", Layer.UITVOEREND, ItemStatus.AFGEROND, -60, "Eerste overleg met SMW, huisarts en wijkregisseur; tweede met de epidemioloog."),
+        ("2b", 1, "fatima", Layer.UITVOEREND, ItemStatus.IN_BEHANDELING, 7, "Volgende bijeenkomst: eerst per laag, daarna gemengd."),
+        ("2b", 2, "marieke", Layer.MANAGEMENT, ItemStatus.OPEN, 14, ""),
+        ("2b", 3, "henk", Layer.BESTUUR, ItemStatus.OPEN, 30, ""),
+    ]
+    for code, index, owner, layer, status, due, answer in phase2:
+        item = sections[code].items[index]
+        item.owner, item.accountable_layer, item.status = members[owner], layer, status
+        item.due_date, item.answer = today + timedelta(days=due), answer
+    # Phases 3 and 4: a few owners and dates planned ahead.
+    for code, index, owner, layer, due in [
+        ("3", 0, "lisa", Layer.UITVOEREND, 45),
+        ("3", 1, "youssef", Layer.UITVOEREND, 45),
+        ("3", 3, "fatima", Layer.UITVOEREND, 60),
+        ("4", 1, "karin", Layer.MANAGEMENT, 120),
+        ("4", 6, "henk", Layer.BESTUUR, 150),
+    ]:
+        item = sections[code].items[index]
+        item.owner, item.accountable_layer, item.due_date = members[owner], layer, today + timedelta(days=due)
+
+    trajectory_services.record_decision(
+        trajectory,
+        DecisionKind.PHASE1,
+        {
+            "outcome": "wenselijk",
+            "decided_on": start + timedelta(days=50),
+            "decided_by": "Jeugdverpleegkundige, SMW, huisarts en wijkregisseur (eerste overleg)",
+            "rationale": "Het aantal gevallen van pesten is significant hoger dan het landelijk gemiddelde; "
+            "iedere deelnemer is het erover eens dat dit nooit door één organisatie alleen opgepakt kan worden.",
+            "shared_vision": "Gezond en veilig opgroeien in de Rivierenwijk vraagt een gezamenlijke aanpak vanuit "
+            "ouders en kinderen, niet vanuit het eigen aanbod.",
+            "shared_ambition": "Is er een causaal verband tussen het hoge aantal kinderen dat zegt gepest te worden "
+            "en de toename van sociale en emotionele problemen in deze wijk? Zo ja, wat is nodig en hoe kunnen we "
+            "hierop adequaat interveniëren?",
+        },
+        by=users["anouk"],
+    )
+    reflections = {
+        "ouder_kind_centraal": (Movement.PARTLY, "We praten nog vaak óver jongeren; ouders willen we eerder betrekken."),
+        "intern_op_orde": (Movement.YES, "Binnen de GGD zijn taken en tijd voor de trekker vastgelegd."),
+        "klik": (Movement.YES, "De eerste overleggen waren open en energiek."),
+        "geen_tussendoortje": (Movement.PARTLY, "Voor de huisarts is tijd vrijmaken lastig."),
+        "vijf_v": (Movement.NOT_YET, "Nog niet samen besproken; staat op de agenda van de volgende bijeenkomst."),
+    }
+    for reflection in trajectory.reflections:
+        reflection.movement, reflection.note = reflections[reflection.aspect_key]
+
+    # A second trajectory whose lead is an outsider to the first.
+    ruud = create_user(_email(OTHER_LEAD[1]), OTHER_LEAD[0], DEMO_PASSWORD)
+    trajectory_services.create_trajectory(
+        {
+            "name": OTHER_LEAD[2],
+            "theme": "Gezond gewicht",
+            "target_groups": "Kinderen van 4 tot 12 jaar in Oosterpark",
+            "area": "Gemeente Midden-Stad, Oosterpark",
+            "start_date": today - timedelta(days=20),
+            "focus_layer": Layer.MANAGEMENT.value,
+        },
+        creator=ruud,
+        organisation=orgs["gemeente"],
+        layer=Layer.MANAGEMENT,
+    )
+    db.session.flush()

@@ -1,0 +1,82 @@
+"""Form building blocks shared by the blueprints (fields with Dutch-ready messages)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+REQUIRED = _l("This field is required.")
+
+
+def required():
+    return DataRequired(message=REQUIRED)
+
+
+def max_length(n: int):
+    return Length(max=n, message=_l("Use at most %(max)d characters.", max=n))
+
+
+class BaseForm(FlaskForm):
+    """A form that strips stray whitespace and refuses NUL characters in text fields."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            filters = unbound_field.kwargs.get("filters", [])
+            if unbound_field.field_class in (StringField, TextAreaField) and _strip not in filters:
+                unbound_field.kwargs["filters"] = [*filters, _strip]
+            return unbound_field.bind(form=form, **options)
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        for field in self:
+            if isinstance(field.data, str) and "\x00" in field.data:
+                field.errors = [*field.errors, str(_l("This text contains characters that are not allowed."))]
+                ok = False
+        return ok
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class DutchDateField(DateField):
+    """A date field whose parse error is a clear message."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, format=["%Y-%m-%d", "%d-%m-%Y"], **kwargs)
+
+    def process_formdata(self, valuelist):
+        if valuelist and valuelist[0].strip():
+            try:
+                super().process_formdata(valuelist)
+            except ValueError:
+                self.data = None
+                raise ValueError(_l("Enter a valid date (dd-mm-yyyy)."))
+        else:
+            self.data = None
+
+
+class ChoiceField(SelectField):
+    """A select of string values whose invalid choice gives a clear message."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("coerce", str)
+        super().__init__(label, validators, **kwargs)
+
+    def pre_validate(self, form):
+        values = [str(choice[0]) for choice in (self.choices or [])]
+        if self.data not in values:
+            raise ValidationError(_l("Choose one of the options."))
+
+
+__all__ = [
+    "BaseForm",
+    "ChoiceField",
+    "DutchDateField",
+    "Optional",
+    "REQUIRED",
+    "max_length",
+    "required",
+]

@@ -1,0 +1,40 @@
+"""All models, importable from one place (and registered with the metadata for migrations)."""
+
+from tracker.models.base import utcnow
+from tracker.models.checklist import ChecklistItem, Phase, Section
+from tracker.models.decision import Decision
+from tracker.models.enums import (
+    DecisionKind,
+    DecisionOutcome,
+    ItemStatus,
+    Layer,
+    Movement,
+    Role,
+    Sector,
+    TrajectoryStatus,
+)
+from tracker.models.organisation import Organisation
+from tracker.models.reflection import StartReflection
+from tracker.models.trajectory import Membership, Trajectory
+from tracker.models.user import User
+
+__all__ = [
+    "ChecklistItem",
+    "Decision",
+    "DecisionKind",
+    "DecisionOutcome",
+    "ItemStatus",
+    "Layer",
+    "Membership",
+    "Movement",
+    "Organisation",
+    "Phase",
+    "Role",
+    "Section",
+    "Sector",
+    "StartReflection",
+    "Trajectory",
+    "TrajectoryStatus",
+    "User",
+    "utcnow",
+]

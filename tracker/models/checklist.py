@@ -1,0 +1,102 @@
+"""The four phases of the handreiking as owned checklists, copied into each trajectory."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.extensions import db
+from tracker.models.base import UTCDateTime, enum_column, utcnow
+from tracker.models.enums import ItemStatus, Layer
+
+if TYPE_CHECKING:
+    from tracker.models.trajectory import Membership, Trajectory
+
+
+class Phase(db.Model):
+    __tablename__ = "phases"
+    __table_args__ = (sa.UniqueConstraint("trajectory_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trajectory_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("trajectories.id", ondelete="CASCADE"), index=True
+    )
+    number: Mapped[int]
+    title: Mapped[str] = mapped_column(sa.String(200))
+    intro: Mapped[str] = mapped_column(sa.Text, default="")
+    closing: Mapped[str] = mapped_column(sa.Text, default="")
+
+    trajectory: Mapped[Trajectory] = relationship(back_populates="phases")
+    sections: Mapped[list[Section]] = relationship(
+        back_populates="phase", cascade="all, delete-orphan", order_by="Section.position"
+    )
+
+
+class Section(db.Model):
+    __tablename__ = "sections"
+    __table_args__ = (sa.UniqueConstraint("phase_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    phase_id: Mapped[int] = mapped_column(sa.ForeignKey("phases.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(sa.String(10))
+    title: Mapped[str] = mapped_column(sa.String(200))
+    intro: Mapped[str] = mapped_column(sa.Text, default="")
+    outro: Mapped[str] = mapped_column(sa.Text, default="")
+    position: Mapped[int]
+
+    phase: Mapped[Phase] = relationship(back_populates="sections")
+    items: Mapped[list[ChecklistItem]] = relationship(
+        back_populates="section", order_by="ChecklistItem.position"
+    )
+
+
+class ChecklistItem(db.Model):
+    __tablename__ = "checklist_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trajectory_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("trajectories.id", ondelete="CASCADE"), index=True
+    )
+    section_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("sections.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int]
+    text: Mapped[str] = mapped_column(sa.Text)
+    is_custom: Mapped[bool] = mapped_column(default=False)
+    answer: Mapped[str] = mapped_column(sa.Text, default="")
+    status: Mapped[ItemStatus] = mapped_column(
+        enum_column(ItemStatus, "status"), default=ItemStatus.OPEN
+    )
+    owner_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("memberships.id", ondelete="SET NULL"), index=True
+    )
+    accountable_layer: Mapped[Layer | None] = mapped_column(enum_column(Layer, "accountable_layer"))
+    due_date: Mapped[date | None] = mapped_column(sa.Date)
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    trajectory: Mapped[Trajectory] = relationship(back_populates="items")
+    section: Mapped[Section] = relationship(back_populates="items")
+    owner: Mapped[Membership | None] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == ItemStatus.AFGEROND
+
+    @property
+    def is_applicable(self) -> bool:
+        return self.status != ItemStatus.NVT
+
+    def is_overdue(self, today: date) -> bool:
+        return (
+            self.due_date is not None
+            and self.due_date < today
+            and self.status in (ItemStatus.OPEN, ItemStatus.IN_BEHANDELING)
+        )

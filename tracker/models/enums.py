@@ -1,0 +1,115 @@
+"""Domain enumerations and their user-facing labels (translated through Flask-Babel)."""
+
+from __future__ import annotations
+
+import enum
+
+from flask_babel import lazy_gettext as _l
+
+
+class Layer(enum.StrEnum):
+    BESTUUR = "bestuur"
+    MANAGEMENT = "management"
+    UITVOEREND = "uitvoerend"
+
+
+class Role(enum.StrEnum):
+    PROJECTLEIDER = "projectleider"
+    MANAGER = "manager"
+    TEAMLID = "teamlid"
+    MEEKIJKER = "meekijker"
+
+
+class Sector(enum.StrEnum):
+    GGD_JGZ = "ggd_jgz"
+    ONDERWIJS = "onderwijs"
+    GEMEENTE = "gemeente"
+    HUISARTS = "huisarts"
+    POLITIE = "politie"
+    WELZIJN = "welzijn"
+    GGZ = "ggz"
+    KINDEROPVANG = "kinderopvang"
+    ANDERS = "anders"
+
+
+class TrajectoryStatus(enum.StrEnum):
+    ACTIEF = "actief"
+    GEPAUZEERD = "gepauzeerd"
+    AFGEROND = "afgerond"
+
+
+class ItemStatus(enum.StrEnum):
+    OPEN = "open"
+    IN_BEHANDELING = "in_behandeling"
+    AFGEROND = "afgerond"
+    NVT = "nvt"
+
+
+class DecisionKind(enum.StrEnum):
+    PHASE1 = "fase1"
+    PHASE4 = "fase4"
+
+
+class DecisionOutcome(enum.StrEnum):
+    GO = "wenselijk"
+    PAUSE = "pas_op_de_plaats"
+    INVESTIGATE = "eerst_uitzoeken"
+    INFORMAL = "informeel"
+    FORMAL = "formeel"
+
+
+class Movement(enum.StrEnum):
+    """How far the partners are 'in beweging' on a start-reflection aspect."""
+
+    NOT_YET = "nog_niet"
+    PARTLY = "deels"
+    YES = "ja"
+
+
+LABELS: dict[enum.Enum, object] = {
+    Layer.BESTUUR: _l("Board (bestuur)"),
+    Layer.MANAGEMENT: _l("Management"),
+    Layer.UITVOEREND: _l("Professional (uitvoerend)"),
+    Role.PROJECTLEIDER: _l("Project lead"),
+    Role.MANAGER: _l("Manager"),
+    Role.TEAMLID: _l("Team member"),
+    Role.MEEKIJKER: _l("Observer (read-only)"),
+    Sector.GGD_JGZ: "GGD/JGZ",
+    Sector.ONDERWIJS: _l("Education"),
+    Sector.GEMEENTE: _l("Municipality"),
+    Sector.HUISARTS: _l("General practitioner"),
+    Sector.POLITIE: _l("Police"),
+    Sector.WELZIJN: _l("Welfare"),
+    Sector.GGZ: _l("Mental health care (GGZ)"),
+    Sector.KINDEROPVANG: _l("Childcare"),
+    Sector.ANDERS: _l("Other"),
+    TrajectoryStatus.ACTIEF: _l("Active"),
+    TrajectoryStatus.GEPAUZEERD: _l("Paused"),
+    TrajectoryStatus.AFGEROND: _l("Completed"),
+    ItemStatus.OPEN: _l("Open"),
+    ItemStatus.IN_BEHANDELING: _l("In progress"),
+    ItemStatus.AFGEROND: _l("Done"),
+    ItemStatus.NVT: _l("Not applicable"),
+    DecisionKind.PHASE1: _l("Phase 1 decision"),
+    DecisionKind.PHASE4: _l("Phase 4 decision"),
+    DecisionOutcome.GO: _l("Collaboration desirable (go)"),
+    DecisionOutcome.PAUSE: _l("Pause (pas op de plaats)"),
+    DecisionOutcome.INVESTIGATE: _l("Investigate first"),
+    DecisionOutcome.INFORMAL: _l("Informal collaboration"),
+    DecisionOutcome.FORMAL: _l("Structural / formal collaboration"),
+    Movement.NOT_YET: _l("Not yet in motion"),
+    Movement.PARTLY: _l("Partly in motion"),
+    Movement.YES: _l("In motion"),
+}
+
+
+def label(value: enum.Enum | None) -> str:
+    """The translated label of an enum member ('' for None)."""
+    if value is None:
+        return ""
+    return str(LABELS.get(value, value.value))
+
+
+def choices(enum_cls: type[enum.Enum], members=None) -> list[tuple[str, object]]:
+    """(value, label) pairs for a select field."""
+    return [(m.value, LABELS.get(m, m.value)) for m in (members or enum_cls)]

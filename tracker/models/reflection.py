@@ -1,0 +1,35 @@
+"""The start reflection: the five aspects to consider before starting."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.extensions import db
+from tracker.models.base import UTCDateTime, enum_column, utcnow
+from tracker.models.enums import Movement
+
+if TYPE_CHECKING:
+    from tracker.models.trajectory import Trajectory
+
+
+class StartReflection(db.Model):
+    __tablename__ = "start_reflections"
+    __table_args__ = (sa.UniqueConstraint("trajectory_id", "aspect_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trajectory_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("trajectories.id", ondelete="CASCADE"), index=True
+    )
+    aspect_key: Mapped[str] = mapped_column(sa.String(50))
+    position: Mapped[int]
+    title: Mapped[str] = mapped_column(sa.String(200))
+    explanation: Mapped[str] = mapped_column(sa.Text, default="")
+    movement: Mapped[Movement | None] = mapped_column(enum_column(Movement, "movement"))
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    trajectory: Mapped[Trajectory] = relationship(back_populates="reflections")

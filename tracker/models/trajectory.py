@@ -1,0 +1,92 @@
+"""Collaboration trajectories and their members."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.extensions import db
+from tracker.models.base import UTCDateTime, enum_column, utcnow
+from tracker.models.enums import Layer, Role, TrajectoryStatus
+from tracker.models.organisation import Organisation
+from tracker.models.user import User
+
+if TYPE_CHECKING:
+    from tracker.models.checklist import ChecklistItem, Phase
+    from tracker.models.decision import Decision
+    from tracker.models.reflection import StartReflection
+
+
+class Trajectory(db.Model):
+    __tablename__ = "trajectories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    theme: Mapped[str] = mapped_column(sa.String(200))
+    target_groups: Mapped[str] = mapped_column(sa.Text, default="")
+    area: Mapped[str] = mapped_column(sa.String(200), default="")
+    coordinator_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    focus_layer: Mapped[Layer] = mapped_column(enum_column(Layer, "focus_layer"))
+    start_date: Mapped[date] = mapped_column(sa.Date)
+    status: Mapped[TrajectoryStatus] = mapped_column(
+        enum_column(TrajectoryStatus, "status"), default=TrajectoryStatus.ACTIEF
+    )
+    template_version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    coordinator: Mapped[User | None] = relationship()
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="trajectory", cascade="all, delete-orphan", order_by="Membership.id"
+    )
+    phases: Mapped[list[Phase]] = relationship(
+        back_populates="trajectory", cascade="all, delete-orphan", order_by="Phase.number"
+    )
+    items: Mapped[list[ChecklistItem]] = relationship(
+        back_populates="trajectory", cascade="all, delete-orphan", viewonly=False
+    )
+    decisions: Mapped[list[Decision]] = relationship(
+        back_populates="trajectory",
+        cascade="all, delete-orphan",
+        order_by="Decision.id.desc()",
+    )
+    reflections: Mapped[list[StartReflection]] = relationship(
+        back_populates="trajectory", cascade="all, delete-orphan", order_by="StartReflection.position"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    def __repr__(self) -> str:
+        return f"<Trajectory {self.id} {self.name}>"
+
+
+class Membership(db.Model):
+    __tablename__ = "memberships"
+    __table_args__ = (sa.UniqueConstraint("trajectory_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trajectory_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("trajectories.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"))
+    layer: Mapped[Layer] = mapped_column(enum_column(Layer, "layer"))
+    role: Mapped[Role] = mapped_column(enum_column(Role, "role"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    trajectory: Mapped[Trajectory] = relationship(back_populates="memberships")
+    user: Mapped[User] = relationship()
+    organisation: Mapped[Organisation] = relationship()
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.user.name} ({self.organisation.name})"
+
+    def __repr__(self) -> str:
+        return f"<Membership {self.user_id}@{self.trajectory_id} {self.role}>"

@@ -1,0 +1,149 @@
+"""The phase pages: checklists with owners, layers, statuses, due dates and answers."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+from sqlalchemy.orm.exc import StaleDataError
+
+from tracker.access import can_edit, can_view, get_item_or_404, load_trajectory
+from tracker.content import handreiking, tabel1_for_phase
+from tracker.extensions import db
+from tracker.models import ChecklistItem, DecisionKind, Section
+from tracker.phases import services
+from tracker.phases.forms import ItemForm, NewItemForm
+from tracker.trajectories.services import current_decisions, progress_for
+
+bp = Blueprint("phases", __name__)
+
+
+def _owner_choices(trajectory) -> list[tuple[str, str]]:
+    return [("", _("No owner"))] + [(str(m.id), m.display_name) for m in trajectory.memberships]
+
+
+def _phase_url(item: ChecklistItem) -> str:
+    return url_for(
+        "phases.phase",
+        trajectory_id=item.trajectory_id,
+        number=item.section.phase.number,
+        _anchor=f"item-{item.id}",
+    )
+
+
+@bp.route("/trajecten/<int:trajectory_id>/fasen/<int:number>")
+@login_required
+def phase(trajectory_id: int, number: int):
+    trajectory = load_trajectory(trajectory_id)
+    phase = services.phase_with_items(trajectory, number) or abort(404)
+    new_forms = {}
+    for section in phase.sections:
+        form = NewItemForm(prefix=f"new-{section.id}", formdata=None)
+        form.owner_id.choices = _owner_choices(trajectory)
+        new_forms[section.id] = form
+    return render_template(
+        "phases/phase.html",
+        trajectory=trajectory,
+        phase=phase,
+        progress=progress_for([trajectory.id])[trajectory.id].phase(number),
+        guidance=tabel1_for_phase(number),
+        decisions=current_decisions(trajectory),
+        new_forms=new_forms,
+        phases=handreiking()["phases"],
+        today=date.today(),
+        DecisionKind=DecisionKind,
+    )
+
+
+@bp.route("/trajecten/<int:trajectory_id>/items/<int:item_id>", methods=["GET", "POST"])
+@login_required
+def item_edit(trajectory_id: int, item_id: int):
+    trajectory = load_trajectory(trajectory_id, can_edit if request.method == "POST" else can_view)
+    item = get_item_or_404(trajectory, item_id)
+    form = ItemForm(obj=item)
+    form.owner_id.choices = _owner_choices(trajectory)
+    conflict = None
+    if request.method == "GET":
+        form.owner_id.data = str(item.owner_id or "")
+        form.version.data = str(item.version)
+    if request.method == "POST":
+        if form.validate_on_submit():
+            if form.version.data != str(item.version):
+                conflict = item
+            else:
+                try:
+                    services.update_item(item, form.data)
+                    db.session.commit()
+                except StaleDataError:
+                    db.session.rollback()
+                    item = get_item_or_404(trajectory, item_id)
+                    conflict = item
+                else:
+                    flash(_("The item has been saved."), "success")
+                    return redirect(_phase_url(item))
+            if conflict is not None:
+                # Keep the user's text; the next save deliberately replaces the other version.
+                form.version.data = str(conflict.version)
+    return render_template(
+        "phases/item_edit.html", trajectory=trajectory, item=item, form=form, conflict=conflict
+    )
+
+
+@bp.route("/trajecten/<int:trajectory_id>/secties/<int:section_id>/items", methods=["POST"])
+@login_required
+def item_new(trajectory_id: int, section_id: int):
+    trajectory = load_trajectory(trajectory_id, can_edit)
+    section = db.session.get(Section, section_id)
+    if section is None or section.phase.trajectory_id != trajectory.id:
+        abort(404)
+    form = NewItemForm(prefix=f"new-{section.id}")
+    form.owner_id.choices = _owner_choices(trajectory)
+    if form.validate_on_submit():
+        item = services.add_item(section, trajectory, form.data)
+        db.session.commit()
+        flash(_("The item has been added."), "success")
+        return redirect(_phase_url(item))
+    return render_template(
+        "phases/item_new.html", trajectory=trajectory, section=section, form=form
+    ), 422
+
+
+@bp.route("/trajecten/<int:trajectory_id>/items/<int:item_id>/verplaatsen", methods=["POST"])
+@login_required
+def item_move(trajectory_id: int, item_id: int):
+    trajectory = load_trajectory(trajectory_id, can_edit)
+    item = get_item_or_404(trajectory, item_id)
+    direction = -1 if request.form.get("richting") == "omhoog" else 1
+    if item.archived_at is None and services.move_item(item, direction):
+        db.session.commit()
+    return redirect(_phase_url(item))
+
+
+@bp.route("/trajecten/<int:trajectory_id>/items/<int:item_id>/archiveren", methods=["POST"])
+@login_required
+def item_archive(trajectory_id: int, item_id: int):
+    trajectory = load_trajectory(trajectory_id, can_edit)
+    item = get_item_or_404(trajectory, item_id)
+    url = url_for("phases.phase", trajectory_id=trajectory.id, number=item.section.phase.number)
+    if item.archived_at is None:
+        outcome = services.archive_or_delete(item)
+        db.session.commit()
+        if outcome == "deleted":
+            flash(_("The item has been removed."), "success")
+        else:
+            flash(_("The item has been archived; it can be restored below."), "success")
+    return redirect(url)
+
+
+@bp.route("/trajecten/<int:trajectory_id>/items/<int:item_id>/herstellen", methods=["POST"])
+@login_required
+def item_restore(trajectory_id: int, item_id: int):
+    trajectory = load_trajectory(trajectory_id, can_edit)
+    item = get_item_or_404(trajectory, item_id)
+    if item.archived_at is not None:
+        services.restore(item)
+        db.session.commit()
+        flash(_("The item has been restored."), "success")
+    return redirect(_phase_url(item))

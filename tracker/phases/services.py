@@ -1,0 +1,91 @@
+"""Checklist items: edit, add, reorder, archive and restore. Writes flush; views commit."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from tracker.extensions import db
+from tracker.models import ChecklistItem, ItemStatus, Layer, Membership, Phase, Section, Trajectory, utcnow
+
+EDIT_FIELDS = ("answer", "status", "owner_id", "accountable_layer", "due_date")
+
+
+def phase_with_items(trajectory: Trajectory, number: int) -> Phase | None:
+    """The phase with sections, items and owners loaded in a fixed number of queries."""
+    return db.session.scalar(
+        sa.select(Phase)
+        .where(Phase.trajectory_id == trajectory.id, Phase.number == number)
+        .options(
+            selectinload(Phase.sections)
+            .selectinload(Section.items)
+            .joinedload(ChecklistItem.owner)
+            .joinedload(Membership.user)
+        )
+    )
+
+
+def _clean(data: dict, trajectory: Trajectory) -> dict:
+    owner_id = int(data["owner_id"]) if data.get("owner_id") else None
+    if owner_id is not None and owner_id not in {m.id for m in trajectory.memberships}:
+        raise ValueError("owner is not a member")
+    return {
+        "answer": data.get("answer") or "",
+        "status": ItemStatus(data["status"]),
+        "owner_id": owner_id,
+        "accountable_layer": Layer(data["accountable_layer"]) if data.get("accountable_layer") else None,
+        "due_date": data.get("due_date"),
+    }
+
+
+def update_item(item: ChecklistItem, data: dict) -> None:
+    values = _clean(data, item.trajectory)
+    if item.is_custom and data.get("text"):
+        values["text"] = data["text"]
+    for key, value in values.items():
+        setattr(item, key, value)
+    db.session.flush()
+
+
+def add_item(section: Section, trajectory: Trajectory, data: dict) -> ChecklistItem:
+    values = _clean(data, trajectory)
+    position = (
+        db.session.scalar(sa.select(sa.func.max(ChecklistItem.position)).where(ChecklistItem.section_id == section.id))
+        or 0
+    ) + 1
+    item = ChecklistItem(
+        trajectory=trajectory, section=section, position=position, text=data["text"], is_custom=True, **values
+    )
+    db.session.add(item)
+    db.session.flush()
+    return item
+
+
+def move_item(item: ChecklistItem, direction: int) -> bool:
+    """Swap the item with its active neighbour above (-1) or below (+1). False at the edge."""
+    siblings = [i for i in item.section.items if i.archived_at is None]
+    index = siblings.index(item)
+    other_index = index + direction
+    if not 0 <= other_index < len(siblings):
+        return False
+    other = siblings[other_index]
+    item.position, other.position = other.position, item.position
+    db.session.flush()
+    return True
+
+
+def archive_or_delete(item: ChecklistItem) -> str:
+    """An own item without answer is deleted; everything else is archived, never lost."""
+    if item.is_custom and not item.answer.strip():
+        db.session.delete(item)
+        db.session.flush()
+        return "deleted"
+    item.archived_at = utcnow()
+    db.session.flush()
+    return "archived"
+
+
+def restore(item: ChecklistItem) -> None:
+    item.archived_at = None
+    db.session.flush()
+

@@ -1,0 +1,307 @@
+"""Trajectories: list, create, the phase path, settings, members, layers, decisions, reflection."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from tracker.access import can_edit, can_manage, can_view, get_membership_or_404, load_trajectory
+from tracker.admin.services import list_organisations
+from tracker.auth.services import user_by_email
+from tracker.content import handreiking, tabel1_for_layer, tabel1_grid
+from tracker.extensions import db
+from tracker.models import DecisionKind, Layer, Organisation
+from tracker.trajectories import services
+from tracker.trajectories.forms import (
+    MemberAddForm,
+    MemberEditForm,
+    Phase1DecisionForm,
+    Phase4DecisionForm,
+    ReflectionForm,
+    TrajectoryCreateForm,
+    TrajectoryEditForm,
+)
+
+bp = Blueprint("trajectories", __name__)
+
+
+def organisation_choices() -> list[tuple[str, str]]:
+    return [("", _("Choose an organisation"))] + [(str(o.id), o.name) for o in list_organisations()]
+
+
+def _organisation(form_value: str) -> Organisation:
+    org = db.session.get(Organisation, int(form_value))
+    if org is None:  # the choice was validated; a vanished row is a 404, not a 500
+        abort(404)
+    return org
+
+
+@bp.route("/")
+@login_required
+def home():
+    return redirect(url_for("trajectories.index"))
+
+
+@bp.route("/trajecten")
+@login_required
+def index():
+    trajectories = services.visible_trajectories(current_user)
+    progress = services.progress_for([t.id for t in trajectories])
+    decisions = {t.id: services.current_decisions(t) for t in trajectories}
+    return render_template(
+        "trajectories/index.html",
+        trajectories=trajectories,
+        progress=progress,
+        decisions=decisions,
+        phases=handreiking()["phases"],
+    )
+
+
+@bp.route("/trajecten/nieuw", methods=["GET", "POST"])
+@login_required
+def create():
+    form = TrajectoryCreateForm()
+    form.organisation_id.choices = organisation_choices()
+    if request.method == "GET":
+        form.start_date.data = date.today()
+    if form.validate_on_submit():
+        trajectory = services.create_trajectory(
+            form.data,
+            creator=current_user,
+            organisation=_organisation(form.organisation_id.data),
+            layer=Layer(form.layer.data),
+        )
+        db.session.commit()
+        flash(_("Trajectory %(name)s has been started.", name=trajectory.name), "success")
+        return redirect(url_for("trajectories.detail", trajectory_id=trajectory.id))
+    return render_template("trajectories/create.html", form=form)
+
+
+@bp.route("/trajecten/<int:trajectory_id>")
+@login_required
+def detail(trajectory_id: int):
+    trajectory = load_trajectory(trajectory_id)
+    progress = services.progress_for([trajectory.id])[trajectory.id]
+    return render_template(
+        "trajectories/detail.html",
+        trajectory=trajectory,
+        progress=progress,
+        decisions=services.current_decisions(trajectory),
+        ownership=services.ownership_by_layer(trajectory),
+        phases=handreiking()["phases"],
+        layers=list(Layer),
+    )
+
+
+@bp.route("/trajecten/<int:trajectory_id>/bewerken", methods=["GET", "POST"])
+@login_required
+def edit(trajectory_id: int):
+    trajectory = load_trajectory(trajectory_id, can_manage)
+    form = TrajectoryEditForm(obj=trajectory)
+    form.coordinator_id.choices = [("", _("No coordinator"))] + [
+        (str(m.user_id), m.display_name) for m in trajectory.memberships
+    ]
+    if request.method == "GET":
+        form.coordinator_id.data = str(trajectory.coordinator_id or "")
+    if form.validate_on_submit():
+        services.update_trajectory(trajectory, form.data)
+        db.session.commit()
+        flash(_("The trajectory has been saved."), "success")
+        return redirect(url_for("trajectories.detail", trajectory_id=trajectory.id))
+    return render_template("trajectories/edit.html", form=form, trajectory=trajectory)
+
+
+# --- members --------------------------------------------------------------------------------
+
+
+@bp.route("/trajecten/<int:trajectory_id>/leden", methods=["GET", "POST"])
+@login_required
+def members(trajectory_id: int):
+    trajectory = load_trajectory(trajectory_id, can_manage if request.method == "POST" else can_view)
+    form = MemberAddForm()
+    form.organisation_id.choices = organisation_choices()
+    if request.method == "POST":
+        if form.validate_on_submit():
+            user = user_by_email(form.email.data)
+            if user is None:
+                form.email.errors.append(
+                    _("There is no user with this email address. Ask an administrator to create the account.")
+                )
+            else:
+                try:
+                    services.add_member(
+                        trajectory, user, _organisation(form.organisation_id.data), form.layer.data, form.role.data
+                    )
+                except services.MembershipError:
+                    form.email.errors.append(_("This person is already a member of the trajectory."))
+                else:
+                    db.session.commit()
+                    flash(_("%(name)s has been added.", name=user.name), "success")
+                    return redirect(url_for("trajectories.members", trajectory_id=trajectory.id))
+    return render_template("trajectories/members.html", trajectory=trajectory, form=form)
+
+
+@bp.route("/trajecten/<int:trajectory_id>/leden/<int:membership_id>", methods=["GET", "POST"])
+@login_required
+def member_edit(trajectory_id: int, membership_id: int):
+    trajectory = load_trajectory(trajectory_id, can_manage)
+    membership = get_membership_or_404(trajectory, membership_id)
+    form = MemberEditForm(obj=membership)
+    form.organisation_id.choices = organisation_choices()
+    if request.method == "GET":
+        form.organisation_id.data = str(membership.organisation_id)
+    if form.validate_on_submit():
+        try:
+            services.update_member(
+                membership, _organisation(form.organisation_id.data), form.layer.data, form.role.data
+            )
+        except services.MembershipError:
+            form.role.errors.append(_("A trajectory needs at least one project lead."))
+        else:
+            db.session.commit()
+            flash(_("The membership of %(name)s has been saved.", name=membership.user.name), "success")
+            return redirect(url_for("trajectories.members", trajectory_id=trajectory.id))
+    return render_template(
+        "trajectories/member_edit.html", trajectory=trajectory, membership=membership, form=form
+    )
+
+
+@bp.route("/trajecten/<int:trajectory_id>/leden/<int:membership_id>/verwijderen", methods=["POST"])
+@login_required
+def member_remove(trajectory_id: int, membership_id: int):
+    trajectory = load_trajectory(trajectory_id, can_manage)
+    membership = get_membership_or_404(trajectory, membership_id)
+    name = membership.user.name
+    try:
+        services.remove_member(membership)
+    except services.MembershipError:
+        flash(_("A trajectory needs at least one project lead."), "error")
+    else:
+        db.session.commit()
+        flash(_("%(name)s is no longer a member; their items are now without owner.", name=name), "success")
+    return redirect(url_for("trajectories.members", trajectory_id=trajectory.id))
+
+
+# --- layers ---------------------------------------------------------------------------------
+
+
+@bp.route("/trajecten/<int:trajectory_id>/lagen/<layer>")
+@login_required
+def layer_view(trajectory_id: int, layer: str):
+    trajectory = load_trajectory(trajectory_id)
+    try:
+        the_layer = Layer(layer)
+    except ValueError:
+        abort(404)
+    items = services.items_for_layer(trajectory, the_layer)
+    return render_template(
+        "trajectories/layer.html",
+        trajectory=trajectory,
+        layer=the_layer,
+        layers=list(Layer),
+        guidance=tabel1_for_layer(the_layer.value),
+        items=items,
+        members=[m for m in trajectory.memberships if m.layer == the_layer],
+        phases=handreiking()["phases"],
+        today=date.today(),
+    )
+
+
+@bp.route("/trajecten/<int:trajectory_id>/tabel-1")
+@login_required
+def tabel1(trajectory_id: int):
+    trajectory = load_trajectory(trajectory_id)
+    return render_template(
+        "trajectories/tabel1.html",
+        trajectory=trajectory,
+        grid=tabel1_grid(),
+        columns=handreiking()["tabel1"]["columns"],
+        caption=handreiking()["tabel1"]["caption"],
+    )
+
+
+# --- start reflection -----------------------------------------------------------------------
+
+
+@bp.route("/trajecten/<int:trajectory_id>/startreflectie", methods=["GET", "POST"])
+@login_required
+def reflection(trajectory_id: int):
+    trajectory = load_trajectory(trajectory_id, can_edit if request.method == "POST" else can_view)
+    reflections = trajectory.reflections
+    if request.method == "POST":
+        form = ReflectionForm()
+    else:
+        form = ReflectionForm(
+            data={
+                "aspects": [
+                    {"aspect_key": r.aspect_key, "movement": r.movement.value if r.movement else "", "note": r.note}
+                    for r in reflections
+                ]
+            }
+        )
+    if form.validate_on_submit():
+        services.update_reflection(trajectory, form.aspects.data)
+        db.session.commit()
+        flash(_("The start reflection has been saved."), "success")
+        return redirect(url_for("trajectories.reflection", trajectory_id=trajectory.id))
+    return render_template(
+        "trajectories/reflection.html",
+        trajectory=trajectory,
+        form=form,
+        rows=list(zip(reflections, form.aspects, strict=False)),
+        five_vs=handreiking()["five_vs"],
+        intro=handreiking()["reflection"]["intro"],
+    )
+
+
+# --- decisions ------------------------------------------------------------------------------
+
+DECISION_FORMS = {DecisionKind.PHASE1: Phase1DecisionForm, DecisionKind.PHASE4: Phase4DecisionForm}
+
+
+@bp.route("/trajecten/<int:trajectory_id>/besluiten")
+@login_required
+def decisions(trajectory_id: int):
+    trajectory = load_trajectory(trajectory_id)
+    return render_template("trajectories/decisions.html", trajectory=trajectory)
+
+
+@bp.route("/trajecten/<int:trajectory_id>/besluiten/<kind>/nieuw", methods=["GET", "POST"])
+@login_required
+def decision_new(trajectory_id: int, kind: str):
+    trajectory = load_trajectory(trajectory_id, can_manage)
+    try:
+        decision_kind = DecisionKind(kind)
+    except ValueError:
+        abort(404)
+    form = DECISION_FORMS[decision_kind]()
+    if request.method == "GET":
+        form.decided_on.data = date.today()
+    if form.validate_on_submit():
+        services.record_decision(trajectory, decision_kind, form.data, by=current_user)
+        db.session.commit()
+        flash(_("The decision has been recorded."), "success")
+        return redirect(url_for("trajectories.detail", trajectory_id=trajectory.id))
+    return render_template(
+        "trajectories/decision_form.html",
+        trajectory=trajectory,
+        form=form,
+        kind=decision_kind,
+        phase=trajectory.phases[0 if decision_kind == DecisionKind.PHASE1 else 3],
+    )
+
+
+# --- my work --------------------------------------------------------------------------------
+
+
+@bp.route("/mijn-werk")
+@login_required
+def my_work():
+    include_done = request.args.get("alles") == "1"
+    items = services.my_items(current_user, include_done=include_done)
+    return render_template(
+        "trajectories/my_work.html", items=items, include_done=include_done, today=date.today()
+    )
