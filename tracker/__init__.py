@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, render_template, request
-from flask_babel import format_date
+from flask_babel import format_date, get_locale
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
@@ -136,6 +136,7 @@ def register_template_helpers(app: Flask) -> None:
         can_edit=access.can_edit,
         can_manage=access.can_manage,
         membership_of=access.membership_of,
+        get_locale=get_locale,
     )
 
 
