@@ -1,0 +1,245 @@
+"""Shared fixtures: a fresh app per test on a throwaway database, factories and login helpers.
+
+The suite runs on SQLite by default; with ``TEST_DATABASE=postgresql`` it runs against a
+throwaway PostgreSQL database on 127.0.0.1:5432 (created here and dropped afterwards). Tests that
+need a service they cannot reach are skipped locally and fail when ``CI=true``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+from flask.testing import FlaskClient
+
+from tracker import create_app
+from tracker.extensions import db
+from tracker.models import Layer, Membership, Organisation, Role, Sector, Trajectory, User
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+PG_ADMIN_URL = os.environ.get("TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+PASSWORD = "een lange zin als wachtwoord"
+
+
+def skip_or_fail(reason: str) -> None:
+    """Skip locally; in CI a missing service is a failure, never a silent skip."""
+    if IN_CI:
+        pytest.fail(f"required in CI: {reason}")
+    pytest.skip(reason)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if IN_CI:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        skipped = reporter.stats.get("skipped", []) if reporter else []
+        if skipped:
+            print(f"\nCI=true: {len(skipped)} test(s) were skipped; a skip is a failure in CI.")
+            session.exitstatus = 1
+
+
+# --- PostgreSQL helpers ---------------------------------------------------------------------
+
+
+def postgres_available() -> bool:
+    try:
+        engine = sa.create_engine(PG_ADMIN_URL, connect_args={"connect_timeout": 3})
+        with engine.connect():
+            pass
+        engine.dispose()
+        return True
+    except Exception:
+        return False
+
+
+def create_pg_database() -> tuple[str, str]:
+    """Create a throwaway database; returns (name, url)."""
+    name = f"tracker_test_{secrets.token_hex(4)}"
+    engine = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return name, PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+
+
+def drop_pg_database(name: str) -> None:
+    engine = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> Iterator[str]:
+    if os.environ.get("TEST_DATABASE") == "postgresql":
+        if not postgres_available():
+            pytest.fail("TEST_DATABASE=postgresql but PostgreSQL on 127.0.0.1:5432 is not reachable")
+        name, url = create_pg_database()
+        yield url
+        drop_pg_database(name)
+    else:
+        yield "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.db")
+
+
+@pytest.fixture(scope="session")
+def _schema(database_url):
+    app = create_app(_test_config(database_url))
+    with app.app_context():
+        db.create_all()
+    yield
+    with app.app_context():
+        db.drop_all()
+        db.engine.dispose()
+
+
+def _test_config(database_url: str, **extra) -> type:
+    """The test configuration pointed at the throwaway database."""
+    from config import TestConfig
+
+    return type("PerTestConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": database_url, **extra})
+
+
+def _clear(app) -> None:
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+            db.session.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(db.metadata.sorted_tables):
+                db.session.execute(table.delete())
+        db.session.commit()
+
+
+class FreshContextClient(FlaskClient):
+    """Each request runs in its own app context, as in production: ``g``, the logged-in user
+    and the database session do not leak from the test (or a previous request) into it."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def app(database_url, _schema):
+    app = create_app(_test_config(database_url))
+    app.test_client_class = FreshContextClient
+    _clear(app)
+    with app.app_context():
+        yield app
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+# --- factories ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def make_user(app):
+    counter = iter(range(1, 10_000))
+
+    def make(name: str | None = None, *, email: str | None = None, admin: bool = False) -> User:
+        from tracker.auth.services import create_user
+
+        n = next(counter)
+        user = create_user(email or f"user{n}@example.org", name or f"Gebruiker {n}", PASSWORD, is_admin=admin)
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def make_org(app):
+    counter = iter(range(1, 10_000))
+
+    def make(name: str | None = None, sector: Sector = Sector.GGD_JGZ) -> Organisation:
+        org = Organisation(name=name or f"Organisatie {next(counter)}", sector=sector)
+        db.session.add(org)
+        db.session.commit()
+        return org
+
+    return make
+
+
+@pytest.fixture
+def make_trajectory(app, make_user, make_org):
+    """A trajectory with a project lead; ``members`` maps a role name to a layer (or a list)."""
+
+    def make(
+        lead: User | None = None, *, name: str = "Preventie van pesten", members: dict | None = None
+    ) -> Trajectory:
+        from tracker.trajectories.services import add_member, create_trajectory
+
+        lead = lead or make_user("Projectleider")
+        org = make_org()
+        trajectory = create_trajectory(
+            {
+                "name": name,
+                "theme": "Preventie van pesten",
+                "target_groups": "Jeugd 12-16",
+                "area": "Rivierenwijk",
+                "start_date": date(2026, 1, 5),
+                "focus_layer": "uitvoerend",
+            },
+            creator=lead,
+            organisation=org,
+            layer=Layer.UITVOEREND,
+        )
+        for role, user in (members or {}).items():
+            add_member(trajectory, user, org, Layer.MANAGEMENT.value if role == "manager" else "uitvoerend", role)
+        db.session.commit()
+        return trajectory
+
+    return make
+
+
+@pytest.fixture
+def login(client):
+    def do(user: User, password: str = PASSWORD, remember: bool = False):
+        response = client.post(
+            "/inloggen", data={"email": user.email, "password": password, "remember": "y" if remember else ""}
+        )
+        assert response.status_code == 302, response.data[:500]
+        return response
+
+    return do
+
+
+@pytest.fixture
+def world(make_user, make_trajectory):
+    """Two trajectories; users in every role of trajectory A and a lead of trajectory B."""
+    users = {
+        "projectleider": make_user("Pia Projectleider"),
+        "manager": make_user("Manon Manager"),
+        "teamlid": make_user("Tim Teamlid"),
+        "meekijker": make_user("Mees Meekijker"),
+        "outsider": make_user("Otto Buitenstaander"),
+        "admin": make_user("Ada Beheer", admin=True),
+    }
+    a = make_trajectory(
+        users["projectleider"],
+        name="Traject A",
+        members={"manager": users["manager"], "teamlid": users["teamlid"], "meekijker": users["meekijker"]},
+    )
+    b = make_trajectory(users["outsider"], name="Traject B")
+    return {"users": users, "a": a, "b": b}
+
+
+def chromium_path() -> str | None:
+    return shutil.which("chromium") or (os.path.exists("/usr/bin/chromium") and "/usr/bin/chromium") or None
+
+
+__all__ = ["PASSWORD", "Membership", "Role", "chromium_path", "skip_or_fail"]

@@ -1,0 +1,213 @@
+"""Access matrix generated from the app's url_map: every route and method for every role."""
+
+from __future__ import annotations
+
+import pytest
+
+from tracker.extensions import db
+from tracker.models import ChecklistItem, Membership, Role
+
+from .conftest import PASSWORD
+
+PUBLIC = {"auth.login"}
+ANY_USER = {
+    "trajectories.home",
+    "trajectories.index",
+    "trajectories.my_work",
+    "trajectories.create",
+    "auth.account",
+    "auth.logout",
+    "admin.organisations",
+    "admin.organisation_new",
+}
+ADMIN_ONLY = {"admin.users", "admin.user_new", "admin.user_edit", "admin.organisation_edit"}
+VIEW = {
+    "trajectories.detail",
+    "trajectories.layer_view",
+    "trajectories.tabel1",
+    "trajectories.decisions",
+    "phases.phase",
+}
+# Endpoints whose GET is for viewers and whose POST needs more.
+VIEW_GET_EDIT_POST = {"trajectories.reflection", "phases.item_edit"}
+VIEW_GET_MANAGE_POST = {"trajectories.members"}
+EDIT = {"phases.item_new", "phases.item_move", "phases.item_archive", "phases.item_restore"}
+MANAGE = {
+    "trajectories.edit",
+    "trajectories.member_edit",
+    "trajectories.member_remove",
+    "trajectories.decision_new",
+}
+ROLES = ["anonymous", "outsider", "meekijker", "teamlid", "manager", "projectleider", "admin"]
+LEVEL = {"outsider": 0, "meekijker": 1, "teamlid": 2, "manager": 2, "projectleider": 3, "admin": 4}
+
+
+def needed_level(endpoint: str, method: str) -> int | str:
+    """0: any logged-in user; 1: view; 2: edit; 3: manage; 'admin'; 'public'."""
+    if endpoint in PUBLIC:
+        return "public"
+    if endpoint in ANY_USER:
+        return 0
+    if endpoint in ADMIN_ONLY:
+        return "admin"
+    if endpoint in VIEW:
+        return 1
+    if endpoint in VIEW_GET_EDIT_POST:
+        return 1 if method == "GET" else 2
+    if endpoint in VIEW_GET_MANAGE_POST:
+        return 1 if method == "GET" else 3
+    if endpoint in EDIT:
+        return 2
+    if endpoint in MANAGE:
+        return 3
+    raise AssertionError(f"endpoint {endpoint} is missing from the access table")
+
+
+def expected(role: str, endpoint: str, method: str) -> str:
+    need = needed_level(endpoint, method)
+    if endpoint == "auth.logout":
+        return "login"  # logging out always ends on the login page
+    if need == "public":
+        return "ok"
+    if role == "anonymous":
+        return "login"
+    if need == "admin":
+        return "ok" if role == "admin" else "forbidden"
+    return "ok" if LEVEL[role] >= need else "forbidden"
+
+
+def all_routes(app):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule, method
+
+
+def test_every_route_is_in_the_access_table(app):
+    for rule, method in all_routes(app):
+        needed_level(rule.endpoint, method)
+
+
+def url_args(world) -> dict:
+    a = world["a"]
+    item = db.session.scalar(db.select(ChecklistItem).where(ChecklistItem.trajectory_id == a.id).limit(1))
+    teamlid = next(m for m in a.memberships if m.role == Role.TEAMLID)
+    return {
+        "trajectory_id": a.id,
+        "item_id": item.id,
+        "section_id": item.section_id,
+        "membership_id": teamlid.id,
+        "number": 1,
+        "layer": "bestuur",
+        "kind": "fase1",
+        "user_id": world["users"]["teamlid"].id,
+        "organisation_id": teamlid.organisation_id,
+    }
+
+
+def fresh_membership(world, role: str) -> Membership:
+    from tracker.auth.services import create_user
+    from tracker.trajectories.services import add_member
+
+    user = create_user(f"te-verwijderen-{role}@example.org", "Te verwijderen", PASSWORD)
+    a = world["a"]
+    membership = add_member(a, user, a.memberships[0].organisation, "uitvoerend", "teamlid")
+    db.session.commit()
+    return membership
+
+
+def classify(response) -> str:
+    if response.status_code == 302 and "/inloggen" in response.headers.get("Location", ""):
+        return "login"
+    if response.status_code == 403:
+        return "forbidden"
+    if response.status_code < 400 or response.status_code == 422:
+        return "ok"
+    return f"unexpected {response.status_code}"
+
+
+def route_cases():
+    from tracker import create_app
+
+    app = create_app("test")
+    return [
+        pytest.param(rule.rule, rule.endpoint, method, id=f"{method} {rule.rule}")
+        for rule, method in all_routes(app)
+    ]
+
+
+@pytest.mark.parametrize(("rule", "endpoint", "method"), route_cases())
+def test_access_matrix(app, world, rule, endpoint, method):
+    args = url_args(world)
+    url = rule
+    for name, value in args.items():
+        url = url.replace(f"<int:{name}>", str(value)).replace(f"<{name}>", str(value))
+    outcomes = {}
+    for role in ROLES:
+        if endpoint == "trajectories.member_remove":
+            # Removing is destructive: give every role a member of its own to try to remove.
+            url = rule.replace("<int:trajectory_id>", str(args["trajectory_id"])).replace(
+                "<int:membership_id>", str(fresh_membership(world, role).id)
+            )
+        client = app.test_client()
+        if role != "anonymous":
+            user = world["users"][role]
+            assert client.post("/inloggen", data={"email": user.email, "password": PASSWORD}).status_code == 302
+        response = client.open(url, method=method, data={})
+        outcomes[role] = classify(response)
+    wanted = {role: expected(role, endpoint, method) for role in ROLES}
+    assert outcomes == wanted
+
+
+def test_outsider_cannot_reach_another_trajectorys_item_through_their_own(client, login, world):
+    """Swapping an id into one's own trajectory's path finds nothing (404), changes nothing."""
+    a, b = world["a"], world["b"]
+    item = a.items[0]
+    login(world["users"]["outsider"])
+    url = f"/trajecten/{b.id}/items/{item.id}"
+    assert client.get(url).status_code == 404
+    response = client.post(url, data={"answer": "gekaapt", "status": "afgerond", "version": "1"})
+    assert response.status_code == 404
+    db.session.refresh(item)
+    assert item.answer == ""
+    assert client.post(f"/trajecten/{b.id}/items/{item.id}/archiveren").status_code == 404
+
+
+def test_extra_form_fields_for_role_and_trajectory_are_ignored(client, login, world):
+    a = world["a"]
+    teamlid = world["users"]["teamlid"]
+    item = a.items[0]
+    login(teamlid)
+    response = client.post(
+        f"/trajecten/{a.id}/items/{item.id}",
+        data={
+            "answer": "Antwoord",
+            "status": "open",
+            "version": str(item.version),
+            "role": "projectleider",
+            "trajectory_id": str(world["b"].id),
+            "user_id": str(world["users"]["admin"].id),
+        },
+    )
+    assert response.status_code == 302
+    db.session.refresh(item)
+    assert item.trajectory_id == a.id and item.answer == "Antwoord"
+    m = db.session.scalar(db.select(Membership).where(Membership.user_id == teamlid.id))
+    assert m.role == Role.TEAMLID
+
+
+def test_outsider_sees_no_trace_of_the_other_trajectory_in_lists(client, login, world):
+    login(world["users"]["outsider"])
+    body = client.get("/trajecten").get_data(as_text=True)
+    assert "Traject B" in body and "Traject A" not in body
+    assert "Traject A" not in client.get("/mijn-werk").get_data(as_text=True)
+
+
+def test_forbidden_and_missing_pages_use_the_app_layout(client, login, world):
+    login(world["users"]["outsider"])
+    forbidden = client.get(f"/trajecten/{world['a'].id}")
+    assert forbidden.status_code == 403 and "Geen toegang" in forbidden.get_data(as_text=True)
+    missing = client.get("/trajecten/999999")
+    assert missing.status_code == 404 and "Pagina niet gevonden" in missing.get_data(as_text=True)
+    assert "Hoofdnavigatie" in missing.get_data(as_text=True)
