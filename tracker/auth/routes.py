@@ -70,10 +70,11 @@ def account():
             if not verify_password(current_user.password_hash, password_form.current_password.data):
                 password_form.current_password.errors.append(_("The current password is incorrect."))
             else:
-                services.set_password(current_user, password_form.new_password.data)
+                user = current_user._get_current_object()
+                services.set_password(user, password_form.new_password.data)
                 db.session.commit()
                 # Other sessions end; this one continues under the new token.
-                login_user(current_user)
+                login_user(user)
                 flash(_("Your password has been changed. Other sessions have been logged out."), "success")
                 return redirect(url_for("auth.account"))
     elif request.method == "POST" and "prefs-submit" in request.form:
