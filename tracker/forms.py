@@ -5,13 +5,18 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 REQUIRED = _l("This field is required.")
 
 
 def required():
     return DataRequired(message=REQUIRED)
+
+
+def required_input():
+    """Required, for fields that parse their input (dates): keeps the parse error when typed."""
+    return InputRequired(message=REQUIRED)
 
 
 def max_length(n: int):
@@ -79,4 +84,5 @@ __all__ = [
     "REQUIRED",
     "max_length",
     "required",
+    "required_input",
 ]

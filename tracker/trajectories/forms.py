@@ -5,7 +5,7 @@ from wtforms import EmailField, FieldList, Form, FormField, HiddenField, StringF
 from wtforms.validators import Optional, ValidationError
 
 from tracker.auth.forms import email_validator
-from tracker.forms import BaseForm, ChoiceField, DutchDateField, max_length, required
+from tracker.forms import BaseForm, ChoiceField, DutchDateField, max_length, required, required_input
 from tracker.models.enums import (
     DecisionOutcome,
     Layer,
@@ -33,7 +33,7 @@ class TrajectoryForm(BaseForm):
         validators=[required()],
         description=_l("The layer where the collaboration mainly takes place."),
     )
-    start_date = DutchDateField(_l("Start date"), validators=[required()])
+    start_date = DutchDateField(_l("Start date"), validators=[required_input()])
 
 
 class TrajectoryCreateForm(TrajectoryForm):
@@ -85,7 +85,7 @@ class Phase1DecisionForm(BaseForm):
         validators=[required(), max_length(300)],
         description=_l("Who took the decision, for example the partners' meeting."),
     )
-    decided_on = DutchDateField(_l("Decided on"), validators=[required()])
+    decided_on = DutchDateField(_l("Decided on"), validators=[required_input()])
     open_questions = TextAreaField(
         _l("Open questions to investigate first"),
         validators=[
@@ -115,7 +115,7 @@ class Phase4DecisionForm(BaseForm):
     )
     rationale = TextAreaField(_l("Rationale"), validators=[required(), max_length(10000)])
     decided_by = StringField(_l("Decided by"), validators=[required(), max_length(300)])
-    decided_on = DutchDateField(_l("Decided on"), validators=[required()])
+    decided_on = DutchDateField(_l("Decided on"), validators=[required_input()])
     agreement_goal = TextAreaField(
         _l("Goal of the collaboration"),
         validators=[_formal(_l("A formal agreement names its goal.")), max_length(10000)],
