@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import abort, current_app, g, request
+from flask import abort, current_app, request
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
@@ -19,18 +19,14 @@ EDITOR_ROLES = frozenset({Role.PROJECTLEIDER, Role.MANAGER, Role.TEAMLID})
 
 
 def membership_of(user, trajectory: Trajectory) -> Membership | None:
-    """The user's membership of the trajectory (cached per request), or None."""
+    """The user's membership of the trajectory, or None.
+
+    Uses the trajectory's member list, which the loaders eager-load, so checks in lists and
+    templates cost no extra query per trajectory.
+    """
     if not getattr(user, "is_authenticated", False):
         return None
-    cache = g.setdefault("_memberships", {})
-    key = (user.id, trajectory.id)
-    if key not in cache:
-        cache[key] = db.session.scalar(
-            db.select(Membership).where(
-                Membership.trajectory_id == trajectory.id, Membership.user_id == user.id
-            )
-        )
-    return cache[key]
+    return next((m for m in trajectory.memberships if m.user_id == user.id), None)
 
 
 def _is_admin(user) -> bool:

@@ -1,0 +1,78 @@
+"""Lists and dashboards issue a bounded number of queries, whatever the number of rows."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+
+from tracker.extensions import db
+from tracker.models import ChecklistItem, Role
+
+
+@contextmanager
+def count_queries():
+    counter = {"n": 0}
+
+    def before(*_args, **_kwargs):
+        counter["n"] += 1
+
+    engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", before)
+    try:
+        yield counter
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", before)
+
+
+def queries_for(client, url: str) -> int:
+    with count_queries() as counter:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return counter["n"]
+
+
+def _grow(a, me, n: int) -> None:
+    section = a.phases[0].sections[0]
+    for i in range(n):
+        db.session.add(
+            ChecklistItem(trajectory=a, section=section, position=100 + i, text=f"Extra {i}", is_custom=True,
+                          owner_id=me.id, due_date=date.today() + timedelta(days=i % 30))
+        )
+    db.session.commit()
+
+
+def test_trajectory_list_query_count_does_not_grow_with_trajectories(client, login, make_user, make_trajectory):
+    lead = make_user()
+    make_trajectory(lead, name="Eerste")
+    login(lead)
+    few = queries_for(client, "/trajecten")
+    for i in range(8):
+        make_trajectory(lead, name=f"Traject {i}", members={"teamlid": make_user()})
+    assert queries_for(client, "/trajecten") == few
+
+
+def test_pages_of_a_trajectory_issue_the_same_queries_for_60_and_260_items(client, login, world):
+    a = world["a"]
+    me = next(m for m in a.memberships if m.role == Role.TEAMLID)
+    login(world["users"]["teamlid"])
+    urls = [f"/trajecten/{a.id}", f"/trajecten/{a.id}/fasen/1", f"/trajecten/{a.id}/lagen/uitvoerend",
+            "/mijn-werk"]
+    _grow(a, me, 5)
+    before = {url: queries_for(client, url) for url in urls}
+    _grow(a, me, 200)
+    after = {url: queries_for(client, url) for url in urls}
+    assert after == before
+
+
+def test_members_page_is_bounded(client, login, world, make_user):
+    from tracker.trajectories.services import add_member
+
+    a = world["a"]
+    login(world["users"]["projectleider"])
+    before = queries_for(client, f"/trajecten/{a.id}/leden")
+    for _ in range(15):
+        add_member(a, make_user(), a.memberships[0].organisation, "uitvoerend", "teamlid")
+    db.session.commit()
+    assert queries_for(client, f"/trajecten/{a.id}/leden") == before
