@@ -1,0 +1,71 @@
+"""A new user's path through the demo, in Chromium."""
+
+from __future__ import annotations
+
+import pytest
+
+from tracker import demo
+from tracker.extensions import db
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def demo_site(app, live_server):
+    demo.load()
+    db.session.commit()
+    return live_server
+
+
+def log_in(page, base: str, email: str) -> None:
+    page.goto(f"{base}/inloggen")
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("Wachtwoord").fill(demo.DEMO_PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+
+
+def test_project_lead_follows_phases_answers_an_item_and_sees_progress(page, demo_site):
+    log_in(page, demo_site, "anouk@demo.betersamen.nl")
+    assert page.get_by_role("heading", name="Trajecten").is_visible()
+    page.get_by_role("link", name="Preventie van pesten in de Rivierenwijk").click()
+    assert page.get_by_text("Samenwerking wenselijk (go)").first.is_visible()
+    page.get_by_role("link", name="Fase 3: Procesanalyse").click()
+    assert page.get_by_text("0 van 6 afgerond (0%)").is_visible()
+    assert page.get_by_text("Plannen en organiseren, analyseren").is_visible()  # Tabel 1, professionals
+    page.get_by_role("link", name="Beantwoorden en bewerken").first.click()
+    page.get_by_label("Antwoord", exact=True).fill("Van signalering op school tot nazorg door het jongerenwerk.")
+    page.get_by_label("Status").select_option(label="Afgerond")
+    page.get_by_role("button", name="Opslaan").click()
+    assert page.get_by_text("Het punt is opgeslagen.").is_visible()
+    assert page.get_by_text("1 van 6 afgerond (17%)").is_visible()
+
+
+def test_bad_input_gets_a_dutch_message_next_to_the_field_and_keeps_the_rest(page, demo_site):
+    log_in(page, demo_site, "anouk@demo.betersamen.nl")
+    page.goto(f"{demo_site}/trajecten/1/fasen/2")
+    page.get_by_text("Eigen punt toevoegen aan Netwerkanalyse").click()
+    form = page.locator("details[open] form")
+    form.get_by_label("Antwoord", exact=True).fill("Antwoord zonder vraag")
+    form.get_by_role("button", name="Punt toevoegen").click()
+    question = page.get_by_label("Vraag of aandachtspunt")
+    assert question.get_attribute("aria-invalid") == "true"
+    error_id = question.get_attribute("aria-describedby")
+    assert page.locator(f"#{error_id}").inner_text() == "Dit veld is verplicht."
+    assert page.get_by_label("Antwoord", exact=True).input_value() == "Antwoord zonder vraag"
+
+
+def test_outsider_sees_nothing_of_the_case(page, demo_site):
+    log_in(page, demo_site, "ruud@demo.betersamen.nl")
+    assert page.get_by_text("Gezond gewicht Oosterpark").is_visible()
+    assert page.get_by_text("Rivierenwijk").count() == 0
+    response = page.goto(f"{demo_site}/trajecten/1")
+    assert response.status == 403
+    assert page.get_by_role("heading", name="Geen toegang").is_visible()
+
+
+def test_observer_can_read_but_not_change(page, demo_site):
+    log_in(page, demo_site, "tom@demo.betersamen.nl")
+    page.get_by_role("link", name="Preventie van pesten in de Rivierenwijk").click()
+    page.get_by_role("link", name="Fase 1", exact=True).click()
+    assert page.get_by_text("Wat is de ambitie?", exact=True).is_visible()
+    assert page.get_by_role("button", name="Archiveren").count() == 0

@@ -1,0 +1,51 @@
+"""The demo: the handreiking's bullying case with a believable state."""
+
+from __future__ import annotations
+
+from tracker import demo
+from tracker.extensions import db
+from tracker.models import Decision, ItemStatus, Layer, Trajectory
+
+
+def test_seed_demo_loads_the_case_prints_logins_and_refuses_twice(runner):
+    first = runner.invoke(args=["seed-demo"])
+    assert first.exit_code == 0, first.output
+    assert demo.DEMO_PASSWORD in first.output and "anouk@demo.betersamen.nl" in first.output
+    second = runner.invoke(args=["seed-demo"])
+    assert second.exit_code != 0 and "al geladen" in second.output
+    assert db.session.scalar(db.select(db.func.count(Trajectory.id))) == 2
+    again = runner.invoke(args=["seed-demo", "--if-empty"])
+    assert again.exit_code == 0 and "anouk@demo.betersamen.nl" in again.output
+
+
+def test_seed_demo_never_touches_a_database_with_other_users(runner, make_user):
+    make_user()
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code != 0
+    assert db.session.scalar(db.select(db.func.count(Trajectory.id))) == 0
+    assert runner.invoke(args=["seed-demo", "--if-empty"]).exit_code == 0
+
+
+def test_demo_state_phase1_done_with_go_phase2_under_way_owners_at_all_layers(app):
+    demo.load()
+    db.session.commit()
+    trajectory = db.session.scalar(db.select(Trajectory).where(Trajectory.name.like("Preventie van pesten%")))
+    phase1 = [i for s in trajectory.phases[0].sections for i in s.items]
+    assert len(phase1) == 32 and all(i.status == ItemStatus.AFGEROND and i.answer for i in phase1)
+    phase2 = [i for s in trajectory.phases[1].sections for i in s.items]
+    assert {ItemStatus.AFGEROND, ItemStatus.IN_BEHANDELING, ItemStatus.OPEN} <= {i.status for i in phase2}
+    decision = db.session.scalar(db.select(Decision))
+    assert decision.outcome.value == "wenselijk" and decision.shared_ambition
+    owner_layers = {i.owner.layer for i in trajectory.items if i.owner}
+    assert owner_layers == set(Layer)
+    orgs = {m.organisation.sector.value for m in trajectory.memberships}
+    assert {"ggd_jgz", "onderwijs", "huisarts", "politie", "ggz", "welzijn"} <= orgs
+
+
+def test_demo_outsider_sees_nothing_of_the_case(client, app):
+    demo.load()
+    db.session.commit()
+    case = db.session.scalar(db.select(Trajectory).where(Trajectory.name.like("Preventie van pesten%")))
+    client.post("/inloggen", data={"email": "ruud@demo.betersamen.nl", "password": demo.DEMO_PASSWORD})
+    assert "Rivierenwijk" not in client.get("/trajecten").get_data(as_text=True)
+    assert client.get(f"/trajecten/{case.id}").status_code == 403

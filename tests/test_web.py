@@ -1,0 +1,96 @@
+"""Cross-cutting behaviour of every page: language, headers, CSRF, hostile input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+from tracker import create_app
+from tracker.extensions import db
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_every_ui_string_has_a_dutch_translation():
+    with (ROOT / "tracker/translations/nl/LC_MESSAGES/messages.po").open("rb") as fh:
+        catalog = read_po(fh)
+    translated = {m.id for m in catalog if m.id and m.string and not m.fuzzy}
+    method_map = [("tracker/**.py", "python"), ("templates/**.html", "jinja2")]
+    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
+    missing = sorted(
+        {msg[2] if isinstance(msg[2], str) else msg[2][0] for msg in extract_from_dir(str(ROOT), method_map, keywords=keywords)}
+        - translated
+    )
+    assert missing == [], "run `make messages`, translate, then `make translations`"
+
+
+def test_a_fresh_visitor_gets_dutch(client):
+    body = client.get("/inloggen").get_data(as_text=True)
+    assert 'lang="nl"' in body and "Inloggen" in body and "E-mailadres" in body
+
+
+def test_security_headers_on_html_pages(client, login, make_user):
+    response = client.get("/inloggen")
+    csp = response.headers["Content-Security-Policy"]
+    for directive in ("object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "script-src 'self'"):
+        assert directive in csp
+    assert "unsafe-inline" not in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"]
+    login(make_user())
+    assert client.get("/trajecten").headers["Cache-Control"] == "no-store"
+
+
+def test_pages_load_no_external_resources(client):
+    body = client.get("/inloggen").get_data(as_text=True)
+    assert "http://" not in body.replace('xmlns="http://', "") and "https://" not in body
+    assert "<script" not in body  # every control works without JavaScript
+
+
+def test_production_config_hardens_cookies_and_sends_hsts(monkeypatch, tmp_path):
+    monkeypatch.setenv("DATABASE_URL", "sqlite:///" + str(tmp_path / "p.db"))
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    app = create_app("production")
+    assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
+    assert app.config["SESSION_COOKIE_HTTPONLY"] and app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+    response = app.test_client().get("/inloggen")
+    assert "max-age" in response.headers["Strict-Transport-Security"]
+
+
+def test_post_without_csrf_token_is_refused_with_a_dutch_page(database_url, _schema, make_user):
+    from config import TestConfig
+
+    app = create_app(type("CsrfConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": database_url,
+                                                          "WTF_CSRF_ENABLED": True}))
+    client = app.test_client()
+    response = client.post("/inloggen", data={"email": "a@example.org", "password": "x"})
+    assert response.status_code == 400
+    assert "Het formulier is verlopen" in response.get_data(as_text=True)
+
+
+HOSTILE = [
+    "<script>alert(1)</script>",
+    "\"><img src=x onerror=alert(1)>",
+    "x" * 5000,
+    "Zoë ‘quotes’ — 🚸 汉字 \u202e",
+    "nul\x00byte",
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE, ids=range(len(HOSTILE)))
+def test_hostile_text_never_breaks_a_page_or_gets_rendered_as_markup(client, login, world, text):
+    a = world["a"]
+    item = a.items[0]
+    login(world["users"]["teamlid"])
+    response = client.post(f"/trajecten/{a.id}/items/{item.id}",
+                           data={"answer": text, "status": "open", "version": str(item.version)})
+    assert response.status_code in (200, 302)
+    page = client.get(f"/trajecten/{a.id}/fasen/1").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in page and "<img src=x" not in page
+    db.session.refresh(item)
+    if "\x00" in text:
+        assert response.status_code == 200 and item.answer == ""
+        assert "tekens die niet zijn toegestaan" in response.get_data(as_text=True)
