@@ -142,13 +142,13 @@ def test_access_matrix(app, world, rule, endpoint, method):
     args = url_args(world)
     url = rule
     for name, value in args.items():
-        url = url.replace(f"<int:{name}>", str(value)).replace(f"<{name}>", str(value))
+        url = url.replace(f"<id:{name}>", str(value)).replace(f"<{name}>", str(value))
     outcomes = {}
     for role in ROLES:
         if endpoint == "trajectories.member_remove":
             # Removing is destructive: give every role a member of its own to try to remove.
-            url = rule.replace("<int:trajectory_id>", str(args["trajectory_id"])).replace(
-                "<int:membership_id>", str(fresh_membership(world, role).id)
+            url = rule.replace("<id:trajectory_id>", str(args["trajectory_id"])).replace(
+                "<id:membership_id>", str(fresh_membership(world, role).id)
             )
         client = app.test_client()
         if role != "anonymous":

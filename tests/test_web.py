@@ -94,3 +94,20 @@ def test_hostile_text_never_breaks_a_page_or_gets_rendered_as_markup(client, log
     if "\x00" in text:
         assert response.status_code == 200 and item.answer == ""
         assert "tekens die niet zijn toegestaan" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/trajecten/99999999999999999999999",
+        "/trajecten/1/items/99999999999999999999",
+        "/trajecten/1/fasen/99999999999999999999",
+        "/trajecten/0",
+        "/trajecten/-1",
+        "/beheer/gebruikers/99999999999999999999",
+        "/organisaties/99999999999999999999",
+    ],
+)
+def test_absurd_ids_are_not_found_not_errors(client, login, make_user, url):
+    login(make_user(admin=True))
+    assert client.get(url).status_code == 404

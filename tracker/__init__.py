@@ -12,6 +12,7 @@ from flask import Flask, render_template, request
 from flask_babel import format_date, get_locale
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from werkzeug.routing import IntegerConverter
 
 from tracker.extensions import babel, csrf, db, login_manager, migrate
 
@@ -45,6 +46,7 @@ def create_app(config: str | type | dict[str, Any] | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path))
 
+    app.url_map.converters["id"] = IdConverter
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -55,6 +57,16 @@ def create_app(config: str | type | dict[str, Any] | None = None) -> Flask:
         logging.basicConfig(level=logging.INFO)
     app.logger.setLevel(logging.INFO)
     return app
+
+
+class IdConverter(IntegerConverter):
+    """A database id in a URL: a positive 32-bit integer, so an absurd number is a 404, not a
+    database overflow."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("min", 1)
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def _instance_secret_key(instance: Path) -> str:

@@ -38,7 +38,7 @@ def user_new():
     return render_template("admin/user_form.html", form=form, user=None)
 
 
-@bp.route("/beheer/gebruikers/<int:user_id>", methods=["GET", "POST"])
+@bp.route("/beheer/gebruikers/<id:user_id>", methods=["GET", "POST"])
 @admin_required
 def user_edit(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
@@ -78,7 +78,7 @@ def organisation_new():
     return render_template("admin/organisation_form.html", form=form, organisation=None)
 
 
-@bp.route("/organisaties/<int:organisation_id>", methods=["GET", "POST"])
+@bp.route("/organisaties/<id:organisation_id>", methods=["GET", "POST"])
 @login_required
 def organisation_edit(organisation_id: int):
     org = db.session.get(Organisation, organisation_id) or abort(404)

@@ -33,7 +33,7 @@ def _phase_url(item: ChecklistItem) -> str:
     )
 
 
-@bp.route("/trajecten/<int:trajectory_id>/fasen/<int:number>")
+@bp.route("/trajecten/<id:trajectory_id>/fasen/<id:number>")
 @login_required
 def phase(trajectory_id: int, number: int):
     trajectory = load_trajectory(trajectory_id)
@@ -57,7 +57,7 @@ def phase(trajectory_id: int, number: int):
     )
 
 
-@bp.route("/trajecten/<int:trajectory_id>/items/<int:item_id>", methods=["GET", "POST"])
+@bp.route("/trajecten/<id:trajectory_id>/items/<id:item_id>", methods=["GET", "POST"])
 @login_required
 def item_edit(trajectory_id: int, item_id: int):
     trajectory = load_trajectory(trajectory_id, can_edit if request.method == "POST" else can_view)
@@ -91,7 +91,7 @@ def item_edit(trajectory_id: int, item_id: int):
     )
 
 
-@bp.route("/trajecten/<int:trajectory_id>/secties/<int:section_id>/items", methods=["POST"])
+@bp.route("/trajecten/<id:trajectory_id>/secties/<id:section_id>/items", methods=["POST"])
 @login_required
 def item_new(trajectory_id: int, section_id: int):
     trajectory = load_trajectory(trajectory_id, can_edit)
@@ -110,7 +110,7 @@ def item_new(trajectory_id: int, section_id: int):
     ), 422
 
 
-@bp.route("/trajecten/<int:trajectory_id>/items/<int:item_id>/verplaatsen", methods=["POST"])
+@bp.route("/trajecten/<id:trajectory_id>/items/<id:item_id>/verplaatsen", methods=["POST"])
 @login_required
 def item_move(trajectory_id: int, item_id: int):
     trajectory = load_trajectory(trajectory_id, can_edit)
@@ -121,7 +121,7 @@ def item_move(trajectory_id: int, item_id: int):
     return redirect(_phase_url(item))
 
 
-@bp.route("/trajecten/<int:trajectory_id>/items/<int:item_id>/archiveren", methods=["POST"])
+@bp.route("/trajecten/<id:trajectory_id>/items/<id:item_id>/archiveren", methods=["POST"])
 @login_required
 def item_archive(trajectory_id: int, item_id: int):
     trajectory = load_trajectory(trajectory_id, can_edit)
@@ -137,7 +137,7 @@ def item_archive(trajectory_id: int, item_id: int):
     return redirect(url)
 
 
-@bp.route("/trajecten/<int:trajectory_id>/items/<int:item_id>/herstellen", methods=["POST"])
+@bp.route("/trajecten/<id:trajectory_id>/items/<id:item_id>/herstellen", methods=["POST"])
 @login_required
 def item_restore(trajectory_id: int, item_id: int):
     trajectory = load_trajectory(trajectory_id, can_edit)

@@ -80,7 +80,7 @@ def create():
     return render_template("trajectories/create.html", form=form)
 
 
-@bp.route("/trajecten/<int:trajectory_id>")
+@bp.route("/trajecten/<id:trajectory_id>")
 @login_required
 def detail(trajectory_id: int):
     trajectory = load_trajectory(trajectory_id)
@@ -96,7 +96,7 @@ def detail(trajectory_id: int):
     )
 
 
-@bp.route("/trajecten/<int:trajectory_id>/bewerken", methods=["GET", "POST"])
+@bp.route("/trajecten/<id:trajectory_id>/bewerken", methods=["GET", "POST"])
 @login_required
 def edit(trajectory_id: int):
     trajectory = load_trajectory(trajectory_id, can_manage)
@@ -117,7 +117,7 @@ def edit(trajectory_id: int):
 # --- members --------------------------------------------------------------------------------
 
 
-@bp.route("/trajecten/<int:trajectory_id>/leden", methods=["GET", "POST"])
+@bp.route("/trajecten/<id:trajectory_id>/leden", methods=["GET", "POST"])
 @login_required
 def members(trajectory_id: int):
     trajectory = load_trajectory(trajectory_id, can_manage if request.method == "POST" else can_view)
@@ -144,7 +144,7 @@ def members(trajectory_id: int):
     return render_template("trajectories/members.html", trajectory=trajectory, form=form)
 
 
-@bp.route("/trajecten/<int:trajectory_id>/leden/<int:membership_id>", methods=["GET", "POST"])
+@bp.route("/trajecten/<id:trajectory_id>/leden/<id:membership_id>", methods=["GET", "POST"])
 @login_required
 def member_edit(trajectory_id: int, membership_id: int):
     trajectory = load_trajectory(trajectory_id, can_manage)
@@ -169,7 +169,7 @@ def member_edit(trajectory_id: int, membership_id: int):
     )
 
 
-@bp.route("/trajecten/<int:trajectory_id>/leden/<int:membership_id>/verwijderen", methods=["POST"])
+@bp.route("/trajecten/<id:trajectory_id>/leden/<id:membership_id>/verwijderen", methods=["POST"])
 @login_required
 def member_remove(trajectory_id: int, membership_id: int):
     trajectory = load_trajectory(trajectory_id, can_manage)
@@ -188,7 +188,7 @@ def member_remove(trajectory_id: int, membership_id: int):
 # --- layers ---------------------------------------------------------------------------------
 
 
-@bp.route("/trajecten/<int:trajectory_id>/lagen/<layer>")
+@bp.route("/trajecten/<id:trajectory_id>/lagen/<layer>")
 @login_required
 def layer_view(trajectory_id: int, layer: str):
     trajectory = load_trajectory(trajectory_id)
@@ -210,7 +210,7 @@ def layer_view(trajectory_id: int, layer: str):
     )
 
 
-@bp.route("/trajecten/<int:trajectory_id>/tabel-1")
+@bp.route("/trajecten/<id:trajectory_id>/tabel-1")
 @login_required
 def tabel1(trajectory_id: int):
     trajectory = load_trajectory(trajectory_id)
@@ -226,7 +226,7 @@ def tabel1(trajectory_id: int):
 # --- start reflection -----------------------------------------------------------------------
 
 
-@bp.route("/trajecten/<int:trajectory_id>/startreflectie", methods=["GET", "POST"])
+@bp.route("/trajecten/<id:trajectory_id>/startreflectie", methods=["GET", "POST"])
 @login_required
 def reflection(trajectory_id: int):
     trajectory = load_trajectory(trajectory_id, can_edit if request.method == "POST" else can_view)
@@ -262,14 +262,14 @@ def reflection(trajectory_id: int):
 DECISION_FORMS = {DecisionKind.PHASE1: Phase1DecisionForm, DecisionKind.PHASE4: Phase4DecisionForm}
 
 
-@bp.route("/trajecten/<int:trajectory_id>/besluiten")
+@bp.route("/trajecten/<id:trajectory_id>/besluiten")
 @login_required
 def decisions(trajectory_id: int):
     trajectory = load_trajectory(trajectory_id)
     return render_template("trajectories/decisions.html", trajectory=trajectory)
 
 
-@bp.route("/trajecten/<int:trajectory_id>/besluiten/<kind>/nieuw", methods=["GET", "POST"])
+@bp.route("/trajecten/<id:trajectory_id>/besluiten/<kind>/nieuw", methods=["GET", "POST"])
 @login_required
 def decision_new(trajectory_id: int, kind: str):
     trajectory = load_trajectory(trajectory_id, can_manage)
