@@ -38,6 +38,17 @@ class Config:
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
     HSTS = False
     TESTING = False
+    # Login throttling: shared across worker processes and servers through Redis when set.
+    RATELIMIT_STORAGE_URI = (
+        os.environ.get("RATELIMIT_STORAGE_URI") or os.environ.get("REDIS_URL") or "memory://"
+    )
+    RATELIMIT_STRATEGY = "moving-window"
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "tracker")
+    LOGIN_FAILURES_PER_ACCOUNT = "5 per 15 minutes"
+    LOGIN_FAILURES_PER_ADDRESS = "30 per 15 minutes"
+    # Sessions: idle and absolute limits (a "stay logged in" cookie lasts REMEMBER_COOKIE_DURATION).
+    SESSION_IDLE_TIMEOUT = timedelta(minutes=60)
+    SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
 
 
 class DevelopmentConfig(Config):
@@ -48,6 +59,7 @@ class TestConfig(Config):
     TESTING = True
     SECRET_KEY = "test-secret-key-not-for-production"
     WTF_CSRF_ENABLED = False
+    RATELIMIT_STORAGE_URI = "memory://"
     # Fast hashing in tests; production uses the argon2 library defaults.
     ARGON2_PARAMETERS = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from tracker.auth import services
+from tracker.auth import services, throttle
 from tracker.auth.forms import LoginForm, PasswordChangeForm, PreferencesForm
 from tracker.extensions import db
 from tracker.security import verify_password
@@ -31,14 +32,19 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("trajectories.index"))
     form = LoginForm()
+    status = 200
     if form.validate_on_submit():
+        address = request.remote_addr or ""
+        if throttle.is_blocked(form.email.data, address):
+            current_app.logger.warning("login_throttled account=%s addr=%s", _account_ref(form.email.data), address)
+            form.password.errors.append(
+                _("Too many failed login attempts. Wait 15 minutes and try again.")
+            )
+            return render_template("auth/login.html", form=form), 429
         user = services.authenticate(form.email.data, form.password.data)
         if user is None:
-            current_app.logger.warning(
-                "login_failure email_hash=%s addr=%s",
-                hash(form.email.data.lower()) & 0xFFFFFFFF,
-                request.remote_addr,
-            )
+            throttle.record_failure(form.email.data, address)
+            current_app.logger.warning("login_failure account=%s addr=%s", _account_ref(form.email.data), address)
             form.password.errors.append(_("Email address or password is incorrect."))
         else:
             db.session.commit()
@@ -46,7 +52,12 @@ def login():
             login_user(user, remember=form.remember.data)
             current_app.logger.info("login_success user=%s addr=%s", user.id, request.remote_addr)
             return redirect(safe_next(request.args.get("next")) or url_for("trajectories.index"))
-    return render_template("auth/login.html", form=form)
+    return render_template("auth/login.html", form=form), status
+
+
+def _account_ref(email: str) -> str:
+    """A stable, non-reversible reference to the account in logs (no email, no password)."""
+    return hashlib.sha256(email.strip().lower().encode("utf-8")).hexdigest()[:12]
 
 
 @bp.route("/uitloggen", methods=["POST"])
