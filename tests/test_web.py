@@ -60,15 +60,63 @@ def test_production_config_hardens_cookies_and_sends_hsts(monkeypatch, tmp_path)
     assert "max-age" in response.headers["Strict-Transport-Security"]
 
 
-def test_post_without_csrf_token_is_refused_with_a_dutch_page(database_url, _schema, make_user):
+@pytest.fixture
+def csrf_app(database_url, _schema):
     from config import TestConfig
+
+    from .conftest import FreshContextClient
 
     app = create_app(type("CsrfConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": database_url,
                                                           "WTF_CSRF_ENABLED": True}))
-    client = app.test_client()
-    response = client.post("/inloggen", data={"email": "a@example.org", "password": "x"})
+    app.test_client_class = FreshContextClient
+    return app
+
+
+def _token(client, url: str) -> str:
+    import re
+
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', client.get(url).get_data(as_text=True)).group(1)
+
+
+def test_a_form_without_a_valid_token_comes_back_with_the_input_and_an_explanation(csrf_app, make_user):
+    client = csrf_app.test_client()
+    response = client.post("/inloggen", data={"email": "ann@example.org", "password": "x", "csrf_token": "verlopen"})
+    body = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert "Het formulier is verlopen" in response.get_data(as_text=True)
+    assert "het formulier was verlopen" in body and 'value="ann@example.org"' in body
+
+
+def test_an_expired_token_changes_nothing_and_keeps_the_typed_answer(csrf_app, world):
+    a = world["a"]
+    item = a.items[0]
+    client = csrf_app.test_client()
+    user = world["users"]["teamlid"]
+    client.post("/inloggen", data={"email": user.email, "password": "een lange zin als wachtwoord",
+                                   "csrf_token": _token(client, "/inloggen")})
+    response = client.post(f"/trajecten/{a.id}/items/{item.id}",
+                           data={"answer": "Mijn lange antwoord", "status": "afgerond", "version": "1",
+                                 "csrf_token": "oud-token"})
+    body = response.get_data(as_text=True)
+    assert "het formulier was verlopen" in body and "Mijn lange antwoord" in body
+    db.session.refresh(item)
+    assert item.answer == "" and item.status.value == "open"
+    # A button-only action without a token is refused on the error page and changes nothing.
+    refused = client.post(f"/trajecten/{a.id}/items/{item.id}/archiveren")
+    assert refused.status_code == 400 and "Het formulier is verlopen" in refused.get_data(as_text=True)
+    db.session.refresh(item)
+    assert item.archived_at is None
+
+
+def test_no_state_changes_through_get(app):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        if "GET" in rule.methods:
+            assert "POST" in rule.methods or rule.endpoint in {
+                "trajectories.home", "trajectories.index", "trajectories.detail", "trajectories.layer_view",
+                "trajectories.tabel1", "trajectories.decisions", "trajectories.my_work", "phases.phase",
+                "admin.users", "admin.organisations",
+            } or rule.endpoint.endswith(("history", "export")), rule.endpoint
 
 
 HOSTILE = [

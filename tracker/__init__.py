@@ -8,7 +8,7 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, render_template, request
+from flask import Flask, g, render_template, request
 from flask_babel import format_date, get_locale
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -52,6 +52,7 @@ def create_app(config: str | type | dict[str, Any] | None = None) -> Flask:
     register_errorhandlers(app)
     register_template_helpers(app)
     register_security_headers(app)
+    register_session_limits(app)
     register_commands(app)
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO)
@@ -128,7 +129,16 @@ def register_errorhandlers(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
+        """An expired or missing token: a form page comes back with what the user typed and an
+        explanation (forms refuse to validate in this state), anything else gets the error page."""
         app.logger.warning("csrf_failure path=%s reason=%s", request.path, error.description)
+        rule = request.url_rule
+        if rule is not None and "GET" in (rule.methods or ()) and request.endpoint in app.view_functions:
+            g.csrf_expired = True
+            response = app.make_response(app.view_functions[request.endpoint](**(request.view_args or {})))
+            if response.status_code < 400:
+                response.status_code = 400
+            return response
         return render_template("errors/error.html", code=400, csrf=True), 400
 
 
@@ -174,6 +184,12 @@ def register_security_headers(app: Flask) -> None:
                 "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
             )
         return response
+
+
+def register_session_limits(app: Flask) -> None:
+    from tracker.auth.sessions import enforce_session_limits
+
+    app.before_request(enforce_session_limits)
 
 
 def register_commands(app: Flask) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import g
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
@@ -32,6 +33,12 @@ class BaseForm(FlaskForm):
             if unbound_field.field_class in (StringField, TextAreaField) and _strip not in filters:
                 unbound_field.kwargs["filters"] = [*filters, _strip]
             return unbound_field.bind(form=form, **options)
+
+    def validate_on_submit(self, extra_validators=None) -> bool:
+        # After an expired CSRF token the page is shown again with the typed input: never act.
+        if g.get("csrf_expired"):
+            return False
+        return super().validate_on_submit(extra_validators)
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)

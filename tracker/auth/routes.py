@@ -9,7 +9,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from tracker.auth import services, throttle
+from tracker.auth import services, sessions, throttle
 from tracker.auth.forms import LoginForm, PasswordChangeForm, PreferencesForm
 from tracker.extensions import db
 from tracker.security import verify_password
@@ -50,6 +50,7 @@ def login():
             db.session.commit()
             session.clear()  # a fresh session on login
             login_user(user, remember=form.remember.data)
+            sessions.start(remember=form.remember.data)
             current_app.logger.info("login_success user=%s addr=%s", user.id, request.remote_addr)
             return redirect(safe_next(request.args.get("next")) or url_for("trajectories.index"))
     return render_template("auth/login.html", form=form), status
