@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, g, render_template, request
-from flask_babel import format_date, get_locale
+from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.routing import IntegerConverter
@@ -104,6 +104,10 @@ def register_extensions(app: Flask) -> None:
 
     login_manager.user_loader(load_user)
 
+    from tracker import audit
+
+    audit.register()
+
 
 def register_blueprints(app: Flask) -> None:
     from tracker.admin.routes import bp as admin_bp
@@ -150,11 +154,20 @@ def register_template_helpers(app: Flask) -> None:
     def datum(value, fmt: str = "d MMMM y") -> str:
         return format_date(value, fmt) if value else ""
 
+    @app.template_filter("datumtijd")
+    def datumtijd(value) -> str:
+        return format_datetime(value, "d MMMM y HH:mm") if value else ""
+
     @app.template_filter("label")
     def label_filter(value) -> str:
         return label(value)
 
+    from tracker import history_labels
+
     app.jinja_env.globals.update(
+        FIELD_LABELS=history_labels.FIELD_LABELS,
+        ACTION_LABELS=history_labels.ACTION_LABELS,
+        ENTITY_LABELS=history_labels.ENTITY_LABELS,
         can_view=access.can_view,
         can_edit=access.can_edit,
         can_manage=access.can_manage,

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, PasswordField, StringField
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField
 from wtforms.validators import Optional, ValidationError
 
 from tracker.auth.forms import email_validator, validate_new_password
@@ -21,6 +21,7 @@ class UserCreateForm(BaseForm):
 
 
 class UserEditForm(BaseForm):
+    version = HiddenField()
     name = StringField(_l("Name"), validators=[required(), max_length(120)])
     is_admin = BooleanField(_l("Administrator"))
     active = BooleanField(_l("Active (may log in)"))
@@ -32,6 +33,7 @@ class UserEditForm(BaseForm):
 
 
 class OrganisationForm(BaseForm):
+    version = HiddenField()
     name = StringField(_l("Name"), validators=[required(), max_length(200)])
     sector = ChoiceField(_l("Sector"), choices=choices(Sector), validators=[required()])
 

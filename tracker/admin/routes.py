@@ -10,6 +10,7 @@ from tracker.access import admin_required, require
 from tracker.admin import services
 from tracker.admin.forms import OrganisationForm, UserCreateForm, UserEditForm
 from tracker.auth.services import AccountError, create_user
+from tracker.concurrency import save_unless_stale
 from tracker.extensions import db
 from tracker.models import Organisation, User
 
@@ -43,21 +44,25 @@ def user_new():
 def user_edit(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
     form = UserEditForm(obj=user)
+    conflict = False
     if form.validate_on_submit():
         if user.id == current_user.id and (not form.is_admin.data or not form.active.data):
             form.is_admin.errors.append(_("You cannot remove your own administrator rights or deactivate yourself."))
         else:
-            services.update_user(
-                user,
-                name=form.name.data,
-                is_admin=form.is_admin.data,
-                active=form.active.data,
-                new_password=form.new_password.data or None,
-            )
-            db.session.commit()
-            flash(_("User %(name)s has been saved.", name=user.name), "success")
-            return redirect(url_for("admin.users"))
-    return render_template("admin/user_form.html", form=form, user=user)
+            def apply():
+                services.update_user(
+                    user,
+                    name=form.name.data,
+                    is_admin=form.is_admin.data,
+                    active=form.active.data,
+                    new_password=form.new_password.data or None,
+                )
+
+            if save_unless_stale(form, user, apply):
+                flash(_("User %(name)s has been saved.", name=user.name), "success")
+                return redirect(url_for("admin.users"))
+            conflict = True
+    return render_template("admin/user_form.html", form=form, user=user, conflict=conflict)
 
 
 @bp.route("/organisaties")
@@ -84,9 +89,10 @@ def organisation_edit(organisation_id: int):
     org = db.session.get(Organisation, organisation_id) or abort(404)
     require(current_user.is_admin)
     form = OrganisationForm(obj=org, existing_id=org.id)
+    conflict = False
     if form.validate_on_submit():
-        services.update_organisation(org, form.name.data, form.sector.data)
-        db.session.commit()
-        flash(_("Organisation %(name)s has been saved.", name=org.name), "success")
-        return redirect(url_for("admin.organisations"))
-    return render_template("admin/organisation_form.html", form=form, organisation=org)
+        if save_unless_stale(form, org, lambda: services.update_organisation(org, form.name.data, form.sector.data)):
+            flash(_("Organisation %(name)s has been saved.", name=org.name), "success")
+            return redirect(url_for("admin.organisations"))
+        conflict = True
+    return render_template("admin/organisation_form.html", form=form, organisation=org, conflict=conflict)

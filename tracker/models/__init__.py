@@ -1,6 +1,8 @@
 """All models, importable from one place (and registered with the metadata for migrations)."""
 
+from tracker.models.audit import AuditEvent
 from tracker.models.base import utcnow
+from tracker.models.setting import Setting
 from tracker.models.checklist import ChecklistItem, Phase, Section
 from tracker.models.decision import Decision
 from tracker.models.enums import (
@@ -19,6 +21,8 @@ from tracker.models.trajectory import Membership, Trajectory
 from tracker.models.user import User
 
 __all__ = [
+    "AuditEvent",
+    "Setting",
     "ChecklistItem",
     "Decision",
     "DecisionKind",

@@ -19,6 +19,9 @@ class Organisation(db.Model):
     name: Mapped[str] = mapped_column(sa.String(200), unique=True)
     sector: Mapped[Sector] = mapped_column(enum_column(Sector, "sector"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
 
     def __repr__(self) -> str:
         return f"<Organisation {self.name}>"

@@ -31,5 +31,8 @@ class StartReflection(db.Model):
     movement: Mapped[Movement | None] = mapped_column(enum_column(Movement, "movement"))
     note: Mapped[str] = mapped_column(sa.Text, default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
 
     trajectory: Mapped[Trajectory] = relationship(back_populates="reflections")
+
+    __mapper_args__ = {"version_id_col": version}

@@ -79,10 +79,13 @@ class Membership(db.Model):
     layer: Mapped[Layer] = mapped_column(enum_column(Layer, "layer"))
     role: Mapped[Role] = mapped_column(enum_column(Role, "role"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
 
     trajectory: Mapped[Trajectory] = relationship(back_populates="memberships")
     user: Mapped[User] = relationship()
     organisation: Mapped[Organisation] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
 
     @property
     def display_name(self) -> str:

@@ -7,10 +7,10 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
-from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.access import can_edit, can_view, get_item_or_404, load_trajectory
 from tracker.content import handreiking, tabel1_for_phase
+from tracker.concurrency import save_unless_stale
 from tracker.extensions import db
 from tracker.models import ChecklistItem, DecisionKind, Section
 from tracker.phases import services
@@ -68,24 +68,11 @@ def item_edit(trajectory_id: int, item_id: int):
     if request.method == "GET":
         form.owner_id.data = str(item.owner_id or "")
         form.version.data = str(item.version)
-    if request.method == "POST":
-        if form.validate_on_submit():
-            if form.version.data != str(item.version):
-                conflict = item
-            else:
-                try:
-                    services.update_item(item, form.data)
-                    db.session.commit()
-                except StaleDataError:
-                    db.session.rollback()
-                    item = get_item_or_404(trajectory, item_id)
-                    conflict = item
-                else:
-                    flash(_("The item has been saved."), "success")
-                    return redirect(_phase_url(item))
-            if conflict is not None:
-                # Keep the user's text; the next save deliberately replaces the other version.
-                form.version.data = str(conflict.version)
+    if form.validate_on_submit():
+        if save_unless_stale(form, item, lambda: services.update_item(item, form.data)):
+            flash(_("The item has been saved."), "success")
+            return redirect(_phase_url(item))
+        conflict = item
     return render_template(
         "phases/item_edit.html", trajectory=trajectory, item=item, form=form, conflict=conflict
     )

@@ -42,6 +42,7 @@ class TrajectoryCreateForm(TrajectoryForm):
 
 
 class TrajectoryEditForm(TrajectoryForm):
+    version = HiddenField()
     status = ChoiceField(_l("Status"), choices=choices(TrajectoryStatus), validators=[required()])
     coordinator_id = ChoiceField(_l("Coordinator"), validators=[Optional()])
 
@@ -58,6 +59,7 @@ class MemberAddForm(BaseForm):
 
 
 class MemberEditForm(BaseForm):
+    version = HiddenField()
     organisation_id = ChoiceField(_l("Organisation"), validators=[required()])
     layer = ChoiceField(_l("Layer"), choices=choices(Layer), validators=[required()])
     role = ChoiceField(_l("Role in the trajectory"), choices=choices(Role), validators=[required()])
@@ -140,6 +142,7 @@ class Phase4DecisionForm(BaseForm):
 
 class AspectForm(Form):
     aspect_key = HiddenField()
+    version = HiddenField()
     movement = ChoiceField(
         _l("How far are we in motion?"),
         choices=[("", _l("Not assessed yet")), *choices(Movement)],

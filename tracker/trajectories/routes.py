@@ -12,8 +12,12 @@ from tracker.access import can_edit, can_manage, can_view, get_membership_or_404
 from tracker.admin.services import list_organisations
 from tracker.auth.services import user_by_email
 from tracker.content import handreiking, tabel1_for_layer, tabel1_grid
+from sqlalchemy.orm.exc import StaleDataError
+
+from tracker.concurrency import save_unless_stale
 from tracker.extensions import db
 from tracker.models import DecisionKind, Layer, Organisation
+from tracker.models.enums import label
 from tracker.trajectories import services
 from tracker.trajectories.forms import (
     MemberAddForm,
@@ -106,12 +110,13 @@ def edit(trajectory_id: int):
     ]
     if request.method == "GET":
         form.coordinator_id.data = str(trajectory.coordinator_id or "")
+    conflict = False
     if form.validate_on_submit():
-        services.update_trajectory(trajectory, form.data)
-        db.session.commit()
-        flash(_("The trajectory has been saved."), "success")
-        return redirect(url_for("trajectories.detail", trajectory_id=trajectory.id))
-    return render_template("trajectories/edit.html", form=form, trajectory=trajectory)
+        if save_unless_stale(form, trajectory, lambda: services.update_trajectory(trajectory, form.data)):
+            flash(_("The trajectory has been saved."), "success")
+            return redirect(url_for("trajectories.detail", trajectory_id=trajectory.id))
+        conflict = True
+    return render_template("trajectories/edit.html", form=form, trajectory=trajectory, conflict=conflict)
 
 
 # --- members --------------------------------------------------------------------------------
@@ -153,19 +158,21 @@ def member_edit(trajectory_id: int, membership_id: int):
     form.organisation_id.choices = organisation_choices()
     if request.method == "GET":
         form.organisation_id.data = str(membership.organisation_id)
+    conflict = False
     if form.validate_on_submit():
+        def apply():
+            services.update_member(membership, _organisation(form.organisation_id.data), form.layer.data, form.role.data)
+
         try:
-            services.update_member(
-                membership, _organisation(form.organisation_id.data), form.layer.data, form.role.data
-            )
+            if save_unless_stale(form, membership, apply):
+                flash(_("The membership of %(name)s has been saved.", name=membership.user.name), "success")
+                return redirect(url_for("trajectories.members", trajectory_id=trajectory.id))
+            conflict = True
         except services.MembershipError:
+            db.session.rollback()
             form.role.errors.append(_("A trajectory needs at least one project lead."))
-        else:
-            db.session.commit()
-            flash(_("The membership of %(name)s has been saved.", name=membership.user.name), "success")
-            return redirect(url_for("trajectories.members", trajectory_id=trajectory.id))
     return render_template(
-        "trajectories/member_edit.html", trajectory=trajectory, membership=membership, form=form
+        "trajectories/member_edit.html", trajectory=trajectory, membership=membership, form=form, conflict=conflict
     )
 
 
@@ -237,19 +244,39 @@ def reflection(trajectory_id: int):
         form = ReflectionForm(
             data={
                 "aspects": [
-                    {"aspect_key": r.aspect_key, "movement": r.movement.value if r.movement else "", "note": r.note}
+                    {
+                        "aspect_key": r.aspect_key,
+                        "version": str(r.version),
+                        "movement": r.movement.value if r.movement else "",
+                        "note": r.note,
+                    }
                     for r in reflections
                 ]
             }
         )
+    conflicts = []
     if form.validate_on_submit():
-        services.update_reflection(trajectory, form.aspects.data)
-        db.session.commit()
-        flash(_("The start reflection has been saved."), "success")
-        return redirect(url_for("trajectories.reflection", trajectory_id=trajectory.id))
+        conflicts = services.stale_reflections(trajectory, form.aspects.data)
+        if not conflicts:
+            try:
+                services.update_reflection(trajectory, form.aspects.data)
+                db.session.commit()
+            except StaleDataError:
+                db.session.rollback()
+                conflicts = list(trajectory.reflections)
+            else:
+                flash(_("The start reflection has been saved."), "success")
+                return redirect(url_for("trajectories.reflection", trajectory_id=trajectory.id))
+        # Keep the typed text; carry the current versions so that saving again replaces theirs.
+        current = {r.aspect_key: r for r in trajectory.reflections}
+        for sub in form.aspects:
+            if sub.aspect_key.data in current:
+                sub.version.data = str(current[sub.aspect_key.data].version)
     return render_template(
         "trajectories/reflection.html",
         trajectory=trajectory,
+        conflicts=conflicts,
+        conflict_pairs=[(r.title, " — ".join(filter(None, [label(r.movement), r.note]))) for r in conflicts],
         form=form,
         rows=list(zip(reflections, form.aspects, strict=False)),
         five_vs=handreiking()["five_vs"],
@@ -291,6 +318,32 @@ def decision_new(trajectory_id: int, kind: str):
         form=form,
         kind=decision_kind,
         phase=trajectory.phases[0 if decision_kind == DecisionKind.PHASE1 else 3],
+    )
+
+
+# --- history --------------------------------------------------------------------------------
+
+HISTORY_ENTITIES = {"Trajectory", "Membership", "ChecklistItem", "Decision", "StartReflection"}
+
+
+@bp.route("/trajecten/<id:trajectory_id>/geschiedenis")
+@login_required
+def history(trajectory_id: int):
+    trajectory = load_trajectory(trajectory_id)
+    entity = request.args.get("soort")
+    if entity not in HISTORY_ENTITIES:
+        entity = None
+    entity_id = request.args.get("id", type=int)
+    before = request.args.get("voor", type=int)
+    events = services.history(trajectory, entity=entity, entity_id=entity_id, before=before)
+    return render_template(
+        "trajectories/history.html",
+        trajectory=trajectory,
+        events=events,
+        entity=entity,
+        entity_id=entity_id,
+        more=len(events) == services.HISTORY_PAGE,
+        members={m.id: m.user.name for m in trajectory.memberships},
     )
 
 

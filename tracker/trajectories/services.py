@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from tracker.content import handreiking
 from tracker.extensions import db
 from tracker.models import (
+    AuditEvent,
     ChecklistItem,
     Decision,
     DecisionKind,
@@ -135,12 +136,9 @@ def remove_member(membership: Membership) -> None:
     trajectory = membership.trajectory
     if membership.role == Role.PROJECTLEIDER and len(_project_leads(trajectory)) == 1:
         raise MembershipError("last_lead")
-    db.session.execute(
-        sa.update(ChecklistItem)
-        .where(ChecklistItem.owner_id == membership.id)
-        .values(owner_id=None)
-        .execution_options(synchronize_session=False)
-    )
+    # Row by row (not a bulk update) so that every item's change is in the audit trail.
+    for item in db.session.scalars(sa.select(ChecklistItem).where(ChecklistItem.owner_id == membership.id)):
+        item.owner_id = None
     if trajectory.coordinator_id == membership.user_id:
         trajectory.coordinator_id = None
     trajectory.memberships.remove(membership)
@@ -183,6 +181,15 @@ def current_decisions(trajectory: Trajectory) -> dict[DecisionKind, Decision]:
     for decision in trajectory.decisions:
         current.setdefault(decision.kind, decision)
     return current
+
+
+def stale_reflections(trajectory: Trajectory, entries: list[dict]) -> list[StartReflection]:
+    """The aspects someone else saved since the form was loaded."""
+    versions = {e.get("aspect_key"): e.get("version") for e in entries}
+    return [
+        r for r in trajectory.reflections
+        if versions.get(r.aspect_key) and versions[r.aspect_key] != str(r.version)
+    ]
 
 
 def update_reflection(trajectory: Trajectory, entries: list[dict]) -> None:
@@ -345,3 +352,27 @@ def ownership_by_layer(trajectory: Trajectory) -> dict[Layer, list[dict]]:
     for m in trajectory.memberships:
         result[m.layer].append({"member": m, **counts.get(m.id, {"open": 0, "done": 0, "total": 0})})
     return result
+
+
+# --- history --------------------------------------------------------------------------------
+
+HISTORY_PAGE = 100
+
+
+def history(trajectory: Trajectory, *, entity: str | None = None, entity_id: int | None = None,
+            before: int | None = None) -> list[AuditEvent]:
+    """Audit events of the trajectory, newest first; optionally of one record."""
+    stmt = (
+        sa.select(AuditEvent)
+        .where(AuditEvent.trajectory_id == trajectory.id)
+        .options(joinedload(AuditEvent.user))
+        .order_by(AuditEvent.id.desc())
+        .limit(HISTORY_PAGE)
+    )
+    if entity:
+        stmt = stmt.where(AuditEvent.entity == entity)
+    if entity_id:
+        stmt = stmt.where(AuditEvent.entity_id == entity_id)
+    if before:
+        stmt = stmt.where(AuditEvent.id < before)
+    return list(db.session.scalars(stmt))

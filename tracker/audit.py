@@ -1,0 +1,137 @@
+"""Records every change as an audit event: who, what, when (UTC), old → new.
+
+A session ``after_flush`` hook inspects what the flush wrote and inserts one row per changed
+record in the same transaction, so a change and its trail commit or roll back together.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from flask import has_request_context
+from flask_login import current_user
+from sqlalchemy.orm import Session
+
+from tracker.models import (
+    AuditEvent,
+    ChecklistItem,
+    Decision,
+    Membership,
+    Organisation,
+    StartReflection,
+    Trajectory,
+    User,
+    utcnow,
+)
+
+AUDITED = (Trajectory, Membership, ChecklistItem, Decision, StartReflection, Organisation, User)
+IGNORED_FIELDS = {"version", "updated_at", "created_at", "last_login_at", "id"}
+SECRET_FIELDS = {"password_hash", "session_token", "totp_secret"}
+
+
+def _value(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if value is None or isinstance(value, (int, float, bool, str)):
+        return value
+    return str(value)
+
+
+def _summary(obj) -> str:
+    if isinstance(obj, ChecklistItem):
+        return obj.text[:300]
+    if isinstance(obj, Membership):
+        return obj.user.name if obj.user else f"lid {obj.user_id}"
+    if isinstance(obj, (Trajectory, Organisation)):
+        return obj.name
+    if isinstance(obj, User):
+        return obj.email
+    if isinstance(obj, Decision):
+        return f"{obj.kind.value}: {obj.outcome.value}"
+    if isinstance(obj, StartReflection):
+        return obj.title
+    return ""
+
+
+def _trajectory_id(obj) -> int | None:
+    if isinstance(obj, Trajectory):
+        return obj.id
+    return getattr(obj, "trajectory_id", None)
+
+
+def _changes(obj, *, new: bool) -> dict[str, list[Any]]:
+    state = sa.inspect(obj)
+    changes: dict[str, list[Any]] = {}
+    for column in state.mapper.column_attrs:
+        key = column.key
+        if key in IGNORED_FIELDS:
+            continue
+        history = state.attrs[key].history
+        if new:
+            value = state.attrs[key].value
+            if value not in (None, ""):
+                changes[key] = [None, "***" if key in SECRET_FIELDS else _value(value)]
+        elif history.has_changes():
+            old = history.deleted[0] if history.deleted else None
+            new_value = history.added[0] if history.added else None
+            if old == new_value:
+                continue
+            changes[key] = ["***", "***"] if key in SECRET_FIELDS else [_value(old), _value(new_value)]
+    return changes
+
+
+def _actor() -> tuple[int | None, str]:
+    if has_request_context() and getattr(current_user, "is_authenticated", False):
+        return current_user.id, current_user.name
+    return None, "systeem"
+
+
+def _after_flush(session: Session, _flush_context) -> None:
+    rows = []
+    now = utcnow()
+    user_id, actor = _actor()
+    for obj in session.new:
+        if isinstance(obj, AUDITED) and not (isinstance(obj, ChecklistItem) and not obj.is_custom) and not isinstance(
+            obj, StartReflection
+        ):
+            rows.append(_row(obj, "create", _changes(obj, new=True)))
+    for obj in session.dirty:
+        if isinstance(obj, AUDITED) and session.is_modified(obj, include_collections=False):
+            changes = _changes(obj, new=False)
+            if changes:
+                action = "update"
+                if "archived_at" in changes:
+                    action = "archive" if changes["archived_at"][1] else "restore"
+                rows.append(_row(obj, action, changes))
+    for obj in session.deleted:
+        if isinstance(obj, AUDITED):
+            rows.append(_row(obj, "delete", {}))
+    if rows:
+        for row in rows:
+            row.update(at=now, user_id=user_id, actor=actor)
+        session.connection().execute(sa.insert(AuditEvent.__table__), rows)
+
+
+def _row(obj, action: str, changes: dict) -> dict[str, Any]:
+    trajectory_id = _trajectory_id(obj)
+    if isinstance(obj, Trajectory) and action == "delete":
+        trajectory_id = None
+    return {
+        "trajectory_id": trajectory_id,
+        "entity": type(obj).__name__,
+        "entity_id": obj.id,
+        "action": action,
+        "summary": _summary(obj),
+        "changes": changes,
+    }
+
+
+def register() -> None:
+    """Listen on every ORM session (idempotent)."""
+    if not sa.event.contains(Session, "after_flush", _after_flush):
+        sa.event.listen(Session, "after_flush", _after_flush)

@@ -1,0 +1,30 @@
+"""No lost updates: every editable record carries a version that travels with its form."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy.orm.exc import StaleDataError
+
+from tracker.extensions import db
+
+
+def save_unless_stale(form, obj, apply: Callable[[], object]) -> bool:
+    """Apply the change and commit, unless someone saved ``obj`` since the form was loaded.
+
+    On a conflict nothing is written, the form keeps the user's input and now carries the
+    current version, so saving again deliberately replaces the other change. Returns True when
+    saved.
+    """
+    if form.version.data not in (None, "") and str(form.version.data) != str(obj.version):
+        form.version.data = str(obj.version)
+        return False
+    try:
+        apply()
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        db.session.refresh(obj)
+        form.version.data = str(obj.version)
+        return False
+    return True
