@@ -23,6 +23,7 @@ ANY_USER = {
 ADMIN_ONLY = {"admin.users", "admin.user_new", "admin.user_edit", "admin.organisation_edit"}
 VIEW = {
     "trajectories.history",
+    "trajectories.export",
     "trajectories.detail",
     "trajectories.layer_view",
     "trajectories.tabel1",

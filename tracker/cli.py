@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import click
 from flask import Flask
 
@@ -43,6 +46,52 @@ def register(app: Flask) -> None:
             raise click.ClickException(str(exc)) from exc
         db.session.commit()
         click.echo(f"Wachtwoord gewijzigd voor {user.email}")
+
+    @app.cli.command("backup")
+    @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+    def backup_command(path: Path) -> None:
+        """Copy the SQLite database to PATH (online backup, safe while the app writes)."""
+        from tracker.transfer import backup_sqlite
+
+        url = db.engine.url
+        if url.get_backend_name() != "sqlite" or not url.database:
+            raise click.ClickException(
+                "Deze installatie gebruikt geen SQLite-bestand. Maak voor PostgreSQL een back-up met "
+                "pg_dump (zie de README)."
+            )
+        backup_sqlite(url.database, path)
+        click.echo(f"Back-up geschreven naar {path}")
+
+    @app.cli.command("export-trajectory")
+    @click.argument("trajectory_id", type=int)
+    @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+    def export_command(trajectory_id: int, path: Path) -> None:
+        """Export one trajectory as JSON."""
+        from tracker.models import Trajectory
+        from tracker.transfer import export_trajectory
+
+        trajectory = db.session.get(Trajectory, trajectory_id)
+        if trajectory is None:
+            raise click.ClickException(f"Geen traject met nummer {trajectory_id}.")
+        path.write_text(json.dumps(export_trajectory(trajectory), ensure_ascii=False, indent=2), encoding="utf-8")
+        click.echo(f"Traject ‘{trajectory.name}’ geëxporteerd naar {path}")
+
+    @app.cli.command("import-trajectory")
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    def import_command(path: Path) -> None:
+        """Recreate a trajectory from a JSON export (from this or another installation)."""
+        from tracker.transfer import ImportError_, import_trajectory
+
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            trajectory, created = import_trajectory(data)
+        except (ValueError, ImportError_) as exc:
+            db.session.rollback()
+            raise click.ClickException(str(exc)) from exc
+        db.session.commit()
+        click.echo(f"Traject ‘{trajectory.name}’ geïmporteerd als nummer {trajectory.id}.")
+        for email in created:
+            click.echo(f"  nieuw, nog niet actief account: {email} (activeer en zet een wachtwoord met set-password)")
 
     @app.cli.command("seed-demo")
     @click.option(

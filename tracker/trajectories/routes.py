@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -19,6 +20,7 @@ from tracker.extensions import db
 from tracker.models import DecisionKind, Layer, Organisation
 from tracker.models.enums import label
 from tracker.trajectories import services
+from tracker.transfer import export_trajectory
 from tracker.trajectories.forms import (
     MemberAddForm,
     MemberEditForm,
@@ -319,6 +321,21 @@ def decision_new(trajectory_id: int, kind: str):
         kind=decision_kind,
         phase=trajectory.phases[0 if decision_kind == DecisionKind.PHASE1 else 3],
     )
+
+
+# --- export ---------------------------------------------------------------------------------
+
+
+@bp.route("/trajecten/<id:trajectory_id>/export.json")
+@login_required
+def export(trajectory_id: int):
+    trajectory = load_trajectory(trajectory_id)
+    data = export_trajectory(trajectory)
+    response = current_app.response_class(
+        json.dumps(data, ensure_ascii=False, indent=2), mimetype="application/json"
+    )
+    response.headers["Content-Disposition"] = f'attachment; filename="traject-{trajectory.id}.json"'
+    return response
 
 
 # --- history --------------------------------------------------------------------------------

@@ -1,0 +1,128 @@
+"""Backups, and moving a trajectory to another installation."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+
+from config import TestConfig
+from tracker import create_app, demo
+from tracker.extensions import db
+from tracker.models import Trajectory, User
+from tracker.transfer import export_trajectory, import_trajectory
+
+
+def _fresh_app(url: str):
+    app = create_app(type("OtherInstallation", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": url}))
+    with app.app_context():
+        db.create_all()
+    return app
+
+
+def test_backup_while_the_app_writes_is_consistent(tmp_path):
+    source = tmp_path / "live.db"
+    app = _fresh_app(f"sqlite:///{source}")
+    with app.app_context():
+        demo.load()
+        db.session.commit()
+    stop = threading.Event()
+    written = []
+
+    def writer():
+        with app.app_context():
+            n = 0
+            while not stop.is_set() and n < 500:
+                t = db.session.scalar(db.select(Trajectory).limit(1))
+                t.area = f"schrijven {n}"
+                db.session.commit()
+                written.append(n)
+                n += 1
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        target = tmp_path / "backup" / "copy.db"
+        result = app.test_cli_runner().invoke(args=["backup", str(target)])
+        assert result.exit_code == 0, result.output
+    finally:
+        stop.set()
+        thread.join()
+    assert written
+    with sqlite3.connect(target) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("SELECT count(*) FROM checklist_items").fetchone()[0] == 120
+        assert conn.execute("SELECT count(*) FROM users").fetchone()[0] == 13
+
+
+def test_backup_command_copies_sqlite_and_points_postgresql_to_pg_dump(runner, tmp_path):
+    result = runner.invoke(args=["backup", str(tmp_path / "copy.db")])
+    if db.engine.url.get_backend_name() == "sqlite":
+        assert result.exit_code == 0 and (tmp_path / "copy.db").exists()
+    else:
+        assert result.exit_code != 0 and "pg_dump" in result.output
+
+
+def _normalise(data: dict) -> dict:
+    data = json.loads(json.dumps(data))
+    data.pop("exported_at")
+    return data
+
+
+def test_export_import_round_trip_into_another_installation(app, tmp_path):
+    demo.load()
+    db.session.commit()
+    case = db.session.scalar(db.select(Trajectory).where(Trajectory.name.like("Preventie%")))
+    exported = export_trajectory(case)
+    path = tmp_path / "traject.json"
+    path.write_text(json.dumps(exported), encoding="utf-8")
+
+    other = _fresh_app("sqlite:///" + str(tmp_path / "other.db"))
+    with other.app_context():
+        imported, created = import_trajectory(json.loads(path.read_text(encoding="utf-8")))
+        db.session.commit()
+        assert "anouk@demo.betersamen.nl" in created  # unknown people get an inactive account
+        imported = db.session.get(Trajectory, imported.id)
+        assert _normalise(export_trajectory(imported)) == _normalise(exported)
+        assert not db.session.scalar(db.select(User).where(User.email == "anouk@demo.betersamen.nl")).active
+
+
+def test_cli_export_then_import_creates_a_copy(runner, app, world, tmp_path):
+    path = tmp_path / "a.json"
+    assert runner.invoke(args=["export-trajectory", str(world["a"].id), str(path)]).exit_code == 0
+    result = runner.invoke(args=["import-trajectory", str(path)])
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(db.select(db.func.count(Trajectory.id)).where(Trajectory.name == "Traject A")) == 2
+
+
+def test_importing_a_foreign_or_broken_file_changes_nothing(runner, tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "iets anders"}', encoding="utf-8")
+    result = runner.invoke(args=["import-trajectory", str(bad)])
+    assert result.exit_code != 0 and "geen export" in result.output
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"format": "beter-samen-trajectory", "format_version": 1, "organisations": []}')
+    result = runner.invoke(args=["import-trajectory", str(broken)])
+    assert result.exit_code != 0
+    assert db.session.scalar(db.select(db.func.count(Trajectory.id))) == 0
+
+
+def test_members_download_the_json_export_outsiders_cannot(client, login, world):
+    a = world["a"]
+    login(world["users"]["meekijker"])
+    response = client.get(f"/trajecten/{a.id}/export.json")
+    assert response.status_code == 200 and response.json["trajectory"]["name"] == "Traject A"
+    assert len([i for p in response.json["phases"] for s in p["sections"] for i in s["items"]]) == 60
+    outsider = client.application.test_client()
+    outsider.post("/inloggen", data={"email": world["users"]["outsider"].email,
+                                      "password": "een lange zin als wachtwoord"})
+    assert outsider.get(f"/trajecten/{a.id}/export.json").status_code == 403
+
+
+def test_import_service_rejects_non_dict(app):
+    import pytest
+
+    from tracker.transfer import ImportError_
+
+    with pytest.raises(ImportError_):
+        import_trajectory([])
