@@ -9,7 +9,7 @@ from tracker.models import ChecklistItem, Membership, Role
 
 from .conftest import PASSWORD
 
-PUBLIC = {"auth.login"}
+PUBLIC = {"auth.login", "auth.login_code"}
 ANY_USER = {
     "trajectories.home",
     "trajectories.index",
@@ -17,10 +17,12 @@ ANY_USER = {
     "trajectories.create",
     "auth.account",
     "auth.logout",
+    "auth.totp_setup",
+    "auth.totp_disable",
     "admin.organisations",
     "admin.organisation_new",
 }
-ADMIN_ONLY = {"admin.users", "admin.user_new", "admin.user_edit", "admin.organisation_edit"}
+ADMIN_ONLY = {"admin.settings", "admin.users", "admin.user_new", "admin.user_edit", "admin.organisation_edit"}
 VIEW = {
     "trajectories.history",
     "trajectories.export",
@@ -67,8 +69,8 @@ def needed_level(endpoint: str, method: str) -> int | str:
 
 def expected(role: str, endpoint: str, method: str) -> str:
     need = needed_level(endpoint, method)
-    if endpoint == "auth.logout":
-        return "login"  # logging out always ends on the login page
+    if endpoint in ("auth.logout", "auth.login_code"):
+        return "login"  # logging out, or a code page without a pending login, ends on the login page
     if need == "public":
         return "ok"
     if role == "anonymous":

@@ -201,8 +201,10 @@ def register_security_headers(app: Flask) -> None:
 
 def register_session_limits(app: Flask) -> None:
     from tracker.auth.sessions import enforce_session_limits
+    from tracker.auth.twofactor import enforce_setup
 
     app.before_request(enforce_session_limits)
+    app.before_request(enforce_setup)
 
 
 def register_commands(app: Flask) -> None:

@@ -32,6 +32,10 @@ class UserEditForm(BaseForm):
     )
 
 
+class SecuritySettingsForm(BaseForm):
+    require_2fa_for_admins = BooleanField(_l("Administrators must use two-factor login"))
+
+
 class OrganisationForm(BaseForm):
     version = HiddenField()
     name = StringField(_l("Name"), validators=[required(), max_length(200)])
@@ -49,4 +53,4 @@ class OrganisationForm(BaseForm):
             raise ValidationError(_l("An organisation with this name already exists."))
 
 
-__all__ = ["OrganisationForm", "UserCreateForm", "UserEditForm"]
+__all__ = ["SecuritySettingsForm", "OrganisationForm", "UserCreateForm", "UserEditForm"]

@@ -8,11 +8,12 @@ from flask_login import current_user, login_required
 
 from tracker.access import admin_required, require
 from tracker.admin import services
-from tracker.admin.forms import OrganisationForm, UserCreateForm, UserEditForm
+from tracker.admin.forms import OrganisationForm, SecuritySettingsForm, UserCreateForm, UserEditForm
 from tracker.auth.services import AccountError, create_user
 from tracker.concurrency import save_unless_stale
 from tracker.extensions import db
 from tracker.models import Organisation, User
+from tracker.models.setting import REQUIRE_2FA_FOR_ADMINS, get_flag, set_flag
 
 bp = Blueprint("admin", __name__)
 
@@ -20,7 +21,19 @@ bp = Blueprint("admin", __name__)
 @bp.route("/beheer/gebruikers")
 @admin_required
 def users():
-    return render_template("admin/users.html", users=services.list_users())
+    settings_form = SecuritySettingsForm(require_2fa_for_admins=get_flag(REQUIRE_2FA_FOR_ADMINS))
+    return render_template("admin/users.html", users=services.list_users(), settings_form=settings_form)
+
+
+@bp.route("/beheer/instellingen", methods=["POST"])
+@admin_required
+def settings():
+    form = SecuritySettingsForm()
+    if form.validate_on_submit():
+        set_flag(REQUIRE_2FA_FOR_ADMINS, form.require_2fa_for_admins.data)
+        db.session.commit()
+        flash(_("The security settings have been saved."), "success")
+    return redirect(url_for("admin.users"))
 
 
 @bp.route("/beheer/gebruikers/nieuw", methods=["GET", "POST"])

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, PasswordField, SelectField
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import Email, ValidationError
 
 from tracker.forms import BaseForm, ChoiceField, max_length, required
@@ -34,6 +34,20 @@ class PasswordChangeForm(BaseForm):
             raise ValidationError(_l("The two passwords differ."))
 
 
+class CodeForm(BaseForm):
+    code = StringField(
+        _l("Code from your authenticator app"),
+        validators=[required(), max_length(10)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+    )
+
+
+class TotpDisableForm(BaseForm):
+    current_password = PasswordField(_l("Current password"), validators=[required(), max_length(1024)])
+    code = StringField(_l("Code from your authenticator app"), validators=[required(), max_length(10)],
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})
+
+
 class PreferencesForm(BaseForm):
     locale = ChoiceField(
         _l("Language"), choices=[("nl", "Nederlands"), ("en", "English")], validators=[required()]
@@ -44,4 +58,4 @@ def email_validator():
     return Email(message=_l("Enter a valid email address."), check_deliverability=False)
 
 
-__all__ = ["LoginForm", "PasswordChangeForm", "PreferencesForm", "SelectField", "email_validator"]
+__all__ = ["CodeForm", "TotpDisableForm", "LoginForm", "PasswordChangeForm", "PreferencesForm", "SelectField", "email_validator"]

@@ -9,9 +9,12 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from tracker.auth import services, sessions, throttle
-from tracker.auth.forms import LoginForm, PasswordChangeForm, PreferencesForm
+from markupsafe import Markup
+
+from tracker.auth import services, sessions, throttle, twofactor
+from tracker.auth.forms import CodeForm, LoginForm, PasswordChangeForm, PreferencesForm, TotpDisableForm
 from tracker.extensions import db
+from tracker.models import User
 from tracker.security import verify_password
 
 bp = Blueprint("auth", __name__)
@@ -48,12 +51,42 @@ def login():
             form.password.errors.append(_("Email address or password is incorrect."))
         else:
             db.session.commit()
+            next_url = safe_next(request.args.get("next"))
             session.clear()  # a fresh session on login
-            login_user(user, remember=form.remember.data)
-            sessions.start(remember=form.remember.data)
-            current_app.logger.info("login_success user=%s addr=%s", user.id, request.remote_addr)
-            return redirect(safe_next(request.args.get("next")) or url_for("trajectories.index"))
+            if user.totp_secret:
+                session["pending_2fa"] = {"user": user.id, "remember": form.remember.data, "next": next_url}
+                return redirect(url_for("auth.login_code"))
+            return _complete_login(user, form.remember.data, next_url)
     return render_template("auth/login.html", form=form), status
+
+
+def _complete_login(user, remember: bool, next_url: str | None):
+    session.clear()
+    login_user(user, remember=remember)
+    sessions.start(remember=remember)
+    current_app.logger.info("login_success user=%s addr=%s", user.id, request.remote_addr)
+    return redirect(next_url or url_for("trajectories.index"))
+
+
+@bp.route("/inloggen/code", methods=["GET", "POST"])
+def login_code():
+    pending = session.get("pending_2fa")
+    user = db.session.get(User, pending["user"]) if pending else None
+    if user is None or not user.active or not user.totp_secret:
+        session.pop("pending_2fa", None)
+        return redirect(url_for("auth.login"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        address = request.remote_addr or ""
+        if throttle.is_blocked(user.email, address):
+            form.code.errors.append(_("Too many failed login attempts. Wait 15 minutes and try again."))
+            return render_template("auth/login_code.html", form=form), 429
+        if twofactor.verify(user.totp_secret, form.code.data):
+            return _complete_login(user, pending["remember"], pending.get("next"))
+        throttle.record_failure(user.email, address)
+        current_app.logger.warning("login_failure_2fa account=%s addr=%s", _account_ref(user.email), address)
+        form.code.errors.append(_("This code is not correct. Use the current code from your app."))
+    return render_template("auth/login_code.html", form=form)
 
 
 def _account_ref(email: str) -> str:
@@ -95,4 +128,52 @@ def account():
             db.session.commit()
             flash(_("Your preferences have been saved."), "success")
             return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", password_form=password_form, prefs_form=prefs_form)
+    return render_template(
+        "auth/account.html", password_form=password_form, prefs_form=prefs_form, disable_form=TotpDisableForm(prefix="off")
+    )
+
+
+@bp.route("/account/tweestaps", methods=["GET", "POST"])
+@login_required
+def totp_setup():
+    user = current_user._get_current_object()
+    if user.totp_secret:
+        return redirect(url_for("auth.account"))
+    secret = session.get("totp_pending_secret")
+    if not secret:
+        secret = session["totp_pending_secret"] = twofactor.new_secret()
+    form = CodeForm()
+    if form.validate_on_submit():
+        if twofactor.verify(secret, form.code.data):
+            user.totp_secret = secret
+            user.end_sessions()
+            db.session.commit()
+            session.pop("totp_pending_secret", None)
+            login_user(user)
+            flash(_("Two-factor login is on. From now on you also enter a code when you log in."), "success")
+            return redirect(url_for("auth.account"))
+        form.code.errors.append(_("This code is not correct. Use the current code from your app."))
+    uri = twofactor.provisioning_uri(secret, user.email)
+    return render_template(
+        "auth/totp_setup.html", form=form, secret=secret, qr=Markup(twofactor.qr_svg(uri)),
+        required=twofactor.required_for(user),
+    )
+
+
+@bp.route("/account/tweestaps/uit", methods=["POST"])
+@login_required
+def totp_disable():
+    user = current_user._get_current_object()
+    form = TotpDisableForm(prefix="off")
+    if form.validate_on_submit():
+        if twofactor.required_for(user):
+            flash(_("Administrators must use two-factor login in this installation."), "error")
+        elif verify_password(user.password_hash, form.current_password.data) and twofactor.verify(
+            user.totp_secret, form.code.data
+        ):
+            user.totp_secret = None
+            db.session.commit()
+            flash(_("Two-factor login is off."), "success")
+        else:
+            flash(_("Password or code is not correct; two-factor login stays on."), "error")
+    return redirect(url_for("auth.account"))

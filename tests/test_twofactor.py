@@ -1,0 +1,70 @@
+"""Optional TOTP two-factor login, and the admin requirement."""
+
+from __future__ import annotations
+
+import re
+
+import pyotp
+
+from tracker.extensions import db
+from tracker.models.setting import REQUIRE_2FA_FOR_ADMINS, set_flag
+
+from .conftest import PASSWORD
+
+
+def _enable(client, user) -> str:
+    client.post("/inloggen", data={"email": user.email, "password": PASSWORD})
+    page = client.get("/account/tweestaps").get_data(as_text=True)
+    assert "<svg" in page  # the QR code, inline
+    secret = re.search(r'<code class="app-secret">([A-Z2-7]+)</code>', page).group(1)
+    wrong = client.post("/account/tweestaps", data={"code": "000000"})
+    assert "Deze code klopt niet" in wrong.get_data(as_text=True)
+    ok = client.post("/account/tweestaps", data={"code": pyotp.TOTP(secret).now()})
+    assert ok.status_code == 302
+    return secret
+
+
+def test_with_two_factor_on_a_password_alone_does_not_log_in(app, make_user):
+    user = make_user()
+    secret = _enable(app.test_client(), user)
+    client = app.test_client()
+    step1 = client.post("/inloggen", data={"email": user.email, "password": PASSWORD})
+    assert step1.headers["Location"].endswith("/inloggen/code")
+    assert client.get("/trajecten").status_code == 302  # not logged in yet
+    bad = client.post("/inloggen/code", data={"code": "123456"})
+    assert "Deze code klopt niet" in bad.get_data(as_text=True)
+    good = client.post("/inloggen/code", data={"code": pyotp.TOTP(secret).now()})
+    assert good.status_code == 302 and client.get("/trajecten").status_code == 200
+
+
+def test_turning_two_factor_off_needs_password_and_code(app, make_user):
+    user = make_user()
+    client = app.test_client()
+    secret = _enable(client, user)
+    client.post("/inloggen", data={"email": user.email, "password": PASSWORD})
+    client.post("/inloggen/code", data={"code": pyotp.TOTP(secret).now()})
+    client.post("/account/tweestaps/uit", data={"off-current_password": "fout fout fout",
+                                                "off-code": pyotp.TOTP(secret).now()})
+    db.session.refresh(user)
+    assert user.totp_secret == secret
+    client.post("/account/tweestaps/uit", data={"off-current_password": PASSWORD, "off-code": pyotp.TOTP(secret).now()})
+    db.session.refresh(user)
+    assert user.totp_secret is None
+
+
+def test_admins_can_be_required_to_set_up_two_factor(app, make_user):
+    admin = make_user("Beheer", admin=True)
+    set_flag(REQUIRE_2FA_FOR_ADMINS, True)
+    db.session.commit()
+    client = app.test_client()
+    client.post("/inloggen", data={"email": admin.email, "password": PASSWORD})
+    response = client.get("/beheer/gebruikers")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/account/tweestaps")
+    assert "Beheerders moeten in deze installatie" in client.get("/account/tweestaps").get_data(as_text=True)
+
+
+def test_an_admin_switches_the_requirement_on_the_users_page(client, login, make_user):
+    admin = make_user("Beheer", admin=True)
+    login(admin)
+    client.post("/beheer/instellingen", data={"require_2fa_for_admins": "y"})
+    assert client.get("/beheer/gebruikers").headers["Location"].endswith("/account/tweestaps")
