@@ -9,8 +9,6 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from markupsafe import Markup
-
 from tracker.auth import services, sessions, throttle, twofactor
 from tracker.auth.forms import CodeForm, LoginForm, PasswordChangeForm, PreferencesForm, TotpDisableForm
 from tracker.extensions import db
@@ -155,7 +153,7 @@ def totp_setup():
         form.code.errors.append(_("This code is not correct. Use the current code from your app."))
     uri = twofactor.provisioning_uri(secret, user.email)
     return render_template(
-        "auth/totp_setup.html", form=form, secret=secret, qr=Markup(twofactor.qr_svg(uri)),
+        "auth/totp_setup.html", form=form, secret=secret, qr=twofactor.qr_svg(uri),
         required=twofactor.required_for(user),
     )
 

@@ -49,7 +49,7 @@ class Section(db.Model):
 
     phase: Mapped[Phase] = relationship(back_populates="sections")
     items: Mapped[list[ChecklistItem]] = relationship(
-        back_populates="section", order_by="ChecklistItem.position"
+        back_populates="section", order_by="(ChecklistItem.position, ChecklistItem.id)"
     )
 
 

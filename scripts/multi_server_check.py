@@ -1,0 +1,163 @@
+#!/usr/bin/env python3
+"""Two gunicorn servers on one PostgreSQL (and one Redis), written to at the same time.
+
+Creates a throwaway database (or uses --database-url), migrates it, loads the demo, starts two
+gunicorn servers on local ports, and adds items and answers through both servers at once from
+several threads. Afterwards every write must be in the database. Exit status 0 when all writes
+are there. Usage:
+
+    .venv/bin/python scripts/multi_server_check.py [--writes 40] [--admin-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import secrets
+import socket
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import requests
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url: str, timeout: float = 30) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            if requests.get(url, timeout=2).status_code < 500:
+                return
+        except requests.RequestException:
+            time.sleep(0.2)
+    raise RuntimeError(f"server at {url} did not start")
+
+
+def login(base: str, email: str, password: str) -> requests.Session:
+    session = requests.Session()
+    token = TOKEN.search(session.get(f"{base}/inloggen", timeout=10).text).group(1)
+    response = session.post(f"{base}/inloggen", data={"email": email, "password": password, "csrf_token": token},
+                            timeout=10, allow_redirects=False)
+    assert response.status_code == 302, response.status_code
+    return session
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--admin-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"))
+    parser.add_argument("--writes", type=int, default=40, help="writes per server")
+    args = parser.parse_args()
+
+    name = f"tracker_multi_{secrets.token_hex(4)}"
+    admin = sa.create_engine(args.admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = args.admin_url.rsplit("/", 1)[0] + "/" + name
+    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": secrets.token_hex(32),
+           "RATELIMIT_STORAGE_URI": args.redis_url, "RATELIMIT_KEY_PREFIX": name, "TRACKER_CONFIG": "development"}
+    servers: list[subprocess.Popen] = []
+    try:
+        subprocess.run([str(BIN / "flask"), "--app", "tracker", "db", "upgrade"], env=env, cwd=ROOT, check=True,
+                       capture_output=True)
+        subprocess.run([str(BIN / "flask"), "--app", "tracker", "seed-demo"], env=env, cwd=ROOT, check=True,
+                       capture_output=True)
+        bases = []
+        for _ in range(2):
+            port = free_port()
+            servers.append(subprocess.Popen(
+                [str(BIN / "gunicorn"), "--workers", "2", "--threads", "2", "--bind", f"127.0.0.1:{port}",
+                 "tracker:create_app()"],
+                env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            ))
+            bases.append(f"http://127.0.0.1:{port}")
+        for base in bases:
+            wait_for(f"{base}/inloggen")
+
+        engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+        with engine.connect() as conn:
+            trajectory_id = conn.execute(sa.text("SELECT id FROM trajectories ORDER BY id LIMIT 1")).scalar()
+            sections = [r[0] for r in conn.execute(
+                sa.text("SELECT s.id FROM sections s JOIN phases p ON s.phase_id = p.id "
+                        "WHERE p.trajectory_id = :t ORDER BY s.id"), {"t": trajectory_id})]
+            items = [r[0] for r in conn.execute(
+                sa.text("SELECT id FROM checklist_items WHERE trajectory_id = :t ORDER BY id"), {"t": trajectory_id})]
+
+        users = ["anouk", "fatima", "marieke", "karin"]
+        sessions = [(base, login(base, f"{u}@demo.betersamen.nl", "samen-sterk-voor-jeugd"))
+                    for base in bases for u in users[:2]]
+
+        def write(n: int) -> tuple[str, str]:
+            base, session = sessions[n % len(sessions)]
+            if n % 2 == 0:  # a new own item
+                section = sections[n % len(sections)]
+                page = session.get(f"{base}/trajecten/{trajectory_id}/fasen/1", timeout=20).text
+                token = TOKEN.search(page).group(1)
+                text = f"Multi-server item {n}"
+                prefix = f"new-{section}-"
+                r = session.post(f"{base}/trajecten/{trajectory_id}/secties/{section}/items",
+                                 data={"csrf_token": token, prefix + "text": text, prefix + "status": "open"},
+                                 timeout=20, allow_redirects=False)
+                assert r.status_code == 302, r.status_code
+                return ("item", text)
+            item = items[n % len(items)]
+            page = session.get(f"{base}/trajecten/{trajectory_id}/items/{item}", timeout=20).text
+            token = TOKEN.search(page).group(1)
+            version = re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
+            text = f"Antwoord {n} via {base}"
+            r = session.post(f"{base}/trajecten/{trajectory_id}/items/{item}",
+                             data={"csrf_token": token, "answer": text, "status": "in_behandeling", "version": version},
+                             timeout=20, allow_redirects=False)
+            return ("answer" if r.status_code == 302 else "conflict", f"{item}:{text}")
+
+        started = time.time()
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            results = list(pool.map(write, range(args.writes * len(bases))))
+        elapsed = time.time() - started
+
+        with engine.connect() as conn:
+            texts = {r[0] for r in conn.execute(sa.text("SELECT text FROM checklist_items WHERE is_custom"))}
+            answers = {r[0]: r[1] for r in conn.execute(sa.text("SELECT id, answer FROM checklist_items"))}
+        engine.dispose()
+        missing_items = [t for kind, t in results if kind == "item" and t not in texts]
+        answered = [t for kind, t in results if kind == "answer"]
+        # Every answer that was accepted is either still there or was replaced by a later accepted one.
+        accepted_by_item: dict[int, list[str]] = {}
+        for entry in answered:
+            item_id, text = entry.split(":", 1)
+            accepted_by_item.setdefault(int(item_id), []).append(text)
+        lost = [i for i, texts_ in accepted_by_item.items() if answers[i] not in texts_]
+        conflicts = sum(1 for kind, _ in results if kind == "conflict")
+        print(f"servers: {len(bases)}; writes: {len(results)} in {elapsed:.1f}s; new items missing: "
+              f"{len(missing_items)}; answers accepted: {len(answered)}, reported as conflicts: {conflicts}; "
+              f"items whose stored answer is not an accepted one: {len(lost)}")
+        return 0 if not missing_items and not lost else 1
+    finally:
+        for server in servers:
+            server.terminate()
+        for server in servers:
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
