@@ -159,3 +159,19 @@ def test_hostile_text_never_breaks_a_page_or_gets_rendered_as_markup(client, log
 def test_absurd_ids_are_not_found_not_errors(client, login, make_user, url):
     login(make_user(admin=True))
     assert client.get(url).status_code == 404
+
+
+def test_refused_access_and_csrf_failures_are_logged_without_tokens(csrf_app, world, caplog):
+    client = csrf_app.test_client()
+    token = _token(client, "/inloggen")
+    with caplog.at_level("INFO", logger="tracker"):
+        client.post("/inloggen", data={"email": world["users"]["outsider"].email,
+                                       "password": "een lange zin als wachtwoord", "csrf_token": token})
+        client.get(f"/trajecten/{world['a'].id}")
+        client.post("/inloggen", data={"email": "x@example.org", "password": "geheim", "csrf_token": "vervalst-token"})
+    lines = [r.getMessage() for r in caplog.records]
+    assert any(line.startswith("login_success user=") for line in lines)
+    assert any(line.startswith("access_refused user=") and f"/trajecten/{world['a'].id}" in line for line in lines)
+    assert any(line.startswith("csrf_failure path=/inloggen") for line in lines)
+    text = "\n".join(lines)
+    assert token not in text and "vervalst-token" not in text and "geheim" not in text
