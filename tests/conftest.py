@@ -235,7 +235,18 @@ def world(make_user, make_trajectory):
         members={"manager": users["manager"], "teamlid": users["teamlid"], "meekijker": users["meekijker"]},
     )
     b = make_trajectory(users["outsider"], name="Traject B")
-    return {"users": users, "a": a, "b": b}
+    from tracker.plans import services as plans
+
+    lead = a.memberships[0]
+    plan = plans.create_plan(a, {"kind": "extern", "organisation_id": "", "responsible_id": str(lead.id),
+                                 "purpose": "Samen pesten voorkomen", "status": "actief",
+                                 "cycle_start": date(2026, 1, 5), "cycle_end": date(2026, 3, 31)})
+    milestone = plans.create_milestone(a, plan, {"title": "Aanpak vastgesteld", "target_date": date(2026, 3, 1)})
+    action = plans.create_action(a, plan, {"title": "Bijeenkomst organiseren", "owner_id": str(lead.id),
+                                           "due_date": date(2026, 2, 1), "status": "gepland", "stage": "plan",
+                                           "milestone_id": str(milestone.id)})
+    db.session.commit()
+    return {"users": users, "a": a, "b": b, "plan": plan, "milestone": milestone, "action": action}
 
 
 def chromium_path() -> str | None:

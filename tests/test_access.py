@@ -9,7 +9,7 @@ from tracker.models import ChecklistItem, Membership, Role
 
 from .conftest import PASSWORD
 
-PUBLIC = {"auth.login", "auth.login_code"}
+PUBLIC = {"auth.login", "auth.login_code", "plans.calendar_feed"}
 ANY_USER = {
     "trajectories.home",
     "trajectories.index",
@@ -19,6 +19,7 @@ ANY_USER = {
     "auth.logout",
     "auth.totp_setup",
     "auth.totp_disable",
+    "plans.calendar_renew",
     "admin.organisations",
     "admin.organisation_new",
 }
@@ -33,10 +34,15 @@ VIEW = {
     "phases.phase",
 }
 # Endpoints whose GET is for viewers and whose POST needs more.
-VIEW_GET_EDIT_POST = {"trajectories.reflection", "phases.item_edit"}
-VIEW_GET_MANAGE_POST = {"trajectories.members"}
-EDIT = {"phases.item_new", "phases.item_move", "phases.item_archive", "phases.item_restore"}
+VIEW_GET_EDIT_POST = {"trajectories.reflection", "phases.item_edit", "plans.plan", "plans.action_edit"}
+VIEW_GET_MANAGE_POST = {"trajectories.members", "plans.index"}
+EDIT = {"phases.item_new", "phases.item_move", "phases.item_archive", "phases.item_restore", "plans.action_new",
+        "plans.action_archive", "plans.action_restore"}
+# Lists that exist across all trajectories (any user, own data) and per trajectory (members).
+GLOBAL_OR_TRAJECTORY = {"plans.actions", "plans.actions_export", "plans.milestones_export"}
 MANAGE = {
+    "plans.plan_edit",
+    "plans.cycle_close",
     "trajectories.edit",
     "trajectories.member_edit",
     "trajectories.member_remove",
@@ -46,8 +52,12 @@ ROLES = ["anonymous", "outsider", "meekijker", "teamlid", "manager", "projectlei
 LEVEL = {"outsider": 0, "meekijker": 1, "teamlid": 2, "manager": 2, "projectleider": 3, "admin": 4}
 
 
-def needed_level(endpoint: str, method: str) -> int | str:
+def needed_level(endpoint: str, method: str, rule: str = "") -> int | str:
     """0: any logged-in user; 1: view; 2: edit; 3: manage; 'admin'; 'public'."""
+    if endpoint in GLOBAL_OR_TRAJECTORY:
+        return 1 if "trajectory_id" in rule else 0
+    if endpoint == "plans.milestone_form":
+        return 2 if (method == "POST" or rule.endswith("/nieuw")) else 1
     if endpoint in PUBLIC:
         return "public"
     if endpoint in ANY_USER:
@@ -67,8 +77,8 @@ def needed_level(endpoint: str, method: str) -> int | str:
     raise AssertionError(f"endpoint {endpoint} is missing from the access table")
 
 
-def expected(role: str, endpoint: str, method: str) -> str:
-    need = needed_level(endpoint, method)
+def expected(role: str, endpoint: str, method: str, rule: str = "") -> str:
+    need = needed_level(endpoint, method, rule)
     if endpoint in ("auth.logout", "auth.login_code"):
         return "login"  # logging out, or a code page without a pending login, ends on the login page
     if need == "public":
@@ -90,7 +100,7 @@ def all_routes(app):
 
 def test_every_route_is_in_the_access_table(app):
     for rule, method in all_routes(app):
-        needed_level(rule.endpoint, method)
+        needed_level(rule.endpoint, method, rule.rule)
 
 
 def url_args(world) -> dict:
@@ -107,6 +117,12 @@ def url_args(world) -> dict:
         "kind": "fase1",
         "user_id": world["users"]["teamlid"].id,
         "organisation_id": teamlid.organisation_id,
+        "plan_id": world["plan"].id,
+        "cycle_id": world["plan"].cycles[0].id,
+        "action_id": world["action"].id,
+        "milestone_id": world["milestone"].id,
+        "fmt": "csv",
+        "token": world["users"]["teamlid"].calendar_token,
     }
 
 
@@ -160,7 +176,7 @@ def test_access_matrix(app, world, rule, endpoint, method):
             assert client.post("/inloggen", data={"email": user.email, "password": PASSWORD}).status_code == 302
         response = client.open(url, method=method, data={})
         outcomes[role] = classify(response)
-    wanted = {role: expected(role, endpoint, method) for role in ROLES}
+    wanted = {role: expected(role, endpoint, method, rule) for role in ROLES}
     assert outcomes == wanted
 
 

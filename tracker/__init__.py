@@ -113,12 +113,14 @@ def register_blueprints(app: Flask) -> None:
     from tracker.admin.routes import bp as admin_bp
     from tracker.auth.routes import bp as auth_bp
     from tracker.phases.routes import bp as phases_bp
+    from tracker.plans.routes import bp as plans_bp
     from tracker.trajectories.routes import bp as trajectories_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(trajectories_bp)
     app.register_blueprint(phases_bp)
+    app.register_blueprint(plans_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -16,7 +16,11 @@ from flask_login import current_user
 from sqlalchemy.orm import Session
 
 from tracker.models import (
+    Action,
     AuditEvent,
+    Cycle,
+    Milestone,
+    Plan,
     ChecklistItem,
     Decision,
     Membership,
@@ -27,8 +31,9 @@ from tracker.models import (
     utcnow,
 )
 
-AUDITED = (Trajectory, Membership, ChecklistItem, Decision, StartReflection, Organisation, User)
-IGNORED_FIELDS = {"version", "updated_at", "created_at", "last_login_at", "id"}
+AUDITED = (Trajectory, Membership, ChecklistItem, Decision, StartReflection, Organisation, User, Plan, Cycle,
+           Action, Milestone)
+IGNORED_FIELDS = {"version", "updated_at", "created_at", "last_login_at", "id", "calendar_token"}
 SECRET_FIELDS = {"password_hash", "session_token", "totp_secret"}
 
 
@@ -55,12 +60,20 @@ def _summary(obj) -> str:
         return f"{obj.kind.value}: {obj.outcome.value}"
     if isinstance(obj, StartReflection):
         return obj.title
+    if isinstance(obj, (Action, Milestone)):
+        return obj.title
+    if isinstance(obj, Plan):
+        return obj.scope
+    if isinstance(obj, Cycle):
+        return f"cyclus {obj.number}"
     return ""
 
 
 def _trajectory_id(obj) -> int | None:
     if isinstance(obj, Trajectory):
         return obj.id
+    if isinstance(obj, Cycle):
+        return obj.plan.trajectory_id if obj.plan else None
     return getattr(obj, "trajectory_id", None)
 
 

@@ -32,7 +32,7 @@ def safe_next(target: str | None) -> str | None:
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("trajectories.index"))
-    form = LoginForm()
+    form = LoginForm()  # after login users land on the overview of their trajectories
     status = 200
     if form.validate_on_submit():
         address = request.remote_addr or ""

@@ -16,11 +16,35 @@ from tracker.models.enums import (
     TrajectoryStatus,
 )
 from tracker.models.organisation import Organisation
+from tracker.models.plan import (
+    OPEN_ACTION_STATUSES,
+    ActDecision,
+    Action,
+    ActionStatus,
+    Cycle,
+    Milestone,
+    MilestoneState,
+    PdcaStage,
+    Plan,
+    PlanKind,
+    PlanStatus,
+)
 from tracker.models.reflection import StartReflection
 from tracker.models.trajectory import Membership, Trajectory
 from tracker.models.user import User
 
 __all__ = [
+    "OPEN_ACTION_STATUSES",
+    "ActDecision",
+    "Action",
+    "ActionStatus",
+    "Cycle",
+    "Milestone",
+    "MilestoneState",
+    "PdcaStage",
+    "Plan",
+    "PlanKind",
+    "PlanStatus",
     "AuditEvent",
     "Setting",
     "ChecklistItem",

@@ -66,7 +66,37 @@ class Movement(enum.StrEnum):
     YES = "ja"
 
 
+from tracker.models.plan import (  # noqa: E402  (labels for the plan enums live here too)
+    ActDecision,
+    ActionStatus,
+    MilestoneState,
+    PdcaStage,
+    PlanKind,
+    PlanStatus,
+)
+
 LABELS: dict[enum.Enum, object] = {
+    PlanKind.EXTERN: _l("External plan (the collaboration)"),
+    PlanKind.INTERN: _l("Internal plan (one organisation)"),
+    PlanStatus.CONCEPT: _l("Draft"),
+    PlanStatus.ACTIEF: _l("Active"),
+    PlanStatus.AFGEROND: _l("Completed"),
+    PdcaStage.PLAN: "Plan",
+    PdcaStage.DO: "Do",
+    PdcaStage.CHECK: "Check",
+    PdcaStage.ACT: "Act",
+    ActDecision.BIJSTELLEN: _l("Adjust"),
+    ActDecision.DOORGAAN: _l("Continue"),
+    ActDecision.STOPPEN: _l("Stop"),
+    ActionStatus.GEPLAND: _l("Planned"),
+    ActionStatus.BEZIG: _l("Under way"),
+    ActionStatus.GEREED: _l("Finished"),
+    ActionStatus.GEBLOKKEERD: _l("Blocked"),
+    ActionStatus.VERVALLEN: _l("Dropped"),
+    MilestoneState.OP_SCHEMA: _l("On schedule"),
+    MilestoneState.RISICO: _l("At risk"),
+    MilestoneState.TE_LAAT: _l("Late"),
+    MilestoneState.BEHAALD: _l("Achieved"),
     Layer.BESTUUR: _l("Board (bestuur)"),
     Layer.MANAGEMENT: _l("Management"),
     Layer.UITVOEREND: _l("Professional (uitvoerend)"),

@@ -33,6 +33,8 @@ class User(UserMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Optional TOTP two-factor login: the shared secret once the user has confirmed a code.
     totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    # The secret part of the personal calendar feed's URL; renewing it revokes the old URL.
+    calendar_token: Mapped[str] = mapped_column(sa.String(64), default=new_session_token, index=True)
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}

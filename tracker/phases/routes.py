@@ -15,6 +15,7 @@ from tracker.extensions import db
 from tracker.models import ChecklistItem, DecisionKind, Section
 from tracker.phases import services
 from tracker.phases.forms import ItemForm, NewItemForm
+from tracker.plans.services import actions_from_item
 from tracker.trajectories.services import current_decisions, progress_for
 
 bp = Blueprint("phases", __name__)
@@ -74,7 +75,8 @@ def item_edit(trajectory_id: int, item_id: int):
             return redirect(_phase_url(item))
         conflict = item
     return render_template(
-        "phases/item_edit.html", trajectory=trajectory, item=item, form=form, conflict=conflict
+        "phases/item_edit.html", trajectory=trajectory, item=item, form=form, conflict=conflict,
+        actions=actions_from_item(item),
     )
 
 

@@ -19,6 +19,7 @@ from tracker.concurrency import save_unless_stale
 from tracker.extensions import db
 from tracker.models import DecisionKind, Layer, Organisation
 from tracker.models.enums import label
+from tracker.plans import services as plan_services
 from tracker.trajectories import services
 from tracker.transfer import export_trajectory
 from tracker.trajectories.forms import (
@@ -55,14 +56,15 @@ def home():
 @login_required
 def index():
     trajectories = services.visible_trajectories(current_user)
-    progress = services.progress_for([t.id for t in trajectories])
-    decisions = {t.id: services.current_decisions(t) for t in trajectories}
+    ids = [t.id for t in trajectories]
     return render_template(
         "trajectories/index.html",
         trajectories=trajectories,
-        progress=progress,
-        decisions=decisions,
+        progress=services.progress_for(ids),
+        decisions={t.id: services.current_decisions(t) for t in trajectories},
+        actions=plan_services.summaries(ids),
         phases=handreiking()["phases"],
+        today=date.today(),
     )
 
 
@@ -340,7 +342,8 @@ def export(trajectory_id: int):
 
 # --- history --------------------------------------------------------------------------------
 
-HISTORY_ENTITIES = {"Trajectory", "Membership", "ChecklistItem", "Decision", "StartReflection"}
+HISTORY_ENTITIES = {"Trajectory", "Membership", "ChecklistItem", "Decision", "StartReflection", "Plan", "Cycle",
+                    "Action", "Milestone"}
 
 
 @bp.route("/trajecten/<id:trajectory_id>/geschiedenis")
@@ -372,6 +375,9 @@ def history(trajectory_id: int):
 def my_work():
     include_done = request.args.get("alles") == "1"
     items = services.my_items(current_user, include_done=include_done)
+    my_actions = plan_services.filtered_actions(current_user, plan_services.ActionFilter(owner_user_id=current_user.id))
+    if not include_done:
+        my_actions = [a for a in my_actions if a.is_open]
     return render_template(
-        "trajectories/my_work.html", items=items, include_done=include_done, today=date.today()
+        "trajectories/my_work.html", items=items, actions=my_actions, include_done=include_done, today=date.today()
     )

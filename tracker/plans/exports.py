@@ -1,0 +1,80 @@
+"""CSV and XLSX exports of exactly the filtered list the user is looking at."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+from flask import Response
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+
+from tracker.models import Action, Milestone
+from tracker.models.enums import label
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def action_rows(actions: list[Action], today: date) -> tuple[list[str], list[list]]:
+    header = ["Traject", "Plan", "Cyclus", "Actie", "Eigenaar", "Organisatie", "Laag", "Status", "PDCA-fase",
+              "Deadline", "Te laat", "Mijlpaal", "Resultaat"]
+    rows = [
+        [
+            a.plan.trajectory.name, a.plan.title, a.cycle.number, a.title,
+            a.owner.user.name if a.owner else "", a.owner.organisation.name if a.owner else "",
+            label(a.owner.layer) if a.owner else "", label(a.status), label(a.stage),
+            a.due_date, "ja" if a.is_overdue(today) else "", a.milestone.title if a.milestone else "", a.result,
+        ]
+        for a in actions
+    ]
+    return header, rows
+
+
+def milestone_rows(milestones: list[Milestone], today: date) -> tuple[list[str], list[list]]:
+    header = ["Traject", "Plan", "Mijlpaal", "Streefdatum", "Verwacht resultaat", "Behaald op",
+              "Werkelijk resultaat", "Stand"]
+    rows = [
+        [m.plan.trajectory.name, m.plan.title, m.title, m.target_date, m.expected_result, m.achieved_on,
+         m.actual_result, label(m.state(today))]
+        for m in milestones
+    ]
+    return header, rows
+
+
+def _safe(value):
+    """Neutralise spreadsheet formulas in text cells (CSV injection)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def csv_response(header: list[str], rows: list[list], filename: str) -> Response:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_safe(v.strftime("%d-%m-%Y") if isinstance(v, date) else v) for v in row])
+    response = Response("\ufeff" + buffer.getvalue(), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    return response
+
+
+def xlsx_response(header: list[str], rows: list[list], filename: str, title: str) -> Response:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title[:31]
+    sheet.append(header)
+    for row in rows:
+        sheet.append([_safe(v) for v in row])
+    for index, name in enumerate(header, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = max(12, min(50, len(name) + 8))
+        if isinstance(rows[0][index - 1] if rows else None, date):
+            for cell in sheet[get_column_letter(index)][1:]:
+                cell.number_format = "DD-MM-YYYY"
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = Response(buffer.getvalue(), mimetype=XLSX)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+    return response

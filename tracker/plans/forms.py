@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import HiddenField, StringField, TextAreaField
+from wtforms.validators import Optional, ValidationError
+
+from tracker.forms import BaseForm, ChoiceField, DutchDateField, max_length, required, required_input
+from tracker.models.enums import LABELS
+from tracker.models.plan import ActDecision, ActionStatus, PdcaStage, PlanKind, PlanStatus
+
+
+def _choices(enum_cls):
+    return [(m.value, LABELS.get(m, m.value)) for m in enum_cls]
+
+
+class PlanForm(BaseForm):
+    version = HiddenField()
+    kind = ChoiceField(_l("Kind of plan"), choices=_choices(PlanKind), validators=[required()])
+    organisation_id = ChoiceField(
+        _l("Organisation (internal plan)"), validators=[Optional()],
+        description=_l("An internal plan belongs to one partner organisation."),
+    )
+    responsible_id = ChoiceField(_l("Responsible for execution and follow-up"), validators=[required()])
+    purpose = TextAreaField(_l("Purpose"), validators=[required(), max_length(5000)])
+    status = ChoiceField(_l("Status"), choices=_choices(PlanStatus), validators=[required()])
+
+    def validate_organisation_id(self, field):
+        if self.kind.data == PlanKind.INTERN.value and not field.data:
+            raise ValidationError(_l("An internal plan needs the organisation it is for."))
+
+
+class NewPlanForm(PlanForm):
+    cycle_start = DutchDateField(_l("First cycle starts"), validators=[required_input()])
+    cycle_end = DutchDateField(_l("First cycle ends"), validators=[required_input()])
+
+    def validate_cycle_end(self, field):
+        if self.cycle_start.data and field.data and field.data <= self.cycle_start.data:
+            raise ValidationError(_l("The end comes after the start."))
+
+
+class CycleForm(BaseForm):
+    version = HiddenField()
+    stage = ChoiceField(_l("Stage of the cycle"), choices=_choices(PdcaStage), validators=[required()])
+    plan_text = TextAreaField(_l("Plan: what, and which targets"), validators=[Optional(), max_length(10000)])
+    do_text = TextAreaField(_l("Do: what was done"), validators=[Optional(), max_length(10000)])
+    check_text = TextAreaField(
+        _l("Check: findings against milestones and results"), validators=[Optional(), max_length(10000)]
+    )
+    act_text = TextAreaField(_l("Act: what we adjust"), validators=[Optional(), max_length(10000)])
+    act_decision = ChoiceField(
+        _l("Act: decision"), choices=[("", _l("Not decided yet"))] + _choices(ActDecision), validators=[Optional()]
+    )
+
+
+class CloseCycleForm(BaseForm):
+    next_end = DutchDateField(
+        _l("Next cycle ends"), validators=[Optional()],
+        description=_l("Leave empty for a cycle as long as this one."),
+    )
+
+
+class ActionForm(BaseForm):
+    version = HiddenField()
+    plan_id = ChoiceField(_l("Plan"), validators=[required()])
+    title = StringField(_l("Title"), validators=[required(), max_length(300)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), max_length(10000)])
+    owner_id = ChoiceField(_l("Owner"), validators=[required()])
+    due_date = DutchDateField(_l("Due date"), validators=[Optional()])
+    status = ChoiceField(_l("Status"), choices=_choices(ActionStatus), validators=[required()])
+    stage = ChoiceField(_l("PDCA stage"), choices=_choices(PdcaStage), validators=[required()])
+    milestone_id = ChoiceField(_l("Leads to milestone"), validators=[Optional()])
+    result = TextAreaField(_l("Result achieved"), validators=[Optional(), max_length(10000)])
+    source_type = HiddenField()
+    source_id = HiddenField()
+
+
+class MilestoneForm(BaseForm):
+    version = HiddenField()
+    plan_id = ChoiceField(_l("Plan"), validators=[required()])
+    title = StringField(_l("Title"), validators=[required(), max_length(300)])
+    target_date = DutchDateField(_l("Target date"), validators=[required_input()])
+    expected_result = TextAreaField(_l("Expected result"), validators=[Optional(), max_length(10000)])
+    achieved_on = DutchDateField(_l("Achieved on"), validators=[Optional()])
+    actual_result = TextAreaField(_l("Actual result"), validators=[Optional(), max_length(10000)])

@@ -1,0 +1,393 @@
+"""Action plans in PDCA cycles, actions and milestones, the per-layer view, exports, the feed."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from tracker.access import can_edit, can_manage, can_view, get_item_or_404, load_trajectory, membership_of, require
+from tracker.concurrency import save_unless_stale
+from tracker.extensions import db
+from tracker.models import Action, ChecklistItem, Cycle, Layer, Milestone, Plan, User
+from tracker.models.enums import LABELS
+from tracker.models.plan import ActionStatus
+from tracker.plans import calendar, exports, services
+from tracker.plans.forms import ActionForm, CloseCycleForm, CycleForm, MilestoneForm, NewPlanForm, PlanForm
+
+bp = Blueprint("plans", __name__)
+
+
+def can_run_plan(user, plan: Plan) -> bool:
+    """Plans are run by the project leads and by the plan's own responsible member."""
+    if can_manage(user, plan.trajectory):
+        return True
+    mine = membership_of(user, plan.trajectory)
+    return mine is not None and plan.responsible_id == mine.id and can_edit(user, plan.trajectory)
+
+
+def _get(model, trajectory, object_id: int):
+    """An object of this trajectory; an id from another trajectory is simply not found."""
+    obj = db.session.get(model, object_id)
+    trajectory_id = obj.plan.trajectory_id if isinstance(obj, Cycle) else getattr(obj, "trajectory_id", None)
+    if obj is None or trajectory_id != trajectory.id:
+        abort(404)
+    return obj
+
+
+def _member_choices(trajectory, empty=None):
+    choices = [("", empty)] if empty else [("", _("Choose a member"))]
+    return choices + [(str(m.id), f"{m.user.name} ({m.organisation.name}, {LABELS[m.layer]})")
+                      for m in trajectory.memberships]
+
+
+def _plan_choices(plans):
+    return [("", _("Choose a plan"))] + [(str(p.id), p.title) for p in plans]
+
+
+def _prepare_plan_form(form, trajectory):
+    orgs = {m.organisation_id: m.organisation.name for m in trajectory.memberships}
+    form.organisation_id.choices = [("", _("Not applicable (external plan)"))] + [
+        (str(i), n) for i, n in sorted(orgs.items(), key=lambda x: x[1])]
+    form.responsible_id.choices = _member_choices(trajectory)
+
+
+# --- plans ----------------------------------------------------------------------------------
+
+
+@bp.route("/trajecten/<id:trajectory_id>/plannen", methods=["GET", "POST"])
+@login_required
+def index(trajectory_id: int):
+    trajectory = load_trajectory(trajectory_id, can_manage if request.method == "POST" else can_view)
+    form = NewPlanForm()
+    _prepare_plan_form(form, trajectory)
+    if request.method == "GET":
+        form.cycle_start.data = date.today()
+        form.status.data = "actief"
+    if form.validate_on_submit():
+        try:
+            plan = services.create_plan(trajectory, form.data)
+        except services.PlanError:
+            form.kind.errors.append(_("This trajectory already has this plan."))
+        else:
+            db.session.commit()
+            flash(_("The plan has been made, with its first cycle."), "success")
+            return redirect(url_for("plans.plan", trajectory_id=trajectory.id, plan_id=plan.id))
+    return render_template("plans/index.html", trajectory=trajectory, plans=services.plans_of(trajectory),
+                           form=form, today=date.today())
+
+
+@bp.route("/trajecten/<id:trajectory_id>/plannen/<id:plan_id>", methods=["GET", "POST"])
+@login_required
+def plan(trajectory_id: int, plan_id: int):
+    trajectory = load_trajectory(trajectory_id)
+    plan = _get(Plan, trajectory, plan_id)
+    cycle = plan.current_cycle
+    cycle_form = CycleForm(obj=cycle, prefix="cycle")
+    if request.method == "POST":
+        require(can_edit(current_user, trajectory))
+        if cycle.closed_at is not None:
+            abort(404)
+        if cycle_form.validate_on_submit():
+            if save_unless_stale(cycle_form, cycle, lambda: services.update_cycle(cycle, cycle_form.data)):
+                flash(_("The cycle has been saved."), "success")
+                return redirect(url_for("plans.plan", trajectory_id=trajectory.id, plan_id=plan.id))
+            flash(_("Someone else saved this cycle in the meantime. Your text is kept below; save again to replace theirs."), "error")
+    actions = db.session.scalars(
+        sa.select(Action).where(Action.plan_id == plan.id)
+        .options(sa.orm.joinedload(Action.owner), sa.orm.joinedload(Action.milestone),
+                 sa.orm.joinedload(Action.carried_from))
+        .order_by(Action.due_date.is_(None), Action.due_date, Action.id)
+    ).unique().all()
+    return render_template(
+        "plans/plan.html", trajectory=trajectory, plan=plan, cycle=cycle, cycle_form=cycle_form,
+        close_form=CloseCycleForm(prefix="close"), actions=actions, today=date.today(),
+        can_run=can_run_plan(current_user, plan),
+    )
+
+
+@bp.route("/trajecten/<id:trajectory_id>/plannen/<id:plan_id>/bewerken", methods=["GET", "POST"])
+@login_required
+def plan_edit(trajectory_id: int, plan_id: int):
+    trajectory = load_trajectory(trajectory_id)
+    plan = _get(Plan, trajectory, plan_id)
+    require(can_run_plan(current_user, plan))
+    form = PlanForm(obj=plan)
+    _prepare_plan_form(form, trajectory)
+    if request.method == "GET":
+        form.organisation_id.data = str(plan.organisation_id or "")
+        form.responsible_id.data = str(plan.responsible_id or "")
+    conflict = False
+    if form.validate_on_submit():
+        try:
+            if save_unless_stale(form, plan, lambda: services.update_plan(plan, form.data)):
+                flash(_("The plan has been saved."), "success")
+                return redirect(url_for("plans.plan", trajectory_id=trajectory.id, plan_id=plan.id))
+            conflict = True
+        except services.PlanError:
+            db.session.rollback()
+            form.kind.errors.append(_("This trajectory already has this plan."))
+    return render_template("plans/plan_edit.html", trajectory=trajectory, plan=plan, form=form, conflict=conflict)
+
+
+@bp.route("/trajecten/<id:trajectory_id>/cycli/<id:cycle_id>/afsluiten", methods=["POST"])
+@login_required
+def cycle_close(trajectory_id: int, cycle_id: int):
+    trajectory = load_trajectory(trajectory_id)
+    cycle = _get(Cycle, trajectory, cycle_id)
+    require(can_run_plan(current_user, cycle.plan))
+    form = CloseCycleForm(prefix="close")
+    if cycle.closed_at is None and form.validate_on_submit():
+        following = services.close_cycle(cycle, form.next_end.data)
+        db.session.commit()
+        if following is None:
+            flash(_("The cycle has been closed and the plan stopped, as decided in Act."), "success")
+        else:
+            flash(_("Cycle %(n)d has been closed; cycle %(m)d has started with the unfinished actions.",
+                    n=cycle.number, m=following.number), "success")
+    elif form.errors:
+        flash(_("The cycle has not been closed: %(error)s", error=" ".join(form.next_end.errors)), "error")
+    return redirect(url_for("plans.plan", trajectory_id=trajectory.id, plan_id=cycle.plan_id))
+
+
+# --- actions --------------------------------------------------------------------------------
+
+
+def _prepare_action_form(form, trajectory, plans):
+    form.plan_id.choices = _plan_choices(plans)
+    form.owner_id.choices = _member_choices(trajectory)
+    milestones = [m for p in plans for m in p.milestones]
+    form.milestone_id.choices = [("", _("No milestone"))] + [(str(m.id), f"{m.title} ({m.plan.title})")
+                                                              for m in milestones]
+
+
+def _check_action(form, plans, trajectory) -> Plan | None:
+    """The chosen plan, when the form is consistent with it; messages at the fields otherwise."""
+    plan = next((p for p in plans if str(p.id) == form.plan_id.data), None)
+    if plan is None:
+        form.plan_id.errors.append(_("Choose one of the options."))
+        return None
+    cycle = plan.current_cycle
+    if cycle is None or cycle.closed_at is not None:
+        form.plan_id.errors.append(_("This plan has no open cycle."))
+        return None
+    if form.due_date.data and form.due_date.data < cycle.start_date:
+        form.due_date.errors.append(_("The due date lies before the current cycle starts (%(date)s).",
+                                      date=cycle.start_date.strftime("%d-%m-%Y")))
+        return None
+    if form.milestone_id.data:
+        milestone = next((m for m in plan.milestones if str(m.id) == form.milestone_id.data), None)
+        if milestone is None:
+            form.milestone_id.errors.append(_("Choose a milestone of the same plan."))
+            return None
+    return plan
+
+
+@bp.route("/trajecten/<id:trajectory_id>/acties/nieuw", methods=["GET", "POST"])
+@login_required
+def action_new(trajectory_id: int):
+    trajectory = load_trajectory(trajectory_id, can_edit)
+    plans = services.plans_of(trajectory)
+    if not plans:
+        flash(_("Make an action plan first; actions belong to a plan."), "info")
+        return redirect(url_for("plans.index", trajectory_id=trajectory.id))
+    form = ActionForm()
+    _prepare_action_form(form, trajectory, plans)
+    item = None
+    source_item_id = request.args.get("punt", type=int) or (
+        int(form.source_id.data) if form.source_type.data == services.SOURCE_CHECKLIST_ITEM
+        and (form.source_id.data or "").isdigit() else None)
+    if source_item_id:
+        item = get_item_or_404(trajectory, source_item_id)
+    if request.method == "GET":
+        external = next((p for p in plans if p.kind.value == "extern"), plans[0])
+        form.plan_id.data = request.args.get("plan") or str(external.id)
+        form.status.data, form.stage.data = "gepland", "plan"
+        mine = membership_of(current_user, trajectory)
+        form.owner_id.data = str(item.owner_id) if item and item.owner_id else (str(mine.id) if mine else "")
+        if item is not None:
+            form.title.data = item.text[:300]
+            form.description.data = item.answer
+            form.due_date.data = item.due_date
+            form.source_type.data, form.source_id.data = services.SOURCE_CHECKLIST_ITEM, str(item.id)
+    if form.validate_on_submit():
+        plan = _check_action(form, plans, trajectory)
+        if plan is not None:
+            source = (services.SOURCE_CHECKLIST_ITEM, item.id) if item is not None else None
+            action = services.create_action(trajectory, plan, form.data, source=source)
+            db.session.commit()
+            flash(_("The action has been added."), "success")
+            return redirect(url_for("plans.plan", trajectory_id=trajectory.id, plan_id=plan.id,
+                                    _anchor=f"actie-{action.id}"))
+    return render_template("plans/action_form.html", trajectory=trajectory, form=form, action=None, item=item)
+
+
+@bp.route("/trajecten/<id:trajectory_id>/acties/<id:action_id>", methods=["GET", "POST"])
+@login_required
+def action_edit(trajectory_id: int, action_id: int):
+    trajectory = load_trajectory(trajectory_id, can_edit if request.method == "POST" else can_view)
+    action = _get(Action, trajectory, action_id)
+    plans = services.plans_of(trajectory)
+    form = ActionForm(obj=action)
+    _prepare_action_form(form, trajectory, plans)
+    if request.method == "GET":
+        form.plan_id.data, form.owner_id.data = str(action.plan_id), str(action.owner_id or "")
+        form.milestone_id.data = str(action.milestone_id or "")
+    conflict = None
+    if form.validate_on_submit():
+        plan = _check_action(form, plans, trajectory)
+        if plan is not None:
+            if save_unless_stale(form, action, lambda: services.update_action(action, plan, form.data)):
+                flash(_("The action has been saved."), "success")
+                return redirect(url_for("plans.plan", trajectory_id=trajectory.id, plan_id=action.plan_id,
+                                        _anchor=f"actie-{action.id}"))
+            conflict = action
+    item = None
+    if action.source_type == services.SOURCE_CHECKLIST_ITEM and action.source_id:
+        item = db.session.get(ChecklistItem, action.source_id)
+    return render_template("plans/action_form.html", trajectory=trajectory, form=form, action=action,
+                           item=item, conflict=conflict)
+
+
+@bp.route("/trajecten/<id:trajectory_id>/acties/<id:action_id>/archiveren", methods=["POST"])
+@login_required
+def action_archive(trajectory_id: int, action_id: int):
+    trajectory = load_trajectory(trajectory_id, can_edit)
+    action = _get(Action, trajectory, action_id)
+    if action.archived_at is None:
+        services.archive_action(action)
+        db.session.commit()
+        flash(_("The action has been archived; its history stays and it can be restored."), "success")
+    return redirect(url_for("plans.plan", trajectory_id=trajectory.id, plan_id=action.plan_id))
+
+
+@bp.route("/trajecten/<id:trajectory_id>/acties/<id:action_id>/herstellen", methods=["POST"])
+@login_required
+def action_restore(trajectory_id: int, action_id: int):
+    trajectory = load_trajectory(trajectory_id, can_edit)
+    action = _get(Action, trajectory, action_id)
+    if action.archived_at is not None:
+        services.restore_action(action)
+        db.session.commit()
+        flash(_("The action has been restored."), "success")
+    return redirect(url_for("plans.plan", trajectory_id=trajectory.id, plan_id=action.plan_id,
+                            _anchor=f"actie-{action.id}"))
+
+
+# --- milestones -----------------------------------------------------------------------------
+
+
+@bp.route("/trajecten/<id:trajectory_id>/mijlpalen/nieuw", methods=["GET", "POST"])
+@bp.route("/trajecten/<id:trajectory_id>/mijlpalen/<id:milestone_id>", methods=["GET", "POST"])
+@login_required
+def milestone_form(trajectory_id: int, milestone_id: int | None = None):
+    trajectory = load_trajectory(trajectory_id, can_edit if request.method == "POST" or milestone_id is None else can_view)
+    milestone = _get(Milestone, trajectory, milestone_id) if milestone_id else None
+    plans = services.plans_of(trajectory)
+    if not plans:
+        flash(_("Make an action plan first; milestones belong to a plan."), "info")
+        return redirect(url_for("plans.index", trajectory_id=trajectory.id))
+    form = MilestoneForm(obj=milestone)
+    form.plan_id.choices = _plan_choices(plans)
+    if request.method == "GET":
+        form.plan_id.data = str(milestone.plan_id) if milestone else (request.args.get("plan") or str(plans[0].id))
+    conflict = None
+    if form.validate_on_submit():
+        plan = next(p for p in plans if str(p.id) == form.plan_id.data)
+        if milestone is None:
+            milestone = services.create_milestone(trajectory, plan, form.data)
+            db.session.commit()
+            flash(_("The milestone has been added."), "success")
+            return redirect(url_for("plans.plan", trajectory_id=trajectory.id, plan_id=plan.id))
+        if save_unless_stale(form, milestone, lambda: services.update_milestone(milestone, plan, form.data)):
+            flash(_("The milestone has been saved."), "success")
+            return redirect(url_for("plans.plan", trajectory_id=trajectory.id, plan_id=plan.id))
+        conflict = milestone
+    return render_template("plans/milestone_form.html", trajectory=trajectory, form=form, milestone=milestone,
+                           conflict=conflict, today=date.today())
+
+
+# --- actions per layer, overview lists and exports -----------------------------------------
+
+
+def _action_view(trajectory=None):
+    flt = services.ActionFilter.from_args(request.args)
+    today = date.today()
+    actions = services.filtered_actions(current_user, flt, trajectory=trajectory, today=today)
+    return flt, today, actions
+
+
+@bp.route("/acties")
+@bp.route("/trajecten/<id:trajectory_id>/acties")
+@login_required
+def actions(trajectory_id: int | None = None):
+    trajectory = load_trajectory(trajectory_id) if trajectory_id else None
+    flt, today, actions = _action_view(trajectory)
+    return render_template(
+        "plans/actions.html", trajectory=trajectory, flt=flt, actions=actions, today=today,
+        matrix=services.matrix(actions, today), layers=list(Layer), statuses=list(ActionStatus),
+        choices=services.filter_choices(current_user, trajectory),
+        milestones=services.milestones_for(current_user, trajectory=trajectory, plan_id=flt.plan_id),
+    )
+
+
+@bp.route("/acties.<fmt>")
+@bp.route("/trajecten/<id:trajectory_id>/acties.<fmt>")
+@login_required
+def actions_export(fmt: str, trajectory_id: int | None = None):
+    trajectory = load_trajectory(trajectory_id) if trajectory_id else None
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    _flt, today, actions = _action_view(trajectory)
+    header, rows = exports.action_rows(actions, today)
+    name = f"acties-{today.isoformat()}"
+    if fmt == "csv":
+        return exports.csv_response(header, rows, name)
+    return exports.xlsx_response(header, rows, name, "Acties")
+
+
+@bp.route("/mijlpalen.<fmt>")
+@bp.route("/trajecten/<id:trajectory_id>/mijlpalen.<fmt>")
+@login_required
+def milestones_export(fmt: str, trajectory_id: int | None = None):
+    trajectory = load_trajectory(trajectory_id) if trajectory_id else None
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    today = date.today()
+    milestones = services.milestones_for(current_user, trajectory=trajectory, plan_id=request.args.get("plan", type=int))
+    header, rows = exports.milestone_rows(milestones, today)
+    name = f"mijlpalen-{today.isoformat()}"
+    if fmt == "csv":
+        return exports.csv_response(header, rows, name)
+    return exports.xlsx_response(header, rows, name, "Mijlpalen")
+
+
+# --- calendar feed ----------------------------------------------------------------------------
+
+
+@bp.route("/agenda/<token>.ics")
+def calendar_feed(token: str):
+    """No login: the secret token in the URL is the key. Renewing it revokes the old URL."""
+    if len(token) < 16:
+        abort(404)
+    user = db.session.scalar(sa.select(User).where(User.calendar_token == token))
+    if user is None or not user.active:
+        abort(404)
+    response = Response(calendar.feed(user, request.url_root.rstrip("/")), mimetype="text/calendar")
+    response.headers["Content-Disposition"] = 'inline; filename="beter-samen.ics"'
+    response.headers["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@bp.route("/account/agenda/vernieuwen", methods=["POST"])
+@login_required
+def calendar_renew():
+    user = current_user._get_current_object()
+    user.calendar_token = secrets.token_hex(16)
+    db.session.commit()
+    flash(_("Your calendar address has been renewed; the old address no longer works."), "success")
+    return redirect(url_for("auth.account", _anchor="agenda"))
