@@ -222,6 +222,8 @@ def load(today: date | None = None) -> None:
     for reflection in trajectory.reflections:
         reflection.movement, reflection.note = reflections[reflection.aspect_key]
 
+    _load_plans(trajectory, members, sections, today)
+
     # A second trajectory whose lead is an outsider to the first.
     ruud = create_user(_email(OTHER_LEAD[1]), OTHER_LEAD[0], DEMO_PASSWORD)
     trajectory_services.create_trajectory(
@@ -238,3 +240,92 @@ def load(today: date | None = None) -> None:
         layer=Layer.MANAGEMENT,
     )
     db.session.flush()
+
+
+def _load_plans(trajectory, members, sections, today: date) -> None:
+    """Phase 4 in motion: an external plan in its second cycle (in Check), internal plans for the
+    GGD and the school, milestones in every state and actions at every layer, some overdue."""
+    from tracker.models import ActDecision, Cycle, PdcaStage
+    from tracker.plans import services as plans
+
+    def d(days: int) -> date:
+        return today + timedelta(days=days)
+
+    external = plans.create_plan(trajectory, {
+        "kind": "extern", "organisation_id": "", "responsible_id": str(members["anouk"].id), "status": "actief",
+        "purpose": "De samenwerking rond pesten in de Rivierenwijk uitvoeren: samen signaleren, de jongeren en "
+                   "hun ouders bereiken en de wijkaandachtsfunctionarissen ondersteunen.",
+        "cycle_start": d(-120), "cycle_end": d(-31),
+    })
+    first = external.cycles[0]
+    first.plan_text = "Bevindingen van huisarts, SMW, wijkregisseur en GGD bijeenbrengen."
+    first.do_text = "Dossieranalyse, meldingen van drie jaar en schoolonderzoeken verzameld en besproken."
+    first.check_text = "De meldingen richten zich op een select groepje van 10 tot 15 jongeren van 12 tot 16 jaar."
+    first.act_text = "Doorgaan met GGZ en welzijn erbij; contact leggen met de jongerengroep."
+    first.act_decision, first.stage = ActDecision.DOORGAAN, PdcaStage.ACT
+    first.closed_at = utcnow_days_ago(31)
+    second = Cycle(plan=external, number=2, start_date=d(-30), end_date=d(60), stage=PdcaStage.CHECK,
+                   plan_text="Contact met de jongeren via jeugdverpleegkundige en SMW; wijkaandachtsfunctionarissen inzetten.",
+                   do_text="Eerste gesprekken gevoerd; de jongeren blijken te rappen en zoeken een eigen ruimte.",
+                   check_text="Ouders zijn goed op de hoogte en gemotiveerd; aannames over de ouders kloppen niet.")
+    db.session.add(second)
+    db.session.flush()
+
+    ggd = plans.create_plan(trajectory, {
+        "kind": "intern", "organisation_id": str(members["anouk"].organisation_id),
+        "responsible_id": str(members["marieke"].id), "status": "actief",
+        "purpose": "Binnen de GGD: tijd voor de trekker, scholing in gespreksvoering met jongeren, "
+                   "opvoedspreekuur in de wijk.", "cycle_start": d(-30), "cycle_end": d(60),
+    })
+    ggd.cycles[0].stage = PdcaStage.DO
+    school = plans.create_plan(trajectory, {
+        "kind": "intern", "organisation_id": str(members["fatima"].organisation_id),
+        "responsible_id": str(members["fatima"].id), "status": "actief",
+        "purpose": "Binnen de school: meldingen eenduidig registreren en de ‘bekostigingshobbel’ van het SMW oplossen.",
+        "cycle_start": d(-30), "cycle_end": d(60),
+    })
+
+    achieved = plans.create_milestone(trajectory, external, {
+        "title": "Gezamenlijke probleemanalyse vastgesteld", "target_date": d(-40),
+        "expected_result": "Een gedeeld beeld van de groep en de problemen", "achieved_on": d(-45),
+        "actual_result": "Werkhypothese en vraagstelling door alle partners onderschreven."})
+    late = plans.create_milestone(trajectory, external, {
+        "title": "Eigen ruimte voor de jongeren geregeld", "target_date": d(-5),
+        "expected_result": "Een plek waar de jongeren ’s avonds terecht kunnen"})
+    risk = plans.create_milestone(trajectory, external, {
+        "title": "Twee wijkaandachtsfunctionarissen aan de slag", "target_date": d(10),
+        "expected_result": "Twee personen met een brede opdracht, bekostigd uit innovatiegelden"})
+    on_track = plans.create_milestone(trajectory, ggd, {
+        "title": "Opvoedspreekuur in de wijk gestart", "target_date": d(45),
+        "expected_result": "Wekelijks spreekuur van de GGD in de wijk"})
+
+    def act(plan, owner, title, due, status, stage="do", milestone=None, result="", **extra):
+        action = plans.create_action(trajectory, plan, {
+            "title": title, "owner_id": str(members[owner].id), "due_date": d(due) if due is not None else None,
+            "status": status, "stage": stage, "milestone_id": str(milestone.id) if milestone else "",
+            "result": result}, source=extra.get("source"))
+        return action
+
+    carried = act(external, "sandra", "Meldingen en verbalisanten op dit thema inventariseren", -8, "bezig")
+    carried.carried_from = first
+    act(external, "jeroen", "Dossieranalyse en casuïstiek uit de praktijk", -50, "gereed", "check", achieved,
+        "Twaalf casussen geanalyseerd.")
+    act(external, "youssef", "Gesprek met energiebedrijf over het transformatorhuisje", -3, "geblokkeerd", "do", late)
+    act(external, "henk", "Innovatiegelden vrijmaken voor de wijkaandachtsfunctionarissen", 7, "bezig", "do", risk)
+    act(external, "karin", "Opdracht wijkaandachtsfunctionarissen met de gemeente afstemmen", 12, "gepland", "plan", risk)
+    act(external, "fatima", "Contact leggen met de jongerengroep", -12, "bezig", "do")
+    act(external, "lisa", "GGZ-consultatie voor de betrokken gezinnen organiseren", 20, "gepland", "plan")
+    act(external, "anouk", "Netwerkbijeenkomst per laag voorbereiden", 14, "gepland", "plan",
+        source=("checklist_item", sections["2b"].items[1].id))
+    act(ggd, "marieke", "Scholing gespreksvoering met jongeren inplannen", 30, "gepland", "plan", on_track)
+    act(ggd, "pieter", "Schoolonderzoeksgegevens per wijk beschikbaar maken", -20, "gereed", "do", None,
+        "Factsheet per wijk opgeleverd.")
+    act(ggd, "henk", "Bestuurlijk akkoord op inzet trekker (8 uur per week)", -2, "bezig", "do")
+    act(school, "fatima", "Registratie van pestmeldingen eenduidig maken", 25, "bezig", "do")
+    act(school, "karin", "Bekostiging SMW-verrichtingen bespreken met de instelling", -1, "gepland", "plan")
+
+
+def utcnow_days_ago(days: int):
+    from tracker.models import utcnow
+
+    return utcnow() - timedelta(days=days)

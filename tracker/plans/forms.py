@@ -17,7 +17,7 @@ class PlanForm(BaseForm):
     version = HiddenField()
     kind = ChoiceField(_l("Kind of plan"), choices=_choices(PlanKind), validators=[required()])
     organisation_id = ChoiceField(
-        _l("Organisation (internal plan)"), validators=[Optional()],
+        _l("Organisation (internal plan)"),
         description=_l("An internal plan belongs to one partner organisation."),
     )
     responsible_id = ChoiceField(_l("Responsible for execution and follow-up"), validators=[required()])
