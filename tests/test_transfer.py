@@ -126,3 +126,15 @@ def test_import_service_rejects_non_dict(app):
 
     with pytest.raises(ImportError_):
         import_trajectory([])
+
+
+def test_the_export_carries_plans_cycles_milestones_and_actions(app):
+    demo.load()
+    db.session.commit()
+    case = db.session.scalar(db.select(Trajectory).where(Trajectory.name.like("Preventie%")))
+    data = export_trajectory(case)
+    external = next(p for p in data["plans"] if p["kind"] == "extern")
+    assert [c["number"] for c in external["cycles"]] == [1, 2]
+    assert any(a["carried_from_cycle"] == 1 for a in external["actions"])
+    assert any(a["source_type"] == "checklist_item" and a["source"] == ["2b", 2] for a in external["actions"])
+    assert len(data["plans"]) == 3

@@ -308,8 +308,9 @@ def _load_plans(trajectory, members, sections, today: date) -> None:
 
     carried = act(external, "sandra", "Meldingen en verbalisanten op dit thema inventariseren", -8, "bezig")
     carried.carried_from = first
-    act(external, "jeroen", "Dossieranalyse en casuïstiek uit de praktijk", -50, "gereed", "check", achieved,
-        "Twaalf casussen geanalyseerd.")
+    analysis = act(external, "jeroen", "Dossieranalyse en casuïstiek uit de praktijk", -50, "gereed", "check",
+                   achieved, "Twaalf casussen geanalyseerd.")
+    analysis.cycle = first  # finished in the first cycle, so it stayed there
     act(external, "youssef", "Gesprek met energiebedrijf over het transformatorhuisje", -3, "geblokkeerd", "do", late)
     act(external, "henk", "Innovatiegelden vrijmaken voor de wijkaandachtsfunctionarissen", 7, "bezig", "do", risk)
     act(external, "karin", "Opdracht wijkaandachtsfunctionarissen met de gemeente afstemmen", 12, "gepland", "plan", risk)

@@ -9,11 +9,20 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.extensions import db
 from tracker.models import (
+    ActDecision,
+    Action,
+    ActionStatus,
     ChecklistItem,
+    Cycle,
+    Milestone,
+    PdcaStage,
+    Plan,
+    PlanKind,
+    PlanStatus,
     Decision,
     DecisionKind,
     DecisionOutcome,
@@ -157,6 +166,7 @@ def export_trajectory(trajectory: Trajectory) -> dict[str, Any]:
             }
             for d in sorted(trajectory.decisions, key=lambda d: d.id)
         ],
+        "plans": _export_plans(trajectory, email_of),
         "reflections": [
             {
                 "aspect_key": r.aspect_key,
@@ -169,6 +179,53 @@ def export_trajectory(trajectory: Trajectory) -> dict[str, Any]:
             for r in trajectory.reflections
         ],
     }
+
+
+def _export_plans(trajectory: Trajectory, email_of: dict[int, str]) -> list[dict[str, Any]]:
+    items = {i.id: (i.section.code, i.position) for i in trajectory.items}
+    plans = db.session.scalars(
+        sa.select(Plan).where(Plan.trajectory_id == trajectory.id).order_by(Plan.id)
+        .options(selectinload(Plan.cycles), selectinload(Plan.milestones), joinedload(Plan.organisation))
+    ).all()
+    actions_by_plan: dict[int, list[Action]] = {}
+    for action in db.session.scalars(sa.select(Action).where(Action.trajectory_id == trajectory.id).order_by(Action.id)):
+        actions_by_plan.setdefault(action.plan_id, []).append(action)
+    result = []
+    for plan in plans:
+        cycle_number = {c.id: c.number for c in plan.cycles}
+        milestone_index = {m.id: n for n, m in enumerate(plan.milestones)}
+        result.append({
+            "kind": plan.kind.value,
+            "organisation": plan.organisation.name if plan.organisation else None,
+            "responsible_email": email_of.get(plan.responsible_id),
+            "purpose": plan.purpose,
+            "status": plan.status.value,
+            "cycles": [
+                {"number": c.number, "start_date": _d(c.start_date), "end_date": _d(c.end_date),
+                 "stage": c.stage.value, "plan_text": c.plan_text, "do_text": c.do_text,
+                 "check_text": c.check_text, "act_text": c.act_text,
+                 "act_decision": c.act_decision.value if c.act_decision else None, "closed_at": _d(c.closed_at)}
+                for c in plan.cycles
+            ],
+            "milestones": [
+                {"title": m.title, "target_date": _d(m.target_date), "expected_result": m.expected_result,
+                 "achieved_on": _d(m.achieved_on), "actual_result": m.actual_result}
+                for m in plan.milestones
+            ],
+            "actions": [
+                {"title": a.title, "description": a.description, "owner_email": email_of.get(a.owner_id),
+                 "due_date": _d(a.due_date), "status": a.status.value, "stage": a.stage.value, "result": a.result,
+                 "cycle": cycle_number[a.cycle_id],
+                 "carried_from_cycle": cycle_number.get(a.carried_from_cycle_id),
+                 "milestone": milestone_index.get(a.milestone_id),
+                 "source_type": a.source_type,
+                 "source": list(items[a.source_id]) if a.source_type == "checklist_item" and a.source_id in items
+                 else a.source_id,
+                 "archived_at": _d(a.archived_at)}
+                for a in actions_by_plan.get(plan.id, [])
+            ],
+        })
+    return result
 
 
 # --- import ---------------------------------------------------------------------------------
@@ -258,4 +315,50 @@ def _import(data: dict[str, Any]) -> tuple[Trajectory, list[str]]:
         ))
     db.session.add(trajectory)
     db.session.flush()
+    _import_plans(trajectory, data.get("plans", []), members, organisations)
     return trajectory, created
+
+
+def _import_plans(trajectory: Trajectory, plans: list[dict[str, Any]], members: dict[str, Membership],
+                  organisations: dict[str, Organisation]) -> None:
+    items = {(i.section.code, i.position): i.id for i in trajectory.items}
+    for p in plans:
+        organisation = organisations[p["organisation"]] if p["organisation"] else None
+        plan = Plan(
+            trajectory=trajectory, kind=PlanKind(p["kind"]),
+            scope="extern" if p["kind"] == "extern" else f"intern-{organisation.id}",
+            organisation=organisation, responsible=members.get(p["responsible_email"]),
+            purpose=p["purpose"], status=PlanStatus(p["status"]),
+        )
+        cycles = {}
+        for c in p["cycles"]:
+            cycles[c["number"]] = Cycle(
+                number=c["number"], start_date=_date(c["start_date"]), end_date=_date(c["end_date"]),
+                stage=PdcaStage(c["stage"]), plan_text=c["plan_text"], do_text=c["do_text"],
+                check_text=c["check_text"], act_text=c["act_text"],
+                act_decision=ActDecision(c["act_decision"]) if c["act_decision"] else None,
+                closed_at=_datetime(c["closed_at"]),
+            )
+            plan.cycles.append(cycles[c["number"]])
+        milestones = []
+        for m in p["milestones"]:
+            milestone = Milestone(trajectory_id=trajectory.id, title=m["title"], target_date=_date(m["target_date"]),
+                                  expected_result=m["expected_result"], achieved_on=_date(m["achieved_on"]),
+                                  actual_result=m["actual_result"])
+            plan.milestones.append(milestone)
+            milestones.append(milestone)
+        db.session.add(plan)
+        for a in p["actions"]:
+            source = a["source"]
+            if a["source_type"] == "checklist_item" and isinstance(source, list):
+                source = items.get(tuple(source))
+            db.session.add(Action(
+                trajectory_id=trajectory.id, plan=plan, cycle=cycles[a["cycle"]],
+                carried_from=cycles.get(a["carried_from_cycle"]) if a["carried_from_cycle"] else None,
+                milestone=milestones[a["milestone"]] if a["milestone"] is not None else None,
+                title=a["title"], description=a["description"], owner=members.get(a["owner_email"]),
+                due_date=_date(a["due_date"]), status=ActionStatus(a["status"]), stage=PdcaStage(a["stage"]),
+                result=a["result"], source_type=a["source_type"], source_id=source,
+                archived_at=_datetime(a["archived_at"]),
+            ))
+    db.session.flush()
