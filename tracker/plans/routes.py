@@ -250,7 +250,7 @@ def action_edit(trajectory_id: int, action_id: int):
     if action.source_type == services.SOURCE_CHECKLIST_ITEM and action.source_id:
         item = db.session.get(ChecklistItem, action.source_id)
     return render_template("plans/action_form.html", trajectory=trajectory, form=form, action=action,
-                           item=item, conflict=conflict)
+                           item=item, conflict=conflict, today=date.today())
 
 
 @bp.route("/trajecten/<id:trajectory_id>/acties/<id:action_id>/archiveren", methods=["POST"])
