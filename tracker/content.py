@@ -53,3 +53,16 @@ def tabel1_grid() -> list[dict[str, Any]]:
         }
         for row in handreiking()["tabel1"]["rows"]
     ]
+
+
+@cache
+def frameworks() -> dict[str, dict[str, Any]]:
+    """Evaluation frameworks by key (the 12 critical success factors, the 5 V's, Met Andere Ogen)."""
+    with (CONTENT_DIR / "frameworks.toml").open("rb") as fh:
+        data = tomllib.load(fh)
+    return {f["key"]: f for f in data["frameworks"]}
+
+
+def default_framework() -> str:
+    with (CONTENT_DIR / "frameworks.toml").open("rb") as fh:
+        return tomllib.load(fh)["default"]
