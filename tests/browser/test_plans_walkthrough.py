@@ -71,7 +71,7 @@ def test_member_turns_an_item_into_an_action_moves_it_through_the_cycle_and_achi
     page.get_by_label("Behaald op").fill("2026-11-20")
     page.get_by_label("Werkelijk resultaat").fill("Twee personen gestart.")
     page.get_by_role("button", name="Mijlpaal opslaan").click()
-    row = page.locator("tr", has_text="Twee wijkaandachtsfunctionarissen aan de slag")
+    row = page.locator("tr[id^=mijlpaal-]", has_text="Twee wijkaandachtsfunctionarissen aan de slag")
     assert row.get_by_text("Behaald").is_visible()
     page.goto(f"{demo_site}/trajecten/{case.id}/items/{item.id}")
     assert page.get_by_role("link", name="Cliëntroute in kaart brengen").is_visible()
