@@ -102,6 +102,12 @@ def main() -> int:
                     for base in bases for u in users[:2]]
 
         def write(n: int) -> tuple[str, str]:
+            try:
+                return attempt(n)
+            except Exception as exc:  # report, do not hide: the check fails below
+                return ("error", f"write {n}: {type(exc).__name__}: {exc}")
+
+        def attempt(n: int) -> tuple[str, str]:
             base, session = sessions[n % len(sessions)]
             if n % 2 == 0:  # a new own item
                 section = sections[n % len(sections)]
@@ -112,7 +118,8 @@ def main() -> int:
                 r = session.post(f"{base}/trajecten/{trajectory_id}/secties/{section}/items",
                                  data={"csrf_token": token, prefix + "text": text, prefix + "status": "open"},
                                  timeout=20, allow_redirects=False)
-                assert r.status_code == 302, r.status_code
+                if r.status_code != 302:
+                    raise RuntimeError(f"adding an item answered {r.status_code}")
                 return ("item", text)
             item = items[n % len(items)]
             page = session.get(f"{base}/trajecten/{trajectory_id}/items/{item}", timeout=20).text
@@ -142,10 +149,13 @@ def main() -> int:
             accepted_by_item.setdefault(int(item_id), []).append(text)
         lost = [i for i, texts_ in accepted_by_item.items() if answers[i] not in texts_]
         conflicts = sum(1 for kind, _ in results if kind == "conflict")
+        errors = [text for kind, text in results if kind == "error"]
+        for text in errors[:10]:
+            print("error:", text)
         print(f"servers: {len(bases)}; writes: {len(results)} in {elapsed:.1f}s; new items missing: "
               f"{len(missing_items)}; answers accepted: {len(answered)}, reported as conflicts: {conflicts}; "
-              f"items whose stored answer is not an accepted one: {len(lost)}")
-        return 0 if not missing_items and not lost else 1
+              f"items whose stored answer is not an accepted one: {len(lost)}; failed requests: {len(errors)}")
+        return 0 if not missing_items and not lost and not errors else 1
     finally:
         for server in servers:
             server.terminate()

@@ -245,8 +245,22 @@ def world(make_user, make_trajectory):
     action = plans.create_action(a, plan, {"title": "Bijeenkomst organiseren", "owner_id": str(lead.id),
                                            "due_date": date(2026, 2, 1), "status": "gepland", "stage": "plan",
                                            "milestone_id": str(milestone.id)})
+    from datetime import timedelta
+
+    from tracker.evaluations import services as evaluations
+    from tracker.models import EvaluationRound
+
+    today = date.today()
+    schedule = evaluations.save_schedule(a, {"framework": "ksf", "cadence": "kwartaal",
+                                             "first_date": today - timedelta(days=2), "open_days": 14,
+                                             "remind_days_before": 3, "layers": [], "anonymous": False})
+    closed = EvaluationRound(trajectory_id=a.id, name="2025 K4", framework="ksf",
+                             factors=evaluations._factor_snapshot(evaluations.frameworks()["ksf"]),
+                             opens_on=today - timedelta(days=100), closes_on=today - timedelta(days=86))
+    db.session.add(closed)
     db.session.commit()
-    return {"users": users, "a": a, "b": b, "plan": plan, "milestone": milestone, "action": action}
+    return {"users": users, "a": a, "b": b, "plan": plan, "milestone": milestone, "action": action,
+            "schedule": schedule, "round": closed}
 
 
 def chromium_path() -> str | None:

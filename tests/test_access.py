@@ -23,8 +23,10 @@ ANY_USER = {
     "admin.organisations",
     "admin.organisation_new",
 }
-ADMIN_ONLY = {"admin.settings", "admin.users", "admin.user_new", "admin.user_edit", "admin.organisation_edit"}
+ADMIN_ONLY = {"evaluations.outbox", "admin.settings", "admin.users", "admin.user_new", "admin.user_edit", "admin.organisation_edit"}
 VIEW = {
+    "evaluations.index",
+    "evaluations.results_export",
     "trajectories.history",
     "trajectories.export",
     "trajectories.detail",
@@ -40,7 +42,11 @@ EDIT = {"phases.item_new", "phases.item_move", "phases.item_archive", "phases.it
         "plans.action_archive", "plans.action_restore"}
 # Lists that exist across all trajectories (any user, own data) and per trajectory (members).
 GLOBAL_OR_TRAJECTORY = {"plans.actions", "plans.actions_export", "plans.milestones_export"}
+# Voting: members who are asked (every role but the read-only observer); admins are not members.
+VIEW_GET_VOTE_POST = {"evaluations.planned_view", "evaluations.round_view"}
 MANAGE = {
+    "evaluations.schedule",
+    "evaluations.open_now",
     "plans.plan_edit",
     "plans.cycle_close",
     "trajectories.edit",
@@ -54,6 +60,8 @@ LEVEL = {"outsider": 0, "meekijker": 1, "teamlid": 2, "manager": 2, "projectleid
 
 def needed_level(endpoint: str, method: str, rule: str = "") -> int | str:
     """0: any logged-in user; 1: view; 2: edit; 3: manage; 'admin'; 'public'."""
+    if endpoint in VIEW_GET_VOTE_POST:
+        return 1 if method == "GET" else "vote"
     if endpoint in GLOBAL_OR_TRAJECTORY:
         return 1 if "trajectory_id" in rule else 0
     if endpoint == "plans.milestone_form":
@@ -87,6 +95,8 @@ def expected(role: str, endpoint: str, method: str, rule: str = "") -> str:
         return "login"
     if need == "admin":
         return "ok" if role == "admin" else "forbidden"
+    if need == "vote":
+        return "ok" if role in ("teamlid", "manager", "projectleider") else "forbidden"
     return "ok" if LEVEL[role] >= need else "forbidden"
 
 
@@ -122,6 +132,8 @@ def url_args(world) -> dict:
         "action_id": world["action"].id,
         "milestone_id": world["milestone"].id,
         "fmt": "csv",
+        "round_id": world["round"].id,
+        "opens": world["schedule"].first_date.isoformat(),
         "token": world["users"]["teamlid"].calendar_token,
     }
 

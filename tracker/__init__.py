@@ -112,6 +112,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from tracker.admin.routes import bp as admin_bp
     from tracker.auth.routes import bp as auth_bp
+    from tracker.evaluations.routes import bp as evaluations_bp
     from tracker.phases.routes import bp as phases_bp
     from tracker.plans.routes import bp as plans_bp
     from tracker.trajectories.routes import bp as trajectories_bp
@@ -121,6 +122,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(trajectories_bp)
     app.register_blueprint(phases_bp)
     app.register_blueprint(plans_bp)
+    app.register_blueprint(evaluations_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -159,6 +161,15 @@ def register_template_helpers(app: Flask) -> None:
     @app.template_filter("datumtijd")
     def datumtijd(value) -> str:
         return format_datetime(value, "d MMMM y HH:mm") if value else ""
+
+    @app.template_filter("layerlabel")
+    def layerlabel(value: str) -> str:
+        from tracker.models import Layer
+
+        try:
+            return label(Layer(value))
+        except ValueError:
+            return value
 
     @app.template_filter("label")
     def label_filter(value) -> str:

@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session
 
 from tracker.models import (
     Action,
+    EvaluationRound,
+    EvaluationSchedule,
     AuditEvent,
     Cycle,
     Milestone,
@@ -31,9 +33,10 @@ from tracker.models import (
     utcnow,
 )
 
+# Ballots and votes are deliberately not audited: anonymous rounds must not reveal who voted what.
 AUDITED = (Trajectory, Membership, ChecklistItem, Decision, StartReflection, Organisation, User, Plan, Cycle,
-           Action, Milestone)
-IGNORED_FIELDS = {"version", "updated_at", "created_at", "last_login_at", "id", "calendar_token"}
+           Action, Milestone, EvaluationSchedule, EvaluationRound)
+IGNORED_FIELDS = {"version", "updated_at", "created_at", "last_login_at", "id", "calendar_token", "factors"}
 SECRET_FIELDS = {"password_hash", "session_token", "totp_secret"}
 
 
@@ -66,6 +69,10 @@ def _summary(obj) -> str:
         return obj.scope
     if isinstance(obj, Cycle):
         return f"cyclus {obj.number}"
+    if isinstance(obj, EvaluationRound):
+        return obj.name
+    if isinstance(obj, EvaluationSchedule):
+        return obj.framework
     return ""
 
 

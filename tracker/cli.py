@@ -93,6 +93,20 @@ def register(app: Flask) -> None:
         for email in created:
             click.echo(f"  nieuw, nog niet actief account: {email} (activeer en zet een wachtwoord met set-password)")
 
+    evaluations = click.Group("evaluations", help="Evaluation rounds.")
+    app.cli.add_command(evaluations)
+
+    @evaluations.command("run-due")
+    def run_due_command() -> None:
+        """Open due rounds, queue and send invitations and reminders (idempotent; run it from cron)."""
+        from tracker.evaluations.tasks import run_due
+
+        report = run_due()
+        click.echo(
+            f"Rondes geopend: {report.opened}; berichten klaargezet: {report.queued}; "
+            f"verzonden: {report.sent}; mislukt (volgende keer opnieuw): {report.failed}"
+        )
+
     @app.cli.command("seed-demo")
     @click.option(
         "--if-empty",

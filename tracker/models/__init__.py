@@ -15,6 +15,17 @@ from tracker.models.enums import (
     Sector,
     TrajectoryStatus,
 )
+from tracker.models.evaluation import (
+    CADENCE_MONTHS,
+    Ballot,
+    Cadence,
+    Color,
+    EvaluationRound,
+    EvaluationSchedule,
+    OutboxMessage,
+    RoundState,
+    Vote,
+)
 from tracker.models.organisation import Organisation
 from tracker.models.plan import (
     OPEN_ACTION_STATUSES,
@@ -34,6 +45,15 @@ from tracker.models.trajectory import Membership, Trajectory
 from tracker.models.user import User
 
 __all__ = [
+    "CADENCE_MONTHS",
+    "Ballot",
+    "Cadence",
+    "Color",
+    "EvaluationRound",
+    "EvaluationSchedule",
+    "OutboxMessage",
+    "RoundState",
+    "Vote",
     "OPEN_ACTION_STATUSES",
     "ActDecision",
     "Action",

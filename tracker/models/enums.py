@@ -66,6 +66,7 @@ class Movement(enum.StrEnum):
     YES = "ja"
 
 
+from tracker.models.evaluation import Cadence, Color, RoundState  # noqa: E402
 from tracker.models.plan import (  # noqa: E402  (labels for the plan enums live here too)
     ActDecision,
     ActionStatus,
@@ -76,6 +77,16 @@ from tracker.models.plan import (  # noqa: E402  (labels for the plan enums live
 )
 
 LABELS: dict[enum.Enum, object] = {
+    Cadence.MAAND: _l("Monthly"),
+    Cadence.KWARTAAL: _l("Quarterly"),
+    Cadence.HALFJAAR: _l("Half-yearly"),
+    Cadence.JAAR: _l("Yearly"),
+    Color.GROEN: _l("Green (yes)"),
+    Color.ORANJE: _l("Orange (doubtful)"),
+    Color.ROOD: _l("Red (no)"),
+    RoundState.UPCOMING: _l("Planned"),
+    RoundState.OPEN: _l("Open"),
+    RoundState.CLOSED: _l("Closed"),
     PlanKind.EXTERN: _l("External plan (the collaboration)"),
     PlanKind.INTERN: _l("Internal plan (one organisation)"),
     PlanStatus.CONCEPT: _l("Draft"),

@@ -181,6 +181,7 @@ class Action(db.Model):
     # ("red_card", id) …
     source_type: Mapped[str | None] = mapped_column(sa.String(40))
     source_id: Mapped[int | None]
+    source_key: Mapped[str | None] = mapped_column(sa.String(60))  # e.g. the factor of a red card
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     version: Mapped[int] = mapped_column(default=1)

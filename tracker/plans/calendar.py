@@ -51,4 +51,23 @@ def feed(user: User, base_url: str) -> bytes:
         event.add("description", f"{milestone.plan.trajectory.name} — {milestone.plan.title}\n"
                                  f"{milestone.expected_result}")
         calendar.add_component(event)
+    from tracker.evaluations.services import planned_rounds
+    from tracker.models import EvaluationSchedule
+
+    horizon = now.date() + timedelta(days=400)
+    for schedule in db.session.scalars(
+        sa.select(EvaluationSchedule).where(EvaluationSchedule.trajectory_id.in_(trajectory_ids),
+                                            EvaluationSchedule.active.is_(True))
+        .options(joinedload(EvaluationSchedule.trajectory))
+    ):
+        for planned in planned_rounds(schedule, horizon):
+            if planned.closes_on < now.date() - timedelta(days=400):
+                continue
+            event = Event()
+            event.add("uid", f"round-{schedule.trajectory_id}-{planned.opens_on.isoformat()}@beter-samen")
+            event.add("dtstamp", now)
+            event.add("dtstart", planned.opens_on)
+            event.add("dtend", planned.closes_on + timedelta(days=1))
+            event.add("summary", f"Evaluatieronde {planned.name}: {schedule.trajectory.name}")
+            calendar.add_component(event)
     return calendar.to_ical()

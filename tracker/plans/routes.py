@@ -203,6 +203,7 @@ def action_new(trajectory_id: int):
         and (form.source_id.data or "").isdigit() else None)
     if source_item_id:
         item = get_item_or_404(trajectory, source_item_id)
+    red_card = _red_card(trajectory)
     if request.method == "GET":
         external = next((p for p in plans if p.kind.value == "extern"), plans[0])
         form.plan_id.data = request.args.get("plan") or str(external.id)
@@ -214,16 +215,48 @@ def action_new(trajectory_id: int):
             form.description.data = item.answer
             form.due_date.data = item.due_date
             form.source_type.data, form.source_id.data = services.SOURCE_CHECKLIST_ITEM, str(item.id)
+        if red_card is not None:
+            evaluation_round, factor, result = red_card
+            form.title.data = f"Actie op ‘{factor['title']}’ (evaluatie {evaluation_round.name})"[:300]
+            form.description.data = _("Cards in round %(name)s: %(red)d red, %(orange)d orange, %(green)d green.",
+                                      name=evaluation_round.name, red=result.counts["rood"],
+                                      orange=result.counts["oranje"], green=result.counts["groen"])
+            comments = [c for _w, c in result.comments]
+            if comments:
+                form.description.data += "\n" + "\n".join(f"– {c}" for c in comments)
     if form.validate_on_submit():
         plan = _check_action(form, plans, trajectory)
         if plan is not None:
             source = (services.SOURCE_CHECKLIST_ITEM, item.id) if item is not None else None
+            if red_card is not None:
+                source = ("red_card", red_card[0].id)
             action = services.create_action(trajectory, plan, form.data, source=source)
+            if red_card is not None:
+                action.source_key = red_card[1]["key"]
             db.session.commit()
             flash(_("The action has been added."), "success")
             return redirect(url_for("plans.plan", trajectory_id=trajectory.id, plan_id=plan.id,
                                     _anchor=f"actie-{action.id}"))
-    return render_template("plans/action_form.html", trajectory=trajectory, form=form, action=None, item=item)
+    return render_template("plans/action_form.html", trajectory=trajectory, form=form, action=None, item=item,
+                           red_card=red_card, today=date.today())
+
+
+def _red_card(trajectory):
+    """The evaluation round and factor an action is made for (?kaart=<round>&factor=<key>)."""
+    round_id = request.args.get("kaart", type=int)
+    if not round_id:
+        return None
+    from tracker.evaluations import services as evaluation_services
+    from tracker.models import EvaluationRound
+
+    evaluation_round = db.session.get(EvaluationRound, round_id)
+    if evaluation_round is None or evaluation_round.trajectory_id != trajectory.id:
+        abort(404)
+    factor = next((f for f in evaluation_round.factors if f["key"] == request.args.get("factor")), None)
+    if factor is None:
+        abort(404)
+    result = next(r for r in evaluation_services.results(evaluation_round) if r.key == factor["key"])
+    return evaluation_round, factor, result
 
 
 @bp.route("/trajecten/<id:trajectory_id>/acties/<id:action_id>", methods=["GET", "POST"])
@@ -246,11 +279,17 @@ def action_edit(trajectory_id: int, action_id: int):
                 return redirect(url_for("plans.plan", trajectory_id=trajectory.id, plan_id=action.plan_id,
                                         _anchor=f"actie-{action.id}"))
             conflict = action
-    item = None
+    item = red_card = None
     if action.source_type == services.SOURCE_CHECKLIST_ITEM and action.source_id:
         item = db.session.get(ChecklistItem, action.source_id)
+    if action.source_type == "red_card" and action.source_id:
+        from tracker.models import EvaluationRound
+
+        evaluation_round = db.session.get(EvaluationRound, action.source_id)
+        factor = next((f for f in evaluation_round.factors if f["key"] == action.source_key), None) if evaluation_round else None
+        red_card = (evaluation_round, factor, None) if factor else None
     return render_template("plans/action_form.html", trajectory=trajectory, form=form, action=action,
-                           item=item, conflict=conflict, today=date.today())
+                           item=item, red_card=red_card, conflict=conflict, today=date.today())
 
 
 @bp.route("/trajecten/<id:trajectory_id>/acties/<id:action_id>/archiveren", methods=["POST"])

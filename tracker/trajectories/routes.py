@@ -19,6 +19,7 @@ from tracker.concurrency import save_unless_stale
 from tracker.extensions import db
 from tracker.models import DecisionKind, Layer, Organisation
 from tracker.models.enums import label
+from tracker.evaluations import services as evaluation_services
 from tracker.plans import services as plan_services
 from tracker.trajectories import services
 from tracker.transfer import export_trajectory
@@ -63,6 +64,7 @@ def index():
         progress=services.progress_for(ids),
         decisions={t.id: services.current_decisions(t) for t in trajectories},
         actions=plan_services.summaries(ids),
+        rounds=evaluation_services.next_rounds(ids, date.today()),
         phases=handreiking()["phases"],
         today=date.today(),
     )

@@ -1,0 +1,148 @@
+"""Scheduled evaluation rounds: traffic-light votes on a framework's factors."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.extensions import db
+from tracker.models.base import UTCDateTime, enum_column, utcnow
+
+if TYPE_CHECKING:
+    from tracker.models.trajectory import Membership, Trajectory
+
+
+class Cadence(enum.StrEnum):
+    MAAND = "maand"
+    KWARTAAL = "kwartaal"
+    HALFJAAR = "halfjaar"
+    JAAR = "jaar"
+
+
+CADENCE_MONTHS = {Cadence.MAAND: 1, Cadence.KWARTAAL: 3, Cadence.HALFJAAR: 6, Cadence.JAAR: 12}
+
+
+class Color(enum.StrEnum):
+    GROEN = "groen"
+    ORANJE = "oranje"
+    ROOD = "rood"
+
+
+class RoundState(enum.StrEnum):
+    UPCOMING = "gepland"
+    OPEN = "open"
+    CLOSED = "gesloten"
+
+
+class EvaluationSchedule(db.Model):
+    __tablename__ = "evaluation_schedules"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trajectory_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("trajectories.id", ondelete="CASCADE"), unique=True
+    )
+    framework: Mapped[str] = mapped_column(sa.String(40))
+    cadence: Mapped[Cadence] = mapped_column(enum_column(Cadence, "cadence"), default=Cadence.KWARTAAL)
+    first_date: Mapped[date] = mapped_column(sa.Date)
+    open_days: Mapped[int] = mapped_column(default=14)
+    remind_days_before: Mapped[int] = mapped_column(default=3)
+    # Empty: all members; otherwise a comma-separated list of layers.
+    layers: Mapped[str] = mapped_column(sa.String(100), default="")
+    anonymous: Mapped[bool] = mapped_column(default=False)
+    active: Mapped[bool] = mapped_column(default=True)
+    version: Mapped[int] = mapped_column(default=1)
+
+    trajectory: Mapped[Trajectory] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class EvaluationRound(db.Model):
+    __tablename__ = "evaluation_rounds"
+    __table_args__ = (sa.UniqueConstraint("trajectory_id", "opens_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trajectory_id: Mapped[int] = mapped_column(sa.ForeignKey("trajectories.id", ondelete="CASCADE"), index=True)
+    schedule_id: Mapped[int | None] = mapped_column(sa.ForeignKey("evaluation_schedules.id", ondelete="SET NULL"))
+    name: Mapped[str] = mapped_column(sa.String(100))
+    framework: Mapped[str] = mapped_column(sa.String(40))
+    # The factors as they were when the round opened (later edits of the content never change it).
+    factors: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON)
+    opens_on: Mapped[date] = mapped_column(sa.Date)
+    closes_on: Mapped[date] = mapped_column(sa.Date)
+    remind_on: Mapped[date | None] = mapped_column(sa.Date)
+    layers: Mapped[str] = mapped_column(sa.String(100), default="")
+    anonymous: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    trajectory: Mapped[Trajectory] = relationship()
+    ballots: Mapped[list[Ballot]] = relationship(back_populates="round", cascade="all, delete-orphan")
+
+    def state(self, today: date) -> RoundState:
+        if today < self.opens_on:
+            return RoundState.UPCOMING
+        if today > self.closes_on:
+            return RoundState.CLOSED
+        return RoundState.OPEN
+
+    def invites(self, membership: Membership) -> bool:
+        layers = [x for x in self.layers.split(",") if x]
+        return not layers or membership.layer.value in layers
+
+
+class Ballot(db.Model):
+    """One member's cards in one round; the database allows one ballot per member per round."""
+
+    __tablename__ = "ballots"
+    __table_args__ = (sa.UniqueConstraint("round_id", "membership_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(sa.ForeignKey("evaluation_rounds.id", ondelete="CASCADE"), index=True)
+    membership_id: Mapped[int | None] = mapped_column(sa.ForeignKey("memberships.id", ondelete="SET NULL"))
+    # The voter's layer and organisation when voting, for the breakdowns.
+    layer: Mapped[str] = mapped_column(sa.String(30))
+    organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id", ondelete="SET NULL"))
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    round: Mapped[EvaluationRound] = relationship(back_populates="ballots")
+    votes: Mapped[list[Vote]] = relationship(back_populates="ballot", cascade="all, delete-orphan")
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Vote(db.Model):
+    __tablename__ = "votes"
+    __table_args__ = (sa.UniqueConstraint("ballot_id", "factor"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ballot_id: Mapped[int] = mapped_column(sa.ForeignKey("ballots.id", ondelete="CASCADE"), index=True)
+    factor: Mapped[str] = mapped_column(sa.String(60))
+    color: Mapped[Color] = mapped_column(enum_column(Color, "color"))
+    comment: Mapped[str] = mapped_column(sa.Text, default="")
+
+    ballot: Mapped[Ballot] = relationship(back_populates="votes")
+
+
+class OutboxMessage(db.Model):
+    """Invitations and reminders; sent by SMTP when configured, otherwise kept for admins to read.
+    The unique key makes sending idempotent: one invitation and one reminder per member per round."""
+
+    __tablename__ = "outbox_messages"
+    __table_args__ = (sa.UniqueConstraint("round_id", "membership_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(sa.ForeignKey("evaluation_rounds.id", ondelete="CASCADE"), index=True)
+    membership_id: Mapped[int | None] = mapped_column(sa.ForeignKey("memberships.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    to_email: Mapped[str] = mapped_column(sa.String(254))
+    subject: Mapped[str] = mapped_column(sa.String(300))
+    body: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    error: Mapped[str] = mapped_column(sa.Text, default="")
