@@ -223,6 +223,7 @@ def load(today: date | None = None) -> None:
         reflection.movement, reflection.note = reflections[reflection.aspect_key]
 
     _load_plans(trajectory, members, sections, today)
+    _load_evaluations(trajectory, members, today)
 
     # A second trajectory whose lead is an outsider to the first.
     ruud = create_user(_email(OTHER_LEAD[1]), OTHER_LEAD[0], DEMO_PASSWORD)
@@ -330,3 +331,59 @@ def utcnow_days_ago(days: int):
     from tracker.models import utcnow
 
     return utcnow() - timedelta(days=days)
+
+
+def _load_evaluations(trajectory, members, today: date) -> None:
+    """A quarterly schedule with three closed rounds showing movement (most factors improving,
+    trust getting worse), an open round with the first votes, and red cards with and without an
+    action."""
+    from tracker.evaluations import services as evaluations
+    from tracker.plans import services as plans
+
+    open_since = today - timedelta(days=5)
+    schedule = evaluations.save_schedule(trajectory, {
+        "framework": "ksf", "cadence": "kwartaal", "first_date": evaluations.add_months(open_since, -9),
+        "open_days": 14, "remind_days_before": 3, "layers": [], "anonymous": False})
+    planned = evaluations.planned_rounds(schedule, today)
+    voters = ["anouk", "fatima", "jeroen", "marieke", "karin", "henk"]
+    # Per round, per factor: the cards of the six voters (g/o/r), in voter order.
+    cards = [
+        {"visie_doelen": "oorooo", "durf": "gooogo", "interdependentie": "ogoooo", "domeinconsensus": "rrooro",
+         "elkaar_kennen": "ooroor", "onderhandelingsvermogen": "oooooo", "middelen": "rrorrr",
+         "structuur": "rroroo", "methodisch": "ooorro", "vertrouwen": "gggogg", "klimaat": "gogggo",
+         "evalueren": "rroooo"},
+        {"visie_doelen": "ggoogo", "durf": "ggogog", "interdependentie": "gggoog", "domeinconsensus": "oogoro",
+         "elkaar_kennen": "googgo", "onderhandelingsvermogen": "googoo", "middelen": "rrorro",
+         "structuur": "ooogoo", "methodisch": "oogoog", "vertrouwen": "ggoogo", "klimaat": "gggggo",
+         "evalueren": "oogooo"},
+        {"visie_doelen": "gggggo", "durf": "gggggg", "interdependentie": "gggggo", "domeinconsensus": "ggogog",
+         "elkaar_kennen": "ggggog", "onderhandelingsvermogen": "ggoggo", "middelen": "rorrog",
+         "structuur": "ggogog", "methodisch": "gggoog", "vertrouwen": "ororro", "klimaat": "ggggog",
+         "evalueren": "gggogg"},
+    ]
+    colour = {"g": "groen", "o": "oranje", "r": "rood"}
+    comments = {("middelen", "marieke"): "Geen structurele financiering voor de wijkaandachtsfunctionarissen.",
+                ("vertrouwen", "fatima"): "De discussie over ‘verrichtingen’ heeft het vertrouwen geschaad.",
+                ("vertrouwen", "henk"): "Bestuurlijk loopt het goed; op de werkvloer minder."}
+    rounds = []
+    for index, plan in enumerate(planned[-4:]):
+        evaluation_round = evaluations.materialise(schedule, plan)
+        db.session.flush()
+        rounds.append(evaluation_round)
+        if index < 3:
+            for position, voter in enumerate(voters):
+                choice = {key: (colour[row[position]], comments.get((key, voter), "") if index == 2 else "")
+                          for key, row in cards[index].items()}
+                evaluations.cast_ballot(evaluation_round, members[voter], choice)
+        else:  # the open round: the first two members have voted
+            for voter in ("anouk", "karin"):
+                evaluations.cast_ballot(evaluation_round, members[voter],
+                                        {key: ("groen", "") for key in cards[2]} | {"vertrouwen": ("oranje", "")})
+    # A red card with an action (means), one still without (trust).
+    external = next(p for p in plans.plans_of(trajectory) if p.kind.value == "extern")
+    action = plans.create_action(trajectory, external, {
+        "title": "Structurele bekostiging wijkaandachtsfunctionarissen agenderen bij de besturen",
+        "owner_id": str(members["marieke"].id), "due_date": today + timedelta(days=21), "status": "bezig",
+        "stage": "do"}, source=("red_card", rounds[2].id))
+    action.source_key = "middelen"
+    db.session.flush()

@@ -119,6 +119,7 @@ def planned_view(trajectory_id: int, opens: str):
                            factors=factors, state=planned.state(date.today()), ballot=None, errors={},
                            may_vote=services.may_vote(membership_of(current_user, trajectory), planned, schedule),
                            form_values={}, anonymous=schedule.anonymous, today=date.today(),
+                           earlier_actions=services.open_follow_up_actions(trajectory, before=planned.opens_on),
                            vote_url=url_for("evaluations.planned_view", trajectory_id=trajectory.id, opens=opens))
 
 

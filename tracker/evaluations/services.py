@@ -217,7 +217,7 @@ def cast_ballot(evaluation_round: EvaluationRound, membership: Membership, choic
     """Store the member's cards (one ballot per member per round; voting again replaces it)."""
     ballot = ballot_of(evaluation_round, membership)
     if ballot is None:
-        ballot = Ballot(round=evaluation_round, membership_id=membership.id, layer=membership.layer.value,
+        ballot = Ballot(round_id=evaluation_round.id, membership_id=membership.id, layer=membership.layer.value,
                         organisation_id=membership.organisation_id)
         try:
             with db.session.begin_nested():
@@ -232,6 +232,7 @@ def cast_ballot(evaluation_round: EvaluationRound, membership: Membership, choic
         db.session.add(vote)
     ballot.layer, ballot.organisation_id = membership.layer.value, membership.organisation_id
     db.session.flush()
+    db.session.expire(evaluation_round, ["ballots"])
     return ballot
 
 
