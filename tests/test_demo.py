@@ -49,3 +49,22 @@ def test_demo_outsider_sees_nothing_of_the_case(client, app):
     client.post("/inloggen", data={"email": "ruud@demo.betersamen.nl", "password": demo.DEMO_PASSWORD})
     assert "Rivierenwijk" not in client.get("/trajecten").get_data(as_text=True)
     assert client.get(f"/trajecten/{case.id}").status_code == 403
+
+
+def test_demo_has_three_closed_rounds_an_open_one_and_red_cards_with_and_without_action(app):
+    from datetime import date
+
+    from tracker.evaluations import services as evaluations
+    from tracker.models import EvaluationRound, RoundState
+
+    demo.load()
+    db.session.commit()
+    rounds = db.session.scalars(db.select(EvaluationRound).order_by(EvaluationRound.opens_on)).all()
+    today = date.today()
+    assert [r.state(today) for r in rounds] == [RoundState.CLOSED] * 3 + [RoundState.OPEN]
+    series = evaluations.with_trends(rounds[:3])
+    last = {r.key: r for r in series[-1][1]}
+    assert last["vertrouwen"].trend == "down" and last["visie_doelen"].trend == "up"
+    follow = evaluations.follow_up(rounds[2], series[-1][1])
+    red = {r.key: r for r in follow if r.needs_action}
+    assert red["middelen"].action_ids and not red["vertrouwen"].action_ids

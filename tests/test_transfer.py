@@ -138,3 +138,19 @@ def test_the_export_carries_plans_cycles_milestones_and_actions(app):
     assert any(a["carried_from_cycle"] == 1 for a in external["actions"])
     assert any(a["source_type"] == "checklist_item" and a["source"] == ["2b", 2] for a in external["actions"])
     assert len(data["plans"]) == 3
+
+
+def test_the_export_carries_evaluations_without_revealing_anonymous_voters(app):
+    demo.load()
+    db.session.commit()
+    case = db.session.scalar(db.select(Trajectory).where(Trajectory.name.like("Preventie%")))
+    from tracker.models import EvaluationRound
+
+    data = export_trajectory(case)
+    assert data["evaluations"]["schedule"]["cadence"] == "kwartaal" and len(data["evaluations"]["rounds"]) == 4
+    assert any(b["voter_email"] for b in data["evaluations"]["rounds"][0]["ballots"])
+    for r in db.session.scalars(db.select(EvaluationRound)):
+        r.anonymous = True
+    db.session.commit()
+    anonymous = export_trajectory(case)
+    assert all(b["voter_email"] is None for r in anonymous["evaluations"]["rounds"] for b in r["ballots"])

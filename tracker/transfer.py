@@ -14,6 +14,12 @@ from sqlalchemy.orm import joinedload, selectinload
 from tracker.extensions import db
 from tracker.models import (
     ActDecision,
+    Ballot,
+    Cadence,
+    Color,
+    EvaluationRound,
+    EvaluationSchedule,
+    Vote,
     Action,
     ActionStatus,
     ChecklistItem,
@@ -167,6 +173,7 @@ def export_trajectory(trajectory: Trajectory) -> dict[str, Any]:
             for d in sorted(trajectory.decisions, key=lambda d: d.id)
         ],
         "plans": _export_plans(trajectory, email_of),
+        "evaluations": _export_evaluations(trajectory, email_of),
         "reflections": [
             {
                 "aspect_key": r.aspect_key,
@@ -226,6 +233,46 @@ def _export_plans(trajectory: Trajectory, email_of: dict[int, str]) -> list[dict
             ],
         })
     return result
+
+
+def _export_evaluations(trajectory: Trajectory, email_of: dict[int, str]) -> dict[str, Any]:
+    """The schedule and every round with its ballots. In anonymous rounds a ballot carries only
+    the voter's layer and organisation, never who it was."""
+    schedule = db.session.scalar(sa.select(EvaluationSchedule).where(EvaluationSchedule.trajectory_id == trajectory.id))
+    organisations = {o.id: o.name for o in db.session.scalars(sa.select(Organisation))}
+    rounds = db.session.scalars(
+        sa.select(EvaluationRound).where(EvaluationRound.trajectory_id == trajectory.id)
+        .options(selectinload(EvaluationRound.ballots).selectinload(Ballot.votes)).order_by(EvaluationRound.opens_on)
+    ).all()
+    return {
+        "schedule": None if schedule is None else {
+            "framework": schedule.framework, "cadence": schedule.cadence.value,
+            "first_date": _d(schedule.first_date), "open_days": schedule.open_days,
+            "remind_days_before": schedule.remind_days_before, "layers": schedule.layers,
+            "anonymous": schedule.anonymous, "active": schedule.active,
+        },
+        "rounds": [
+            {
+                "name": r.name, "framework": r.framework, "factors": r.factors, "opens_on": _d(r.opens_on),
+                "closes_on": _d(r.closes_on), "remind_on": _d(r.remind_on), "layers": r.layers,
+                "anonymous": r.anonymous, "from_schedule": r.schedule_id is not None,
+                "ballots": sorted(
+                    [
+                        {
+                            "voter_email": None if r.anonymous else email_of.get(b.membership_id),
+                            "layer": b.layer, "organisation": organisations.get(b.organisation_id),
+                            "votes": sorted([{"factor": v.factor, "color": v.color.value, "comment": v.comment}
+                                             for v in b.votes], key=lambda v: v["factor"]),
+                        }
+                        for b in r.ballots
+                    ],
+                    key=lambda b: (b["layer"], b["organisation"] or "", b["voter_email"] or "",
+                                   str(b["votes"])),
+                ),
+            }
+            for r in rounds
+        ],
+    }
 
 
 # --- import ---------------------------------------------------------------------------------
@@ -316,7 +363,40 @@ def _import(data: dict[str, Any]) -> tuple[Trajectory, list[str]]:
     db.session.add(trajectory)
     db.session.flush()
     _import_plans(trajectory, data.get("plans", []), members, organisations)
+    _import_evaluations(trajectory, data.get("evaluations") or {}, members, organisations)
     return trajectory, created
+
+
+def _import_evaluations(trajectory: Trajectory, data: dict[str, Any], members: dict[str, Membership],
+                        organisations: dict[str, Organisation]) -> None:
+    schedule = None
+    if data.get("schedule"):
+        s = data["schedule"]
+        schedule = EvaluationSchedule(
+            trajectory_id=trajectory.id, framework=s["framework"], cadence=Cadence(s["cadence"]),
+            first_date=_date(s["first_date"]), open_days=s["open_days"], remind_days_before=s["remind_days_before"],
+            layers=s["layers"], anonymous=s["anonymous"], active=s["active"],
+        )
+        db.session.add(schedule)
+        db.session.flush()
+    for r in data.get("rounds", []):
+        evaluation_round = EvaluationRound(
+            trajectory_id=trajectory.id, schedule_id=schedule.id if schedule and r["from_schedule"] else None,
+            name=r["name"], framework=r["framework"], factors=r["factors"], opens_on=_date(r["opens_on"]),
+            closes_on=_date(r["closes_on"]), remind_on=_date(r["remind_on"]), layers=r["layers"],
+            anonymous=r["anonymous"],
+        )
+        db.session.add(evaluation_round)
+        db.session.flush()
+        for b in r["ballots"]:
+            member = members.get(b["voter_email"]) if b["voter_email"] else None
+            organisation = organisations.get(b["organisation"]) if b["organisation"] else None
+            ballot = Ballot(round_id=evaluation_round.id, membership_id=member.id if member else None,
+                            layer=b["layer"], organisation_id=organisation.id if organisation else None)
+            db.session.add(ballot)
+            for v in b["votes"]:
+                ballot.votes.append(Vote(factor=v["factor"], color=Color(v["color"]), comment=v["comment"]))
+    db.session.flush()
 
 
 def _import_plans(trajectory: Trajectory, plans: list[dict[str, Any]], members: dict[str, Membership],
