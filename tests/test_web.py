@@ -116,6 +116,7 @@ def test_no_state_changes_through_get(app):
                 "trajectories.home", "trajectories.index", "trajectories.detail", "trajectories.layer_view",
                 "trajectories.tabel1", "trajectories.decisions", "trajectories.my_work", "phases.phase",
                 "admin.users", "admin.organisations", "plans.actions", "plans.calendar_feed",
+                "evaluations.index", "evaluations.outbox",
             } or rule.endpoint.endswith(("history", "export")), rule.endpoint
 
 

@@ -39,7 +39,8 @@ def index(trajectory_id: int):
     rounds = services.rounds_of(trajectory)
     if planned:
         planned.round = next((r for r in rounds if r.opens_on == planned.opens_on), None)
-    series = services.with_trends([r for r in rounds if r.ballots])
+    # Results are shown once a round has closed, so that early votes do not steer later ones.
+    series = services.with_trends([r for r in rounds if r.ballots and r.state(today) == RoundState.CLOSED])
     factors = (frameworks()[schedule.framework]["factors"] if schedule else
                (rounds[-1].factors if rounds else frameworks()["ksf"]["factors"]))
     return render_template(
