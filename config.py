@@ -46,6 +46,16 @@ class Config:
     RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "tracker")
     LOGIN_FAILURES_PER_ACCOUNT = "5 per 15 minutes"
     LOGIN_FAILURES_PER_ADDRESS = "30 per 15 minutes"
+    # Mail: invitations and reminders go through SMTP when MAIL_SERVER is set; otherwise they wait
+    # in the outbox that administrators read at /beheer/berichten.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "").lower() in ("1", "true", "yes")
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_FROM = os.environ.get("MAIL_FROM", "betersamen@localhost")
+    # The address of the app, for links in mails sent from the command line.
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
     # Sessions: idle and absolute limits (a "stay logged in" cookie lasts REMEMBER_COOKIE_DURATION).
     SESSION_IDLE_TIMEOUT = timedelta(minutes=60)
     SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
@@ -60,6 +70,7 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret-key-not-for-production"
     WTF_CSRF_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
+    MAIL_SERVER = None
     # Fast hashing in tests; production uses the argon2 library defaults.
     ARGON2_PARAMETERS = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
 
