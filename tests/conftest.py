@@ -263,6 +263,29 @@ def world(make_user, make_trajectory):
             "schedule": schedule, "round": closed}
 
 
+@pytest.fixture
+def make_actions(world):
+    """Adds ``n`` actions to trajectory A's external plan, spread over members, statuses and dates."""
+
+    def make(n: int) -> None:
+        from datetime import timedelta
+
+        from tracker.models import ActionStatus
+        from tracker.plans import services
+
+        a = world["a"]
+        members = a.memberships
+        for i in range(n):
+            services.create_action(a, world["plan"], {
+                "title": f"Actie {i}", "owner_id": str(members[i % len(members)].id),
+                "due_date": date.today() + timedelta(days=(i % 40) - 20),
+                "status": list(ActionStatus)[i % 5].value, "stage": "do",
+                "milestone_id": str(world["milestone"].id) if i % 3 == 0 else ""})
+        db.session.commit()
+
+    return make
+
+
 def chromium_path() -> str | None:
     return shutil.which("chromium") or (os.path.exists("/usr/bin/chromium") and "/usr/bin/chromium") or None
 

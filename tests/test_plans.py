@@ -142,21 +142,8 @@ def test_archiving_an_action_keeps_it_and_its_history(client, login, world):
     assert db.session.get(Action, action.id).archived_at is None
 
 
-def _grow_actions(world, n: int) -> None:
-    from tracker.plans import services
-
-    a = world["a"]
-    members = a.memberships
-    for i in range(n):
-        services.create_action(a, world["plan"], {
-            "title": f"Actie {i}", "owner_id": str(members[i % len(members)].id),
-            "due_date": date.today() + timedelta(days=(i % 40) - 20), "status": list(ActionStatus)[i % 5].value,
-            "stage": "do"})
-    db.session.commit()
-
-
-def test_the_matrix_counts_per_layer_and_status_and_links_to_the_list(client, login, world):
-    _grow_actions(world, 20)
+def test_the_matrix_counts_per_layer_and_status_and_links_to_the_list(client, login, world, make_actions):
+    make_actions(20)
     login(world["users"]["manager"])
     page = client.get(f"/trajecten/{world['a'].id}/acties").get_data(as_text=True)
     assert "Laag × status" in page
@@ -164,8 +151,8 @@ def test_the_matrix_counts_per_layer_and_status_and_links_to_the_list(client, lo
     assert "Manon Manager" in filtered and "Pia Projectleider" not in filtered.split("list-heading")[1]
 
 
-def test_exports_contain_exactly_the_filtered_view(client, login, world):
-    _grow_actions(world, 20)
+def test_exports_contain_exactly_the_filtered_view(client, login, world, make_actions):
+    make_actions(20)
     login(world["users"]["manager"])
     url = f"/trajecten/{world['a'].id}/acties"
     shown = client.get(f"{url}?laag=uitvoerend").get_data(as_text=True)

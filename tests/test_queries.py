@@ -78,28 +78,14 @@ def test_members_page_is_bounded(client, login, world, make_user):
     assert queries_for(client, f"/trajecten/{a.id}/leden") == before
 
 
-def _actions(world, n: int) -> None:
-    from tracker.models import ActionStatus
-    from tracker.plans import services
-
-    a = world["a"]
-    members = a.memberships
-    for i in range(n):
-        services.create_action(a, world["plan"], {
-            "title": f"Actie {i}", "owner_id": str(members[i % len(members)].id),
-            "due_date": date.today() + timedelta(days=(i % 40) - 20), "status": list(ActionStatus)[i % 5].value,
-            "stage": "do", "milestone_id": str(world["milestone"].id) if i % 3 == 0 else ""})
-    db.session.commit()
-
-
-def test_overview_matrix_and_lists_issue_the_same_queries_for_10_and_1000_actions(client, login, world):
+def test_overview_matrix_and_lists_issue_the_same_queries_for_10_and_1000_actions(client, login, world, make_actions):
     a = world["a"]
     login(world["users"]["manager"])
     urls = ["/trajecten", "/acties", f"/trajecten/{a.id}/acties", f"/trajecten/{a.id}/acties?laag=uitvoerend",
             f"/trajecten/{a.id}/plannen", f"/trajecten/{a.id}/plannen/{world['plan'].id}", "/mijn-werk",
             f"/trajecten/{a.id}/acties.csv", f"/trajecten/{a.id}/mijlpalen.csv"]
-    _actions(world, 9)
+    make_actions(9)
     before = {url: queries_for(client, url) for url in urls}
-    _actions(world, 990)
+    make_actions(990)
     after = {url: queries_for(client, url) for url in urls}
     assert after == before

@@ -65,7 +65,7 @@ class DutchDateField(DateField):
                 super().process_formdata(valuelist)
             except ValueError:
                 self.data = None
-                raise ValueError(_l("Enter a valid date (dd-mm-yyyy)."))
+                raise ValueError(_l("Enter a valid date (dd-mm-yyyy).")) from None
         else:
             self.data = None
 

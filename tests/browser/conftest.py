@@ -53,3 +53,23 @@ def page(browser):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def demo_site(app, live_server):
+    """The live server with the demo loaded."""
+    from tracker import demo
+    from tracker.extensions import db
+
+    demo.load()
+    db.session.commit()
+    return live_server
+
+
+def log_in(page, base: str, email: str) -> None:
+    from tracker import demo
+
+    page.goto(f"{base}/inloggen")
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("Wachtwoord").fill(demo.DEMO_PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()

@@ -6,20 +6,13 @@ import re
 
 import pytest
 
-from tracker import demo
 from tracker.extensions import db
 from tracker.models import Ballot, EvaluationRound, Trajectory
 
-from .test_walkthrough import log_in
+from .conftest import log_in
 
 pytestmark = pytest.mark.browser
 
-
-@pytest.fixture
-def demo_site(app, live_server):
-    demo.load()
-    db.session.commit()
-    return live_server
 
 
 def test_a_member_votes_with_cards_and_can_change_them(page, demo_site):

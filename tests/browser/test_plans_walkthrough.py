@@ -8,20 +8,13 @@ import io
 import pytest
 import requests
 
-from tracker import demo
 from tracker.extensions import db
 from tracker.models import ChecklistItem, Trajectory
 
-from .test_walkthrough import log_in
+from .conftest import log_in
 
 pytestmark = pytest.mark.browser
 
-
-@pytest.fixture
-def demo_site(app, live_server):
-    demo.load()
-    db.session.commit()
-    return live_server
 
 
 def test_project_lead_lands_on_the_overview_with_actions_and_next_milestone(page, demo_site):

@@ -4,24 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from tracker import demo
-from tracker.extensions import db
+
+from .conftest import log_in
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def demo_site(app, live_server):
-    demo.load()
-    db.session.commit()
-    return live_server
-
-
-def log_in(page, base: str, email: str) -> None:
-    page.goto(f"{base}/inloggen")
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord").fill(demo.DEMO_PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
 
 
 def test_project_lead_follows_phases_answers_an_item_and_sees_progress(page, demo_site):

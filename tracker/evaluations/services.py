@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.content import frameworks
 from tracker.extensions import db
+from tracker.models.evaluation import round_state
 from tracker.models import (
     CADENCE_MONTHS,
     OPEN_ACTION_STATUSES,
@@ -82,11 +83,7 @@ class PlannedRound:
     round: EvaluationRound | None = None
 
     def state(self, today: date) -> RoundState:
-        if today < self.opens_on:
-            return RoundState.UPCOMING
-        if today > self.closes_on:
-            return RoundState.CLOSED
-        return RoundState.OPEN
+        return round_state(self.opens_on, self.closes_on, today)
 
 
 def planned_rounds(schedule: EvaluationSchedule, until: date) -> list[PlannedRound]:

@@ -38,6 +38,15 @@ class RoundState(enum.StrEnum):
     CLOSED = "gesloten"
 
 
+def round_state(opens_on: date, closes_on: date, today: date) -> RoundState:
+    """The state of a round follows from its dates alone."""
+    if today < opens_on:
+        return RoundState.UPCOMING
+    if today > closes_on:
+        return RoundState.CLOSED
+    return RoundState.OPEN
+
+
 class EvaluationSchedule(db.Model):
     __tablename__ = "evaluation_schedules"
 
@@ -83,11 +92,7 @@ class EvaluationRound(db.Model):
     ballots: Mapped[list[Ballot]] = relationship(back_populates="round", cascade="all, delete-orphan")
 
     def state(self, today: date) -> RoundState:
-        if today < self.opens_on:
-            return RoundState.UPCOMING
-        if today > self.closes_on:
-            return RoundState.CLOSED
-        return RoundState.OPEN
+        return round_state(self.opens_on, self.closes_on, today)
 
     def invites(self, membership: Membership) -> bool:
         layers = [x for x in self.layers.split(",") if x]

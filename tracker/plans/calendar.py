@@ -12,6 +12,21 @@ from tracker.extensions import db
 from tracker.models import OPEN_ACTION_STATUSES, Action, Membership, Milestone, Plan, User, utcnow
 
 
+def _event(uid: str, stamp, start, end, summary: str, description: str = "", url: str = "") -> Event:
+    """An all-day event from ``start`` up to (not including) ``end``."""
+    event = Event()
+    event.add("uid", f"{uid}@beter-samen")
+    event.add("dtstamp", stamp)
+    event.add("dtstart", start)
+    event.add("dtend", end)
+    event.add("summary", summary)
+    if description:
+        event.add("description", description)
+    if url:
+        event.add("url", url)
+    return event
+
+
 def feed(user: User, base_url: str) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", "-//BETER SAMEN tracker//NL")
@@ -27,30 +42,22 @@ def feed(user: User, base_url: str) -> bytes:
         .options(joinedload(Action.plan).joinedload(Plan.trajectory))
     )
     for action in actions:
-        event = Event()
-        event.add("uid", f"action-{action.id}@beter-samen")
-        event.add("dtstamp", now)
-        event.add("dtstart", action.due_date)
-        event.add("dtend", action.due_date + timedelta(days=1))
-        event.add("summary", f"Actie: {action.title}")
-        event.add("description", f"{action.plan.trajectory.name} — {action.plan.title}\n{action.description}")
-        event.add("url", f"{base_url}/trajecten/{action.trajectory_id}/acties/{action.id}")
-        calendar.add_component(event)
+        calendar.add_component(_event(
+            f"action-{action.id}", now, action.due_date, action.due_date + timedelta(days=1),
+            f"Actie: {action.title}", f"{action.plan.trajectory.name} — {action.plan.title}\n{action.description}",
+            f"{base_url}/trajecten/{action.trajectory_id}/acties/{action.id}",
+        ))
     trajectory_ids = sa.select(Membership.trajectory_id).where(Membership.user_id == user.id)
     milestones = db.session.scalars(
         sa.select(Milestone).where(Milestone.trajectory_id.in_(trajectory_ids))
         .options(joinedload(Milestone.plan).joinedload(Plan.trajectory))
     )
     for milestone in milestones:
-        event = Event()
-        event.add("uid", f"milestone-{milestone.id}@beter-samen")
-        event.add("dtstamp", now)
-        event.add("dtstart", milestone.target_date)
-        event.add("dtend", milestone.target_date + timedelta(days=1))
-        event.add("summary", f"Mijlpaal: {milestone.title}{' (behaald)' if milestone.achieved_on else ''}")
-        event.add("description", f"{milestone.plan.trajectory.name} — {milestone.plan.title}\n"
-                                 f"{milestone.expected_result}")
-        calendar.add_component(event)
+        calendar.add_component(_event(
+            f"milestone-{milestone.id}", now, milestone.target_date, milestone.target_date + timedelta(days=1),
+            f"Mijlpaal: {milestone.title}{' (behaald)' if milestone.achieved_on else ''}",
+            f"{milestone.plan.trajectory.name} — {milestone.plan.title}\n{milestone.expected_result}",
+        ))
     from tracker.evaluations.services import planned_rounds
     from tracker.models import EvaluationSchedule
 
@@ -63,11 +70,8 @@ def feed(user: User, base_url: str) -> bytes:
         for planned in planned_rounds(schedule, horizon):
             if planned.closes_on < now.date() - timedelta(days=400):
                 continue
-            event = Event()
-            event.add("uid", f"round-{schedule.trajectory_id}-{planned.opens_on.isoformat()}@beter-samen")
-            event.add("dtstamp", now)
-            event.add("dtstart", planned.opens_on)
-            event.add("dtend", planned.closes_on + timedelta(days=1))
-            event.add("summary", f"Evaluatieronde {planned.name}: {schedule.trajectory.name}")
-            calendar.add_component(event)
+            calendar.add_component(_event(
+                f"round-{schedule.trajectory_id}-{planned.opens_on.isoformat()}", now, planned.opens_on,
+                planned.closes_on + timedelta(days=1), f"Evaluatieronde {planned.name}: {schedule.trajectory.name}",
+            ))
     return calendar.to_ical()
