@@ -1,0 +1,100 @@
+#!/usr/bin/env python3
+"""Response times and query counts of the busiest pages, with many rows.
+
+Loads the demo into a throwaway SQLite database (or the database in --database-url), adds
+--actions actions and --items own checklist items to the demo trajectory, then requests each page
+--repeat times as the project lead and prints the median time, the query count and the response
+size. Figures are for this machine; compare runs, not machines. Usage:
+
+    .venv/bin/python scripts/benchmark.py [--actions 1000] [--items 500] [--repeat 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+import sqlalchemy as sa
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from config import TestConfig  # noqa: E402
+from tracker import create_app, demo  # noqa: E402
+from tracker.extensions import db  # noqa: E402
+from tracker.models import ActionStatus, ChecklistItem, Trajectory  # noqa: E402
+from tracker.plans import services as plans  # noqa: E402
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--actions", type=int, default=1000)
+    parser.add_argument("--items", type=int, default=500)
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--database-url")
+    args = parser.parse_args()
+
+    tmp = tempfile.TemporaryDirectory()
+    url = args.database_url or f"sqlite:///{tmp.name}/bench.db"
+    app = create_app(type("Bench", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": url}))
+    with app.app_context():
+        db.create_all()
+        demo.load()
+        db.session.commit()
+        case = db.session.scalar(sa.select(Trajectory).where(Trajectory.name.like("Preventie%")))
+        members = case.memberships
+        external = next(p for p in plans.plans_of(case) if p.kind.value == "extern")
+        for i in range(args.actions):
+            plans.create_action(case, external, {
+                "title": f"Benchmarkactie {i}", "owner_id": str(members[i % len(members)].id),
+                "due_date": date.today() + timedelta(days=(i % 60) - 30),
+                "status": list(ActionStatus)[i % 5].value, "stage": "do"})
+        section = case.phases[0].sections[0]
+        for i in range(args.items):
+            db.session.add(ChecklistItem(trajectory=case, section=section, position=100 + i, text=f"Extra punt {i}",
+                                         is_custom=True, owner_id=members[i % len(members)].id))
+        db.session.commit()
+        case_id, plan_id = case.id, external.id
+
+    pages = {
+        "overzicht (/trajecten)": "/trajecten",
+        "acties per laag, alle trajecten": "/acties",
+        "acties per laag, gefilterd": f"/trajecten/{case_id}/acties?laag=uitvoerend",
+        "actieplan met cycli": f"/trajecten/{case_id}/plannen/{plan_id}",
+        "fase 1 (met extra punten)": f"/trajecten/{case_id}/fasen/1",
+        "mijn werk": "/mijn-werk",
+        "evaluaties met heatmap": f"/trajecten/{case_id}/evaluaties",
+        "export acties (XLSX)": f"/trajecten/{case_id}/acties.xlsx",
+    }
+    client = app.test_client()
+    client.post("/inloggen", data={"email": "anouk@demo.betersamen.nl", "password": demo.DEMO_PASSWORD})
+    print(f"{args.actions} extra actions, {args.items} extra checklist items, median of {args.repeat} requests")
+    print(f"{'page':40} {'median ms':>10} {'queries':>8} {'KiB':>8}")
+    with app.app_context():
+        engine = db.engine
+    for name, path in pages.items():
+        timings, queries = [], []
+        for _ in range(args.repeat):
+            count = {"n": 0}
+
+            def before(*_a, **_k):
+                count["n"] += 1
+
+            sa.event.listen(engine, "before_cursor_execute", before)
+            start = time.perf_counter()
+            response = client.get(path)
+            timings.append((time.perf_counter() - start) * 1000)
+            sa.event.remove(engine, "before_cursor_execute", before)
+            queries.append(count["n"])
+            assert response.status_code == 200, (path, response.status_code)
+        print(f"{name:40} {statistics.median(timings):10.1f} {max(queries):8d} {len(response.data) / 1024:8.0f}")
+    tmp.cleanup()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
