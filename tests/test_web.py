@@ -176,3 +176,17 @@ def test_refused_access_and_csrf_failures_are_logged_without_tokens(csrf_app, wo
     assert any(line.startswith("csrf_failure path=/inloggen") for line in lines)
     text = "\n".join(lines)
     assert token not in text and "vervalst-token" not in text and "geheim" not in text
+
+
+def test_a_vote_without_a_valid_token_is_refused_and_not_counted(csrf_app, world):
+    from tracker.models import Ballot
+
+    client = csrf_app.test_client()
+    user = world["users"]["teamlid"]
+    client.post("/inloggen", data={"email": user.email, "password": "een lange zin als wachtwoord",
+                                   "csrf_token": _token(client, "/inloggen")})
+    url = f"/trajecten/{world['a'].id}/evaluaties/gepland/{world['schedule'].first_date.isoformat()}"
+    data = {f"kleur-{f['key']}": "rood" for f in world["round"].factors}
+    response = client.post(url, data={**data, "csrf_token": "vervalst"})
+    assert response.status_code == 400
+    assert db.session.scalar(db.select(db.func.count(Ballot.id))) == 0

@@ -140,10 +140,10 @@ def register_errorhandlers(app: Flask) -> None:
         """An expired or missing token: a form page comes back with what the user typed and an
         explanation (forms refuse to validate in this state), anything else gets the error page."""
         app.logger.warning("csrf_failure path=%s reason=%s", request.path, error.description)
-        rule = request.url_rule
-        if rule is not None and "GET" in (rule.methods or ()) and request.endpoint in app.view_functions:
+        view = app.view_functions.get(request.endpoint or "")
+        if view is not None and getattr(view, "redisplay_on_csrf_failure", False):
             g.csrf_expired = True
-            response = app.make_response(app.view_functions[request.endpoint](**(request.view_args or {})))
+            response = app.make_response(view(**(request.view_args or {})))
             if response.status_code < 400:
                 response.status_code = 400
             return response

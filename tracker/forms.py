@@ -24,6 +24,13 @@ def max_length(n: int):
     return Length(max=n, message=_l("Use at most %(max)d characters.", max=n))
 
 
+def redisplay_on_csrf_failure(view):
+    """Mark a form view whose POST only acts through ``validate_on_submit()``: when its CSRF token
+    has expired, the page is rendered again with the typed input instead of the error page."""
+    view.redisplay_on_csrf_failure = True
+    return view
+
+
 class BaseForm(FlaskForm):
     """A form that strips stray whitespace and refuses NUL characters in text fields."""
 
@@ -84,6 +91,7 @@ class ChoiceField(SelectField):
 
 
 __all__ = [
+    "redisplay_on_csrf_failure",
     "BaseForm",
     "ChoiceField",
     "DutchDateField",

@@ -12,6 +12,7 @@ from tracker.admin.forms import OrganisationForm, SecuritySettingsForm, UserCrea
 from tracker.auth.services import AccountError, create_user
 from tracker.concurrency import save_unless_stale
 from tracker.extensions import db
+from tracker.forms import redisplay_on_csrf_failure
 from tracker.models import Organisation, User
 from tracker.models.setting import REQUIRE_2FA_FOR_ADMINS, get_flag, set_flag
 
@@ -38,6 +39,7 @@ def settings():
 
 @bp.route("/beheer/gebruikers/nieuw", methods=["GET", "POST"])
 @admin_required
+@redisplay_on_csrf_failure
 def user_new():
     form = UserCreateForm()
     if form.validate_on_submit():
@@ -54,6 +56,7 @@ def user_new():
 
 @bp.route("/beheer/gebruikers/<id:user_id>", methods=["GET", "POST"])
 @admin_required
+@redisplay_on_csrf_failure
 def user_edit(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
     form = UserEditForm(obj=user)
@@ -86,6 +89,7 @@ def organisations():
 
 @bp.route("/organisaties/nieuw", methods=["GET", "POST"])
 @login_required
+@redisplay_on_csrf_failure
 def organisation_new():
     form = OrganisationForm()
     if form.validate_on_submit():
@@ -98,6 +102,7 @@ def organisation_new():
 
 @bp.route("/organisaties/<id:organisation_id>", methods=["GET", "POST"])
 @login_required
+@redisplay_on_csrf_failure
 def organisation_edit(organisation_id: int):
     org = db.session.get(Organisation, organisation_id) or abort(404)
     require(current_user.is_admin)

@@ -12,6 +12,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from tracker.auth import services, sessions, throttle, twofactor
 from tracker.auth.forms import CodeForm, LoginForm, PasswordChangeForm, PreferencesForm, TotpDisableForm
 from tracker.extensions import db
+from tracker.forms import redisplay_on_csrf_failure
 from tracker.models import User
 from tracker.security import verify_password
 
@@ -29,6 +30,7 @@ def safe_next(target: str | None) -> str | None:
 
 
 @bp.route("/inloggen", methods=["GET", "POST"])
+@redisplay_on_csrf_failure
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("trajectories.index"))
@@ -67,6 +69,7 @@ def _complete_login(user, remember: bool, next_url: str | None):
 
 
 @bp.route("/inloggen/code", methods=["GET", "POST"])
+@redisplay_on_csrf_failure
 def login_code():
     pending = session.get("pending_2fa")
     user = db.session.get(User, pending["user"]) if pending else None
@@ -105,6 +108,7 @@ def logout():
 
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
+@redisplay_on_csrf_failure
 def account():
     password_form = PasswordChangeForm(prefix="pw")
     prefs_form = PreferencesForm(prefix="prefs", obj=current_user)
@@ -133,6 +137,7 @@ def account():
 
 @bp.route("/account/tweestaps", methods=["GET", "POST"])
 @login_required
+@redisplay_on_csrf_failure
 def totp_setup():
     user = current_user._get_current_object()
     if user.totp_secret:

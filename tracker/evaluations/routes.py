@@ -9,12 +9,21 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from tracker.access import admin_required, can_edit, can_manage, can_view, load_trajectory, membership_of, require
+from tracker.access import (
+    admin_required,
+    can_edit,
+    can_manage,
+    can_view,
+    load_trajectory,
+    membership_of,
+    require,
+)
 from tracker.concurrency import save_unless_stale
 from tracker.content import frameworks
 from tracker.evaluations import services
 from tracker.evaluations.forms import ScheduleForm
 from tracker.extensions import db
+from tracker.forms import redisplay_on_csrf_failure
 from tracker.models import EvaluationRound, Layer, OutboxMessage, RoundState
 from tracker.plans import exports
 
@@ -51,6 +60,7 @@ def index(trajectory_id: int):
 
 @bp.route("/trajecten/<id:trajectory_id>/evaluaties/schema", methods=["GET", "POST"])
 @login_required
+@redisplay_on_csrf_failure
 def schedule(trajectory_id: int):
     trajectory = load_trajectory(trajectory_id, can_manage)
     current = services.schedule_of(trajectory)

@@ -14,7 +14,6 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.content import frameworks
 from tracker.extensions import db
-from tracker.models.evaluation import round_state
 from tracker.models import (
     CADENCE_MONTHS,
     OPEN_ACTION_STATUSES,
@@ -31,6 +30,7 @@ from tracker.models import (
     Trajectory,
     Vote,
 )
+from tracker.models.evaluation import round_state
 
 SOURCE_RED_CARD = "red_card"
 MIN_GROUP_FOR_ANONYMOUS = 3

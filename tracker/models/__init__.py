@@ -2,7 +2,6 @@
 
 from tracker.models.audit import AuditEvent
 from tracker.models.base import utcnow
-from tracker.models.setting import Setting
 from tracker.models.checklist import ChecklistItem, Phase, Section
 from tracker.models.decision import Decision
 from tracker.models.enums import (
@@ -41,6 +40,7 @@ from tracker.models.plan import (
     PlanStatus,
 )
 from tracker.models.reflection import StartReflection
+from tracker.models.setting import Setting
 from tracker.models.trajectory import Membership, Trajectory
 from tracker.models.user import User
 

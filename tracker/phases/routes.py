@@ -9,9 +9,10 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from tracker.access import can_edit, can_view, get_item_or_404, load_trajectory
-from tracker.content import handreiking, tabel1_for_phase
 from tracker.concurrency import save_unless_stale
+from tracker.content import handreiking, tabel1_for_phase
 from tracker.extensions import db
+from tracker.forms import redisplay_on_csrf_failure
 from tracker.models import ChecklistItem, DecisionKind, Section
 from tracker.phases import services
 from tracker.phases.forms import ItemForm, NewItemForm
@@ -60,6 +61,7 @@ def phase(trajectory_id: int, number: int):
 
 @bp.route("/trajecten/<id:trajectory_id>/items/<id:item_id>", methods=["GET", "POST"])
 @login_required
+@redisplay_on_csrf_failure
 def item_edit(trajectory_id: int, item_id: int):
     trajectory = load_trajectory(trajectory_id, can_edit if request.method == "POST" else can_view)
     item = get_item_or_404(trajectory, item_id)

@@ -10,9 +10,18 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from tracker.access import can_edit, can_manage, can_view, get_item_or_404, load_trajectory, membership_of, require
+from tracker.access import (
+    can_edit,
+    can_manage,
+    can_view,
+    get_item_or_404,
+    load_trajectory,
+    membership_of,
+    require,
+)
 from tracker.concurrency import save_unless_stale
 from tracker.extensions import db
+from tracker.forms import redisplay_on_csrf_failure
 from tracker.models import Action, ChecklistItem, Cycle, Layer, Milestone, Plan, User
 from tracker.models.enums import LABELS
 from tracker.models.plan import ActionStatus
@@ -61,6 +70,7 @@ def _prepare_plan_form(form, trajectory):
 
 @bp.route("/trajecten/<id:trajectory_id>/plannen", methods=["GET", "POST"])
 @login_required
+@redisplay_on_csrf_failure
 def index(trajectory_id: int):
     trajectory = load_trajectory(trajectory_id, can_manage if request.method == "POST" else can_view)
     form = NewPlanForm()
@@ -83,6 +93,7 @@ def index(trajectory_id: int):
 
 @bp.route("/trajecten/<id:trajectory_id>/plannen/<id:plan_id>", methods=["GET", "POST"])
 @login_required
+@redisplay_on_csrf_failure
 def plan(trajectory_id: int, plan_id: int):
     trajectory = load_trajectory(trajectory_id)
     plan = _get(Plan, trajectory, plan_id)
@@ -112,6 +123,7 @@ def plan(trajectory_id: int, plan_id: int):
 
 @bp.route("/trajecten/<id:trajectory_id>/plannen/<id:plan_id>/bewerken", methods=["GET", "POST"])
 @login_required
+@redisplay_on_csrf_failure
 def plan_edit(trajectory_id: int, plan_id: int):
     trajectory = load_trajectory(trajectory_id)
     plan = _get(Plan, trajectory, plan_id)
@@ -189,6 +201,7 @@ def _check_action(form, plans, trajectory) -> Plan | None:
 
 @bp.route("/trajecten/<id:trajectory_id>/acties/nieuw", methods=["GET", "POST"])
 @login_required
+@redisplay_on_csrf_failure
 def action_new(trajectory_id: int):
     trajectory = load_trajectory(trajectory_id, can_edit)
     plans = services.plans_of(trajectory)
@@ -261,6 +274,7 @@ def _red_card(trajectory):
 
 @bp.route("/trajecten/<id:trajectory_id>/acties/<id:action_id>", methods=["GET", "POST"])
 @login_required
+@redisplay_on_csrf_failure
 def action_edit(trajectory_id: int, action_id: int):
     trajectory = load_trajectory(trajectory_id, can_edit if request.method == "POST" else can_view)
     action = _get(Action, trajectory, action_id)
@@ -323,6 +337,7 @@ def action_restore(trajectory_id: int, action_id: int):
 @bp.route("/trajecten/<id:trajectory_id>/mijlpalen/nieuw", methods=["GET", "POST"])
 @bp.route("/trajecten/<id:trajectory_id>/mijlpalen/<id:milestone_id>", methods=["GET", "POST"])
 @login_required
+@redisplay_on_csrf_failure
 def milestone_form(trajectory_id: int, milestone_id: int | None = None):
     trajectory = load_trajectory(trajectory_id, can_edit if request.method == "POST" or milestone_id is None else can_view)
     milestone = _get(Milestone, trajectory, milestone_id) if milestone_id else None

@@ -8,21 +8,20 @@ from datetime import date
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.access import can_edit, can_manage, can_view, get_membership_or_404, load_trajectory
 from tracker.admin.services import list_organisations
 from tracker.auth.services import user_by_email
-from tracker.content import handreiking, tabel1_for_layer, tabel1_grid
-from sqlalchemy.orm.exc import StaleDataError
-
 from tracker.concurrency import save_unless_stale
+from tracker.content import handreiking, tabel1_for_layer, tabel1_grid
+from tracker.evaluations import services as evaluation_services
 from tracker.extensions import db
+from tracker.forms import redisplay_on_csrf_failure
 from tracker.models import DecisionKind, Layer, Organisation
 from tracker.models.enums import label
-from tracker.evaluations import services as evaluation_services
 from tracker.plans import services as plan_services
 from tracker.trajectories import services
-from tracker.transfer import export_trajectory
 from tracker.trajectories.forms import (
     MemberAddForm,
     MemberEditForm,
@@ -32,6 +31,7 @@ from tracker.trajectories.forms import (
     TrajectoryCreateForm,
     TrajectoryEditForm,
 )
+from tracker.transfer import export_trajectory
 
 bp = Blueprint("trajectories", __name__)
 
@@ -72,6 +72,7 @@ def index():
 
 @bp.route("/trajecten/nieuw", methods=["GET", "POST"])
 @login_required
+@redisplay_on_csrf_failure
 def create():
     form = TrajectoryCreateForm()
     form.organisation_id.choices = organisation_choices()
@@ -108,6 +109,7 @@ def detail(trajectory_id: int):
 
 @bp.route("/trajecten/<id:trajectory_id>/bewerken", methods=["GET", "POST"])
 @login_required
+@redisplay_on_csrf_failure
 def edit(trajectory_id: int):
     trajectory = load_trajectory(trajectory_id, can_manage)
     form = TrajectoryEditForm(obj=trajectory)
@@ -130,6 +132,7 @@ def edit(trajectory_id: int):
 
 @bp.route("/trajecten/<id:trajectory_id>/leden", methods=["GET", "POST"])
 @login_required
+@redisplay_on_csrf_failure
 def members(trajectory_id: int):
     trajectory = load_trajectory(trajectory_id, can_manage if request.method == "POST" else can_view)
     form = MemberAddForm()
@@ -157,6 +160,7 @@ def members(trajectory_id: int):
 
 @bp.route("/trajecten/<id:trajectory_id>/leden/<id:membership_id>", methods=["GET", "POST"])
 @login_required
+@redisplay_on_csrf_failure
 def member_edit(trajectory_id: int, membership_id: int):
     trajectory = load_trajectory(trajectory_id, can_manage)
     membership = get_membership_or_404(trajectory, membership_id)
@@ -241,6 +245,7 @@ def tabel1(trajectory_id: int):
 
 @bp.route("/trajecten/<id:trajectory_id>/startreflectie", methods=["GET", "POST"])
 @login_required
+@redisplay_on_csrf_failure
 def reflection(trajectory_id: int):
     trajectory = load_trajectory(trajectory_id, can_edit if request.method == "POST" else can_view)
     reflections = trajectory.reflections
@@ -304,6 +309,7 @@ def decisions(trajectory_id: int):
 
 @bp.route("/trajecten/<id:trajectory_id>/besluiten/<kind>/nieuw", methods=["GET", "POST"])
 @login_required
+@redisplay_on_csrf_failure
 def decision_new(trajectory_id: int, kind: str):
     trajectory = load_trajectory(trajectory_id, can_manage)
     try:
