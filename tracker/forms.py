@@ -48,12 +48,24 @@ class BaseForm(FlaskForm):
         return super().validate_on_submit(extra_validators)
 
     def validate(self, extra_validators=None) -> bool:
-        ok = super().validate(extra_validators)
+        # Text with NUL characters is refused before any validator runs: some validators query the
+        # database, and PostgreSQL refuses NUL in text.
+        refused = False
         for field in self:
-            if isinstance(field.data, str) and "\x00" in field.data:
-                field.errors = [*field.errors, str(_l("This text contains characters that are not allowed."))]
-                ok = False
-        return ok
+            if _has_nul(field.data):
+                field.errors = [str(_l("This text contains characters that are not allowed."))]
+                refused = True
+        if refused:
+            return False
+        return super().validate(extra_validators)
+
+
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, (list, tuple)):
+        return any(isinstance(v, str) and "\x00" in v for v in value)
+    return False
 
 
 def _strip(value):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import date
 
@@ -426,7 +427,7 @@ def milestones_export(fmt: str, trajectory_id: int | None = None):
 @bp.route("/agenda/<token>.ics")
 def calendar_feed(token: str):
     """No login: the secret token in the URL is the key. Renewing it revokes the old URL."""
-    if len(token) < 16:
+    if not re.fullmatch(r"[0-9a-f]{16,64}", token):
         abort(404)
     user = db.session.scalar(sa.select(User).where(User.calendar_token == token))
     if user is None or not user.active:
