@@ -98,7 +98,7 @@ def run_due(today: date | None = None) -> RunReport:
             message = db.session.get(OutboxMessage, message_id)
             try:
                 mail.send(message)
-            except (OSError, Exception) as exc:  # noqa: BLE001 - any delivery failure is retried next run
+            except Exception as exc:  # noqa: BLE001 - any delivery failure is retried on the next run
                 message.sent_at = None
                 message.error = f"{type(exc).__name__}: {exc}"[:500]
                 report.failed += 1

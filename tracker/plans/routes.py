@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy.orm import joinedload
 
 from tracker.access import (
     can_edit,
@@ -111,8 +112,7 @@ def plan(trajectory_id: int, plan_id: int):
             flash(_("Someone else saved this cycle in the meantime. Your text is kept below; save again to replace theirs."), "error")
     actions = db.session.scalars(
         sa.select(Action).where(Action.plan_id == plan.id)
-        .options(sa.orm.joinedload(Action.owner), sa.orm.joinedload(Action.milestone),
-                 sa.orm.joinedload(Action.carried_from))
+        .options(joinedload(Action.owner), joinedload(Action.milestone), joinedload(Action.carried_from))
         .order_by(Action.due_date.is_(None), Action.due_date, Action.id)
     ).unique().all()
     return render_template(
