@@ -68,3 +68,15 @@ def test_an_admin_switches_the_requirement_on_the_users_page(client, login, make
     login(admin)
     client.post("/beheer/instellingen", data={"require_2fa_for_admins": "y"})
     assert client.get("/beheer/gebruikers").headers["Location"].endswith("/account/tweestaps")
+
+
+def test_an_admin_resets_two_factor_from_the_cli_for_a_lost_phone(app, make_user, runner):
+    user = make_user()
+    _enable(app.test_client(), user)
+    result = runner.invoke(args=["reset-2fa", user.email])
+    assert result.exit_code == 0, result.output
+    db.session.refresh(user)
+    assert user.totp_secret is None
+    client = app.test_client()
+    assert client.post("/inloggen", data={"email": user.email, "password": PASSWORD}).headers["Location"] == "/trajecten"
+    assert runner.invoke(args=["reset-2fa", "niemand@example.org"]).exit_code != 0

@@ -47,6 +47,20 @@ def register(app: Flask) -> None:
         db.session.commit()
         click.echo(f"Wachtwoord gewijzigd voor {user.email}")
 
+    @app.cli.command("reset-2fa")
+    @click.argument("email")
+    def reset_2fa_command(email: str) -> None:
+        """Turn off two-factor login for a user who lost their device (ends their sessions)."""
+        from tracker.auth.services import user_by_email
+
+        user = user_by_email(email)
+        if user is None:
+            raise click.ClickException(f"Geen gebruiker met e-mailadres {email}.")
+        user.totp_secret = None
+        user.end_sessions()
+        db.session.commit()
+        click.echo(f"Tweestapsverificatie uitgezet voor {user.email}; de gebruiker kan haar opnieuw instellen.")
+
     @app.cli.command("backup")
     @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
     def backup_command(path: Path) -> None:
