@@ -73,6 +73,7 @@ def test_an_admin_switches_the_requirement_on_the_users_page(client, login, make
 def test_an_admin_resets_two_factor_from_the_cli_for_a_lost_phone(app, make_user, runner):
     user = make_user()
     _enable(app.test_client(), user)
+    db.session.expire_all()  # the test's own session saw the user before the requests changed it
     result = runner.invoke(args=["reset-2fa", user.email])
     assert result.exit_code == 0, result.output
     db.session.refresh(user)
