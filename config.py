@@ -56,6 +56,10 @@ class Config:
     MAIL_FROM = os.environ.get("MAIL_FROM", "betersamen@localhost")
     # The address of the app, for links in mails sent from the command line.
     PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
+    # Photos of workshop sheets: stored on disk (not in the database), served only to members.
+    UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER")  # default: <instance>/uploads
+    UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(5 * 1024 * 1024)))
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(8 * 1024 * 1024)))
     # Sessions: idle and absolute limits (a "stay logged in" cookie lasts REMEMBER_COOKIE_DURATION).
     SESSION_IDLE_TIMEOUT = timedelta(minutes=60)
     SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 import shutil
 from collections.abc import Iterator
 from datetime import date
@@ -100,6 +101,7 @@ def _test_config(database_url: str, **extra) -> type:
     """The test configuration pointed at the throwaway database."""
     from config import TestConfig
 
+    extra.setdefault("UPLOAD_FOLDER", tempfile.mkdtemp(prefix="tracker-uploads-"))
     return type("PerTestConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": database_url, **extra})
 
 
@@ -258,9 +260,31 @@ def world(make_user, make_trajectory):
                              factors=evaluations._factor_snapshot(evaluations.frameworks()["ksf"]),
                              opens_on=today - timedelta(days=100), closes_on=today - timedelta(days=86))
     db.session.add(closed)
+    import io
+
+    from tracker.models import Meeting, NetworkPartner, ProcessStep, Workshop
+    from tracker.network import services as network
+
+    partner = NetworkPartner(trajectory_id=a.id, organisation_id=lead.organisation_id, contribution="Jeugdzorg")
+    meeting = Meeting(trajectory_id=a.id, held_on=today, purpose="Kennismaken")
+    step = ProcessStep(trajectory_id=a.id, position=1, title="Signalering", gap=True)
+    ambition = network.save_ambition(a, None, {"title": "Minder pesten", "result_kind": "probleem",
+                                               "result": "Minder kinderen worden gepest"})
+    workshop = Workshop(trajectory_id=a.id, held_on=today, title="Taart van ambities")
+    db.session.add_all([partner, meeting, step, workshop])
+    db.session.flush()
+    network.store_photo(workshop, io.BytesIO(PNG))
     db.session.commit()
     return {"users": users, "a": a, "b": b, "plan": plan, "milestone": milestone, "action": action,
-            "schedule": schedule, "round": closed}
+            "schedule": schedule, "round": closed, "partner": partner, "meeting": meeting, "step": step,
+            "ambition": ambition, "workshop": workshop}
+
+
+# The smallest valid PNG (1×1, transparent).
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000" "1f15c4890000000d4944415478da63f8ffff3f0005fe02fea7d6a6c5"
+    "0000000049454e44ae426082"
+)
 
 
 @pytest.fixture

@@ -25,6 +25,7 @@ ANY_USER = {
 }
 ADMIN_ONLY = {"evaluations.outbox", "admin.settings", "admin.users", "admin.user_new", "admin.user_edit", "admin.organisation_edit"}
 VIEW = {
+    "network.meetings",
     "evaluations.index",
     "evaluations.results_export",
     "trajectories.history",
@@ -36,9 +37,11 @@ VIEW = {
     "phases.phase",
 }
 # Endpoints whose GET is for viewers and whose POST needs more.
-VIEW_GET_EDIT_POST = {"trajectories.reflection", "phases.item_edit", "plans.plan", "plans.action_edit"}
+VIEW_GET_EDIT_POST = {"trajectories.reflection", "phases.item_edit", "plans.plan", "plans.action_edit",
+                      "network.partners", "network.process", "network.ambitions", "network.workshops",
+                      "network.workshop", "network.workshop_photo"}
 VIEW_GET_MANAGE_POST = {"trajectories.members", "plans.index"}
-EDIT = {"phases.item_new", "phases.item_move", "phases.item_archive", "phases.item_restore", "plans.action_new",
+EDIT = {"network.agreement_new", "network.step_move", "network.step_action", "phases.item_new", "phases.item_move", "phases.item_archive", "phases.item_restore", "plans.action_new",
         "plans.action_archive", "plans.action_restore"}
 # Lists that exist across all trajectories (any user, own data) and per trajectory (members).
 GLOBAL_OR_TRAJECTORY = {"plans.actions", "plans.actions_export", "plans.milestones_export"}
@@ -64,7 +67,7 @@ def needed_level(endpoint: str, method: str, rule: str = "") -> int | str:
         return 1 if method == "GET" else "vote"
     if endpoint in GLOBAL_OR_TRAJECTORY:
         return 1 if "trajectory_id" in rule else 0
-    if endpoint == "plans.milestone_form":
+    if endpoint in ("plans.milestone_form", "network.meeting"):
         return 2 if (method == "POST" or rule.endswith("/nieuw")) else 1
     if endpoint in PUBLIC:
         return "public"
@@ -134,6 +137,11 @@ def url_args(world) -> dict:
         "fmt": "csv",
         "round_id": world["round"].id,
         "opens": world["schedule"].first_date.isoformat(),
+        "partner_id": world["partner"].id,
+        "meeting_id": world["meeting"].id,
+        "step_id": world["step"].id,
+        "ambition_id": world["ambition"].id,
+        "workshop_id": world["workshop"].id,
         "token": world["users"]["teamlid"].calendar_token,
     }
 

@@ -43,6 +43,8 @@ def create_app(config: str | type | dict[str, Any] | None = None) -> Flask:
         app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + str(
             Path(app.instance_path) / "tracker.db"
         )
+    if not app.config.get("UPLOAD_FOLDER"):
+        app.config["UPLOAD_FOLDER"] = str(Path(app.instance_path) / "uploads")
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path))
 
@@ -113,6 +115,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.admin.routes import bp as admin_bp
     from tracker.auth.routes import bp as auth_bp
     from tracker.evaluations.routes import bp as evaluations_bp
+    from tracker.network.routes import bp as network_bp
     from tracker.phases.routes import bp as phases_bp
     from tracker.plans.routes import bp as plans_bp
     from tracker.trajectories.routes import bp as trajectories_bp
@@ -123,6 +126,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(phases_bp)
     app.register_blueprint(plans_bp)
     app.register_blueprint(evaluations_bp)
+    app.register_blueprint(network_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

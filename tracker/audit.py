@@ -17,6 +17,15 @@ from sqlalchemy.orm import Session
 
 from tracker.models import (
     Action,
+    Agreement,
+    Ambition,
+    Meeting,
+    NetworkPartner,
+    Objective,
+    ProcessStep,
+    Workshop,
+    WorkshopNote,
+    WorkshopParticipant,
     AuditEvent,
     ChecklistItem,
     Cycle,
@@ -35,7 +44,8 @@ from tracker.models import (
 
 # Ballots and votes are deliberately not audited: anonymous rounds must not reveal who voted what.
 AUDITED = (Trajectory, Membership, ChecklistItem, Decision, StartReflection, Organisation, User, Plan, Cycle,
-           Action, Milestone, EvaluationSchedule, EvaluationRound)
+           Action, Milestone, EvaluationSchedule, EvaluationRound, NetworkPartner, Meeting, Agreement, ProcessStep,
+           Ambition, Objective, Workshop, WorkshopParticipant, WorkshopNote)
 IGNORED_FIELDS = {"version", "updated_at", "created_at", "last_login_at", "id", "calendar_token", "factors"}
 SECRET_FIELDS = {"password_hash", "session_token", "totp_secret"}
 
@@ -71,6 +81,12 @@ def _summary(obj) -> str:
         return f"cyclus {obj.number}"
     if isinstance(obj, EvaluationRound):
         return obj.name
+    if isinstance(obj, (ProcessStep, Ambition, Workshop)):
+        return obj.title
+    if isinstance(obj, (Agreement, Objective, WorkshopNote)):
+        return obj.text[:300]
+    if isinstance(obj, Meeting):
+        return f"bijeenkomst {obj.held_on.isoformat() if obj.held_on else ''}"
     if isinstance(obj, EvaluationSchedule):
         return obj.framework
     return ""
@@ -81,6 +97,12 @@ def _trajectory_id(obj) -> int | None:
         return obj.id
     if isinstance(obj, Cycle):
         return obj.plan.trajectory_id if obj.plan else None
+    if isinstance(obj, Agreement):
+        return obj.meeting.trajectory_id if obj.meeting else None
+    if isinstance(obj, Objective):
+        return obj.ambition.trajectory_id if obj.ambition else None
+    if isinstance(obj, (WorkshopParticipant, WorkshopNote)):
+        return obj.workshop.trajectory_id if obj.workshop else None
     return getattr(obj, "trajectory_id", None)
 
 

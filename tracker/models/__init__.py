@@ -25,6 +25,23 @@ from tracker.models.evaluation import (
     RoundState,
     Vote,
 )
+from tracker.models.network import (
+    MAX_ACTIVE_AMBITIONS,
+    Agreement,
+    Ambition,
+    Meeting,
+    MeetingAttendee,
+    NetworkPartner,
+    NoteCategory,
+    Objective,
+    Perception,
+    ProcessStep,
+    Relation,
+    ResultKind,
+    Workshop,
+    WorkshopNote,
+    WorkshopParticipant,
+)
 from tracker.models.organisation import Organisation
 from tracker.models.plan import (
     OPEN_ACTION_STATUSES,
@@ -45,6 +62,21 @@ from tracker.models.trajectory import Membership, Trajectory
 from tracker.models.user import User
 
 __all__ = [
+    "MAX_ACTIVE_AMBITIONS",
+    "Agreement",
+    "Ambition",
+    "Meeting",
+    "MeetingAttendee",
+    "NetworkPartner",
+    "NoteCategory",
+    "Objective",
+    "Perception",
+    "ProcessStep",
+    "Relation",
+    "ResultKind",
+    "Workshop",
+    "WorkshopNote",
+    "WorkshopParticipant",
     "CADENCE_MONTHS",
     "Ballot",
     "Cadence",

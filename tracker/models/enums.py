@@ -67,6 +67,7 @@ class Movement(enum.StrEnum):
 
 
 from tracker.models.evaluation import Cadence, Color, RoundState  # noqa: E402
+from tracker.models.network import NoteCategory, Perception, Relation, ResultKind  # noqa: E402
 from tracker.models.plan import (  # noqa: E402  (labels for the plan enums live here too)
     ActDecision,
     ActionStatus,
@@ -77,6 +78,19 @@ from tracker.models.plan import (  # noqa: E402  (labels for the plan enums live
 )
 
 LABELS: dict[enum.Enum, object] = {
+    Perception.JA: _l("Yes"),
+    Perception.DEELS: _l("Partly"),
+    Perception.NEE: _l("No"),
+    Relation.FORMEEL: _l("Formal"),
+    Relation.INFORMEEL: _l("Informal"),
+    Relation.GEEN: _l("No relation yet"),
+    ResultKind.PROBLEEM: _l("A problem to tackle"),
+    ResultKind.BESCHERMEND: _l("A protective factor to strengthen"),
+    NoteCategory.GOED: _l("What goes well"),
+    NoteCategory.BETER: _l("What can be better"),
+    NoteCategory.AMBITIE: _l("My ambition"),
+    NoteCategory.IDEE: _l("Ideas"),
+    NoteCategory.DOEN_WE_AL: _l("What we already do"),
     Cadence.MAAND: _l("Monthly"),
     Cadence.KWARTAAL: _l("Quarterly"),
     Cadence.HALFJAAR: _l("Half-yearly"),

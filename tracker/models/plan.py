@@ -170,6 +170,8 @@ class Action(db.Model):
     cycle_id: Mapped[int] = mapped_column(sa.ForeignKey("cycles.id", ondelete="CASCADE"), index=True)
     carried_from_cycle_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cycles.id", ondelete="SET NULL"))
     milestone_id: Mapped[int | None] = mapped_column(sa.ForeignKey("milestones.id", ondelete="SET NULL"), index=True)
+    # An action can hang under an objective of a shared ambition: ambition → objective → action.
+    objective_id: Mapped[int | None] = mapped_column(sa.ForeignKey("objectives.id", ondelete="SET NULL"), index=True)
     title: Mapped[str] = mapped_column(sa.String(300))
     description: Mapped[str] = mapped_column(sa.Text, default="")
     owner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("memberships.id", ondelete="SET NULL"), index=True)

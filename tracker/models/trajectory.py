@@ -37,6 +37,9 @@ class Trajectory(db.Model):
         enum_column(TrajectoryStatus, "status"), default=TrajectoryStatus.ACTIEF
     )
     template_version: Mapped[int] = mapped_column(default=1)
+    # Process analysis: do parents and children pursue the same goals as the partners?
+    client_goals: Mapped[str | None] = mapped_column(sa.String(10))
+    client_goals_note: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(default=1)

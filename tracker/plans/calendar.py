@@ -58,6 +58,15 @@ def feed(user: User, base_url: str) -> bytes:
             f"Mijlpaal: {milestone.title}{' (behaald)' if milestone.achieved_on else ''}",
             f"{milestone.plan.trajectory.name} — {milestone.plan.title}\n{milestone.expected_result}",
         ))
+    from tracker.models import Meeting
+
+    for meeting in db.session.scalars(
+        sa.select(Meeting).where(Meeting.trajectory_id.in_(trajectory_ids), Meeting.held_on >= now.date())
+    ):
+        calendar.add_component(_event(
+            f"meeting-{meeting.id}", now, meeting.held_on, meeting.held_on + timedelta(days=1),
+            f"Netwerkbijeenkomst{': ' + meeting.place if meeting.place else ''}", meeting.purpose,
+        ))
     from tracker.evaluations.services import planned_rounds
     from tracker.models import EvaluationSchedule
 

@@ -69,6 +69,7 @@ class ActionForm(BaseForm):
     status = ChoiceField(_l("Status"), choices=_choices(ActionStatus), validators=[required()])
     stage = ChoiceField(_l("PDCA stage"), choices=_choices(PdcaStage), validators=[required()])
     milestone_id = ChoiceField(_l("Leads to milestone"), validators=[Optional()])
+    objective_id = ChoiceField(_l("Serves objective (shared ambition)"), validators=[Optional()])
     result = TextAreaField(_l("Result achieved"), validators=[Optional(), max_length(10000)])
     source_type = HiddenField()
     source_id = HiddenField()

@@ -176,6 +176,10 @@ def _prepare_action_form(form, trajectory, plans):
     milestones = [m for p in plans for m in p.milestones]
     form.milestone_id.choices = [("", _("No milestone"))] + [(str(m.id), f"{m.title} ({m.plan.title})")
                                                               for m in milestones]
+    from tracker.network.services import ambitions_of
+
+    form.objective_id.choices = [("", _("No objective"))] + [
+        (str(o.id), f"{a.title}: {o.text[:80]}") for a in ambitions_of(trajectory) if a.active for o in a.objectives]
 
 
 def _check_action(form, plans, trajectory) -> Plan | None:
@@ -221,6 +225,7 @@ def action_new(trajectory_id: int):
     if request.method == "GET":
         external = next((p for p in plans if p.kind.value == "extern"), plans[0])
         form.plan_id.data = request.args.get("plan") or str(external.id)
+        form.objective_id.data = request.args.get("doel") or ""
         form.status.data, form.stage.data = "gepland", "plan"
         mine = membership_of(current_user, trajectory)
         form.owner_id.data = str(item.owner_id) if item and item.owner_id else (str(mine.id) if mine else "")
@@ -285,6 +290,7 @@ def action_edit(trajectory_id: int, action_id: int):
     if request.method == "GET":
         form.plan_id.data, form.owner_id.data = str(action.plan_id), str(action.owner_id or "")
         form.milestone_id.data = str(action.milestone_id or "")
+        form.objective_id.data = str(action.objective_id or "")
     conflict = None
     if form.validate_on_submit():
         plan = _check_action(form, plans, trajectory)

@@ -131,6 +131,7 @@ def _action_values(data: dict) -> dict:
         "status": ActionStatus(data["status"]),
         "stage": PdcaStage(data["stage"]),
         "milestone_id": int(data["milestone_id"]) if data.get("milestone_id") else None,
+        "objective_id": int(data["objective_id"]) if data.get("objective_id") else None,
         "result": data.get("result") or "",
     }
 
