@@ -16,7 +16,7 @@ from tracker.concurrency import save_unless_stale
 from tracker.extensions import db
 from tracker.forms import redisplay_on_csrf_failure
 from tracker.models import Ambition, Meeting, NetworkPartner, ProcessStep, Workshop, WorkshopParticipant
-from tracker.models.enums import LABELS
+from tracker.models.enums import label
 from tracker.network import services
 from tracker.network.forms import (
     AgreementForm,
@@ -47,7 +47,7 @@ def _get(model, trajectory, object_id: int):
 
 def _members(trajectory, empty: str | None = None):
     choices = [("", empty)] if empty is not None else [("", _("Choose a member"))]
-    return choices + [(str(m.id), f"{m.user.name} ({m.organisation.name}, {LABELS[m.layer]})")
+    return choices + [(str(m.id), f"{m.user.name} ({m.organisation.name}, {label(m.layer)})")
                       for m in trajectory.memberships]
 
 

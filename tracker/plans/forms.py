@@ -5,12 +5,12 @@ from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import Optional, ValidationError
 
 from tracker.forms import BaseForm, ChoiceField, DutchDateField, max_length, required, required_input
-from tracker.models.enums import LABELS
+from tracker.models.enums import choices as _enum_choices
 from tracker.models.plan import ActDecision, ActionStatus, PdcaStage, PlanKind, PlanStatus
 
 
 def _choices(enum_cls):
-    return [(m.value, LABELS.get(m, m.value)) for m in enum_cls]
+    return _enum_choices(enum_cls)
 
 
 class PlanForm(BaseForm):

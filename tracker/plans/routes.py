@@ -25,7 +25,7 @@ from tracker.concurrency import save_unless_stale
 from tracker.extensions import db
 from tracker.forms import redisplay_on_csrf_failure
 from tracker.models import Action, ChecklistItem, Cycle, Layer, Milestone, Plan, User
-from tracker.models.enums import LABELS
+from tracker.models.enums import label
 from tracker.models.plan import ActionStatus
 from tracker.plans import calendar, exports, services
 from tracker.plans.forms import ActionForm, CloseCycleForm, CycleForm, MilestoneForm, NewPlanForm, PlanForm
@@ -52,7 +52,7 @@ def _get(model, trajectory, object_id: int):
 
 def _member_choices(trajectory, empty=None):
     choices = [("", empty)] if empty else [("", _("Choose a member"))]
-    return choices + [(str(m.id), f"{m.user.name} ({m.organisation.name}, {LABELS[m.layer]})")
+    return choices + [(str(m.id), f"{m.user.name} ({m.organisation.name}, {label(m.layer)})")
                       for m in trajectory.memberships]
 
 
