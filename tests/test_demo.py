@@ -68,3 +68,19 @@ def test_demo_has_three_closed_rounds_an_open_one_and_red_cards_with_and_without
     follow = evaluations.follow_up(rounds[2], series[-1][1])
     red = {r.key: r for r in follow if r.needs_action}
     assert red["middelen"].action_ids and not red["vertrouwen"].action_ids
+
+
+def test_demo_network_meetings_process_ambition_and_workshop(app):
+    from tracker.models import Agreement, Ambition, Meeting, NetworkPartner, ProcessStep, Workshop
+
+    demo.load()
+    db.session.commit()
+    assert db.session.scalar(db.select(db.func.count(NetworkPartner.id))) == 6
+    meetings = db.session.scalars(db.select(Meeting).order_by(Meeting.held_on)).all()
+    assert len(meetings) == 5 and len(meetings[0].agreements) == 4  # four held, one planned
+    assert all(a.action_id for a in db.session.scalars(db.select(Agreement)))
+    steps = db.session.scalars(db.select(ProcessStep)).all()
+    assert any(s.gap for s in steps) and any(s.waiting for s in steps)
+    assert db.session.scalar(db.select(db.func.count(Ambition.id))) == 2
+    workshop = db.session.scalar(db.select(Workshop))
+    assert len(workshop.participants) == 4 and all(p.grade and p.action_id for p in workshop.participants)

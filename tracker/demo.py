@@ -224,6 +224,7 @@ def load(today: date | None = None) -> None:
 
     _load_plans(trajectory, members, sections, today)
     _load_evaluations(trajectory, members, today)
+    _load_network(trajectory, members, orgs, start, today)
 
     # A second trajectory whose lead is an outsider to the first.
     ruud = create_user(_email(OTHER_LEAD[1]), OTHER_LEAD[0], DEMO_PASSWORD)
@@ -386,4 +387,116 @@ def _load_evaluations(trajectory, members, today: date) -> None:
         "owner_id": str(members["marieke"].id), "due_date": today + timedelta(days=21), "status": "bezig",
         "stage": "do"}, source=("red_card", rounds[2].id))
     action.source_key = "middelen"
+    db.session.flush()
+
+
+def _load_network(trajectory, members, orgs, start: date, today: date) -> None:
+    """The case's network table, its four meetings with their agreements, the client path with
+    the gaps it found, the shared ambition, and one ambition workshop."""
+    from tracker.models import Meeting, NetworkPartner, Perception, ProcessStep, Relation, Workshop
+    from tracker.network import services as network
+
+    partners = [
+        ("school", "Signaleert op school; SMW begeleidt leerlingen en ouders", "Een veilig schoolklimaat", Perception.JA,
+         "Meer samenwerking met de wijk", Relation.FORMEEL, "fatima"),
+        ("huisarts", "Ziet gezinnen met sociale en emotionele klachten", "Eerder doorverwijzen", Perception.JA,
+         "Praktijkondersteuner jeugd", Relation.INFORMEEL, "jeroen"),
+        ("politie", "Meldingen en verbalisanten in de wijk", "Minder overlast en geweld", Perception.DEELS,
+         "Wijkgericht werken", Relation.INFORMEEL, "sandra"),
+        ("gemeente", "Speerpunt pesten, extra middelen", "Gezond en veilig opgroeien", Perception.JA,
+         "Sturen op resultaat", Relation.FORMEEL, "karin"),
+        ("ggz", "Behandeling bij ernstige problematiek", "Vroeg betrokken zijn", Perception.DEELS,
+         "Consultatie in de wijk", Relation.INFORMEEL, "lisa"),
+        ("welzijn", "Kent de groep jongeren; activiteiten gestaakt", "Een eigen plek voor de jongeren", Perception.NEE,
+         "Opbouwwerk met bewoners", Relation.INFORMEEL, "youssef"),
+    ]
+    for org, contribution, ambition, perception, direction, relation, contact in partners:
+        db.session.add(NetworkPartner(trajectory_id=trajectory.id, organisation_id=orgs[org].id,
+                                      contribution=contribution, ambition=ambition, perception=perception,
+                                      direction=direction, relation=relation, contact_id=members[contact].id))
+
+    meetings = [
+        (start + timedelta(days=10), "GGD-kantoor Rivierenwijk", "Van gedachten wisselen over de problemen, oorzaken, gevolgen en mogelijkheden.",
+         ["anouk", "fatima", "jeroen", "sandra"], "",
+         "Gezamenlijke vraagstelling: is er een causaal verband tussen het hoge aantal kinderen dat zegt gepest te worden en de toename van sociale en emotionele problemen in deze wijk?",
+         [("De huisarts doet binnen zijn praktijk een dossier analyse en verzamelt casuïstiek op dit thema", "jeroen", 30),
+          ("De SMW bestudeert de meldingen van de afgelopen 3 jaar binnen haar school", "fatima", 30),
+          ("De wijkregisseur inventariseert de meldingen en verbalisanten op dit thema", "sandra", 30),
+          ("De jeugdverpleegkundige vraagt via haar GGD bevindingen op uit school onderzoeken in het recente verleden", "anouk", 30)]),
+        (start + timedelta(days=40), "Buurthuis De Brug", "De verzamelde informatie bespreken en eerste conclusies trekken.",
+         ["anouk", "fatima", "jeroen", "sandra", "pieter"], "",
+         "De meldingen richten zich op een select groepje van 10 tot 15 jongeren van 12 tot 16 jaar; afstemming is nodig.",
+         [("Bespreken met de eigen collega’s en een vervolgbijeenkomst organiseren, met GGZ erbij", "anouk", 55)]),
+        (start + timedelta(days=70), "Buurthuis De Brug", "Procesanalyse met GGZ, welzijn en een docent.",
+         ["anouk", "fatima", "jeroen", "sandra", "pieter", "lisa", "youssef"], "Ilse de Wit; Rivierencollege; uitvoerend",
+         "Uitgangspunten: uitgaan van de klant, respect tonen, niet óver de klant praten maar mét, uitgaan van mogelijkheden.",
+         [("Contact leggen met de jongerengroep", "fatima", 100)]),
+        (start + timedelta(days=110), "Stadskantoor", "Nieuwe inzichten bespreken; taken, rollen en verantwoordelijkheden.",
+         ["anouk", "fatima", "marieke", "karin", "henk", "pieter", "youssef"], "",
+         "Iedereen brengt de ‘bekostigingshobbel’ in de eigen organisatie in; de lagen informeren elkaar directer.",
+         [("De ‘bekostigingshobbel’ in de eigen organisatie inbrengen en mogelijkheden nagaan", "marieke", 20)]),
+        (today + timedelta(days=21), "Transformatorhuisje", "Vervolgbijeenkomst: eerst per laag, dan gemengd.",
+         [], "", "", []),
+    ]
+    for held_on, place, purpose, present, guests, mixed, agreements in meetings:
+        meeting = network.save_meeting(trajectory, None, {
+            "held_on": held_on, "place": place, "purpose": purpose, "outcome_mixed": mixed,
+            "attendee_ids": [str(members[k].id) for k in present], "guests": guests})
+        for text, owner, due in agreements:
+            network.add_agreement(trajectory, meeting, {"text": text, "owner_id": str(members[owner].id),
+                                                        "due_date": held_on + timedelta(days=due)})
+    steps = [
+        ("Signalering", "Leerkracht, jeugdverpleegkundige of wijkagent ziet pestgedrag", ["school", "ggd", "politie"],
+         {"overlap": True}, "Drie partijen signaleren los van elkaar; niemand bundelt de signalen.",
+         "Eén meldpunt in de wijk; de jeugdverpleegkundige bundelt."),
+        ("Toeleiding", "Gesprek met ouders en kind; verwijzing", ["school", "huisarts"],
+         {"handover": True}, "Overdracht van school naar huisarts hapert: ouders worden niet teruggebeld.",
+         "Warme overdracht met een vaste contactpersoon."),
+        ("Hulp", "Begeleiding van het kind en de ouders", ["ggz", "welzijn"],
+         {"waiting": True}, "Wachttijd bij de GGZ van zes weken.", "Consultatie door de GGZ in de wijk."),
+        ("Nazorg", "Volgen of het pesten stopt en het kind zich veilig voelt", [],
+         {"gap": True}, "Niemand is verantwoordelijk voor de nazorg.", "Afspraak wie de nazorg doet: de SMW."),
+    ]
+    for position, (title, function, org_keys, flags, bottleneck, solution) in enumerate(steps, start=1):
+        step = ProcessStep(trajectory_id=trajectory.id, position=position, title=title, function=function,
+                           bottleneck=bottleneck, solution=solution, **flags)
+        step.organisations = [orgs[k] for k in org_keys]
+        db.session.add(step)
+    trajectory.client_goals = "deels"
+    trajectory.client_goals_note = ("Ouders zijn goed op de hoogte en gemotiveerd; veiligheid en zingeving zijn voor hen "
+                                    "de belangrijkste onderwerpen.")
+
+    ambition = network.save_ambition(trajectory, None, {
+        "title": "Veilig opgroeien in de Rivierenwijk", "result_kind": "probleem",
+        "result": "Minder kinderen van 12 tot 16 jaar worden gepest, en zij die gepest worden krijgen snel passende hulp.",
+        "active": True})
+    for text in ("Het aantal pestmeldingen op school is in 2027 gehalveerd",
+                 "Elke melding krijgt binnen twee weken een warme overdracht"):
+        network.add_objective(ambition, text)
+    second = network.save_ambition(trajectory, None, {
+        "title": "Een eigen plek voor de jongeren", "result_kind": "beschermende_factor",
+        "result": "De jongeren hebben een veilige plek en volwassenen die zij vertrouwen.", "active": True})
+    network.add_objective(second, "De jongeren kunnen twee avonden per week terecht in het transformatorhuisje")
+
+    workshop = Workshop(trajectory_id=trajectory.id, held_on=start + timedelta(days=80), title="Taart van ambities")
+    db.session.add(workshop)
+    db.session.flush()
+    session = [
+        ("anouk", "trekker", 6, [("goed", "Korte lijnen met school"), ("beter", "Ouders zitten niet aan tafel"),
+                                  ("ambitie", "Geen kind voelt zich onveilig in de wijk")],
+         "Ouders uitnodigen voor de volgende bijeenkomst"),
+        ("fatima", "schoolmaatschappelijk werk", 5, [("beter", "Bekostiging van verrichtingen remt"),
+                                                    ("idee", "Rapsessies als ingang")], "Gesprek met de directie over tijd voor de wijk"),
+        ("jeroen", "huisarts", 6, [("doen_we_al", "Spreekuur jeugd op donderdag"), ("ambitie", "Eerder weten wat er speelt")],
+         "Praktijkondersteuner jeugd vragen voor het overleg"),
+        ("youssef", "jongerenwerk", 7, [("goed", "De groep kent mij"), ("idee", "Een eigen plek voor de jongeren")],
+         "Bewoners vragen mee te bouwen aan het huisje"),
+    ]
+    for key, role, grade, notes, first_step in session:
+        participant = network.add_participant(workshop, members[key].id, role)
+        for category, text in notes:
+            note = network.add_note(workshop, participant.id, category, text)
+            if "plek" in text or "veilig" in text.lower():
+                note.ambition_id = second.id if "plek" in text else ambition.id
+        network.save_participant(trajectory, participant, grade, first_step)
     db.session.flush()
