@@ -154,3 +154,14 @@ def test_the_export_carries_evaluations_without_revealing_anonymous_voters(app):
     db.session.commit()
     anonymous = export_trajectory(case)
     assert all(b["voter_email"] is None for r in anonymous["evaluations"]["rounds"] for b in r["ballots"])
+
+
+def test_the_export_carries_the_network_and_its_links_to_actions(app):
+    demo.load()
+    db.session.commit()
+    case = db.session.scalar(db.select(Trajectory).where(Trajectory.name.like("Preventie%")))
+    network = export_trajectory(case)["network"]
+    assert len(network["partners"]) == 6 and len(network["steps"]) == 4 and len(network["ambitions"]) == 2
+    assert all(g["action"] for m in network["meetings"] for g in m["agreements"])
+    assert all(p["action"] for w in network["workshops"] for p in w["participants"])
+    assert any(n["ambition"] is not None for w in network["workshops"] for n in w["notes"])

@@ -393,7 +393,7 @@ def _load_evaluations(trajectory, members, today: date) -> None:
 def _load_network(trajectory, members, orgs, start: date, today: date) -> None:
     """The case's network table, its four meetings with their agreements, the client path with
     the gaps it found, the shared ambition, and one ambition workshop."""
-    from tracker.models import Meeting, NetworkPartner, Perception, ProcessStep, Relation, Workshop
+    from tracker.models import NetworkPartner, Perception, ProcessStep, Relation, Workshop
     from tracker.network import services as network
 
     partners = [

@@ -14,6 +14,20 @@ from sqlalchemy.orm import joinedload, selectinload
 from tracker.extensions import db
 from tracker.models import (
     ActDecision,
+    Agreement,
+    Ambition,
+    Meeting,
+    MeetingAttendee,
+    NetworkPartner,
+    NoteCategory,
+    Objective,
+    Perception,
+    ProcessStep,
+    Relation,
+    ResultKind,
+    Workshop,
+    WorkshopNote,
+    WorkshopParticipant,
     Action,
     ActionStatus,
     Ballot,
@@ -172,8 +186,7 @@ def export_trajectory(trajectory: Trajectory) -> dict[str, Any]:
             }
             for d in sorted(trajectory.decisions, key=lambda d: d.id)
         ],
-        "plans": _export_plans(trajectory, email_of),
-        "evaluations": _export_evaluations(trajectory, email_of),
+        **_export_rest(trajectory, email_of),
         "reflections": [
             {
                 "aspect_key": r.aspect_key,
@@ -188,8 +201,42 @@ def export_trajectory(trajectory: Trajectory) -> dict[str, Any]:
     }
 
 
-def _export_plans(trajectory: Trajectory, email_of: dict[int, str]) -> list[dict[str, Any]]:
-    items = {i.id: (i.section.code, i.position) for i in trajectory.items}
+def _export_rest(trajectory: Trajectory, email_of: dict[int, str]) -> dict[str, Any]:
+    """Plans, evaluations and the work inside the phases, with references between them by
+    position (never by database id, which means nothing in another installation)."""
+    rounds = db.session.scalars(sa.select(EvaluationRound.id).where(EvaluationRound.trajectory_id == trajectory.id)
+                                .order_by(EvaluationRound.opens_on)).all()
+    steps = db.session.scalars(sa.select(ProcessStep.id).where(ProcessStep.trajectory_id == trajectory.id)
+                               .order_by(ProcessStep.position, ProcessStep.id)).all()
+    ambitions = db.session.scalars(sa.select(Ambition).where(Ambition.trajectory_id == trajectory.id)
+                                   .options(selectinload(Ambition.objectives)).order_by(Ambition.id)).all()
+    ctx = {
+        "items": {i.id: [i.section.code, i.position] for i in trajectory.items},
+        "rounds": {rid: n for n, rid in enumerate(rounds)},
+        "steps": {sid: n for n, sid in enumerate(steps)},
+        "ambitions": {a.id: n for n, a in enumerate(ambitions)},
+        "objectives": {o.id: [n, m] for n, a in enumerate(ambitions) for m, o in enumerate(a.objectives)},
+        "actions": {},
+    }
+    plans = _export_plans(trajectory, email_of, ctx)
+    return {
+        "plans": plans,
+        "evaluations": _export_evaluations(trajectory, email_of),
+        "network": _export_network(trajectory, email_of, ctx, ambitions),
+    }
+
+
+def _source_ref(action: Action, ctx: dict[str, Any]):
+    if action.source_type == "checklist_item":
+        return ctx["items"].get(action.source_id)
+    if action.source_type == "red_card":
+        return ctx["rounds"].get(action.source_id)
+    if action.source_type == "process_step":
+        return ctx["steps"].get(action.source_id)
+    return None  # meeting agreements and workshop first steps are linked from their own side
+
+
+def _export_plans(trajectory: Trajectory, email_of: dict[int, str], ctx: dict[str, Any]) -> list[dict[str, Any]]:
     plans = db.session.scalars(
         sa.select(Plan).where(Plan.trajectory_id == trajectory.id).order_by(Plan.id)
         .options(selectinload(Plan.cycles), selectinload(Plan.milestones), joinedload(Plan.organisation))
@@ -198,7 +245,9 @@ def _export_plans(trajectory: Trajectory, email_of: dict[int, str]) -> list[dict
     for action in db.session.scalars(sa.select(Action).where(Action.trajectory_id == trajectory.id).order_by(Action.id)):
         actions_by_plan.setdefault(action.plan_id, []).append(action)
     result = []
-    for plan in plans:
+    for plan_index, plan in enumerate(plans):
+        for action_index, action in enumerate(actions_by_plan.get(plan.id, [])):
+            ctx["actions"][action.id] = [plan_index, action_index]
         cycle_number = {c.id: c.number for c in plan.cycles}
         milestone_index = {m.id: n for n, m in enumerate(plan.milestones)}
         result.append({
@@ -226,8 +275,9 @@ def _export_plans(trajectory: Trajectory, email_of: dict[int, str]) -> list[dict
                  "carried_from_cycle": cycle_number.get(a.carried_from_cycle_id),
                  "milestone": milestone_index.get(a.milestone_id),
                  "source_type": a.source_type,
-                 "source": list(items[a.source_id]) if a.source_type == "checklist_item" and a.source_id in items
-                 else a.source_id,
+                 "source": _source_ref(a, ctx),
+                 "source_key": a.source_key,
+                 "objective": ctx["objectives"].get(a.objective_id),
                  "archived_at": _d(a.archived_at)}
                 for a in actions_by_plan.get(plan.id, [])
             ],
@@ -271,6 +321,77 @@ def _export_evaluations(trajectory: Trajectory, email_of: dict[int, str]) -> dic
                 ),
             }
             for r in rounds
+        ],
+    }
+
+
+def _export_network(trajectory: Trajectory, email_of: dict[int, str], ctx: dict[str, Any],
+                    ambitions: list[Ambition]) -> dict[str, Any]:
+    partners = db.session.scalars(sa.select(NetworkPartner).where(NetworkPartner.trajectory_id == trajectory.id)
+                                  .options(joinedload(NetworkPartner.organisation)).order_by(NetworkPartner.id)).all()
+    meetings = db.session.scalars(sa.select(Meeting).where(Meeting.trajectory_id == trajectory.id)
+                                  .options(selectinload(Meeting.attendees), selectinload(Meeting.agreements))
+                                  .order_by(Meeting.held_on, Meeting.id)).all()
+    steps = db.session.scalars(sa.select(ProcessStep).where(ProcessStep.trajectory_id == trajectory.id)
+                               .options(selectinload(ProcessStep.organisations))
+                               .order_by(ProcessStep.position, ProcessStep.id)).all()
+    workshops = db.session.scalars(sa.select(Workshop).where(Workshop.trajectory_id == trajectory.id)
+                                   .options(selectinload(Workshop.participants), selectinload(Workshop.notes))
+                                   .order_by(Workshop.held_on, Workshop.id)).all()
+    return {
+        "client_goals": trajectory.client_goals,
+        "client_goals_note": trajectory.client_goals_note,
+        "partners": [
+            {"organisation": p.organisation.name, "sector": p.organisation.sector.value,
+             "contribution": p.contribution, "ambition": p.ambition,
+             "perception": p.perception.value if p.perception else None, "direction": p.direction,
+             "relation": p.relation.value if p.relation else None, "contact_email": email_of.get(p.contact_id)}
+            for p in partners
+        ],
+        "meetings": [
+            {
+                "held_on": _d(m.held_on), "place": m.place, "purpose": m.purpose,
+                "outcome_bestuur": m.outcome_bestuur, "outcome_management": m.outcome_management,
+                "outcome_uitvoerend": m.outcome_uitvoerend, "outcome_mixed": m.outcome_mixed, "notes": m.notes,
+                "attendees": [
+                    {"email": email_of.get(a.membership_id), "guest_name": a.guest_name,
+                     "guest_organisation": a.guest_organisation, "guest_layer": a.guest_layer}
+                    for a in m.attendees
+                ],
+                "agreements": [
+                    {"text": g.text, "owner_email": email_of.get(g.owner_id), "due_date": _d(g.due_date),
+                     "action": ctx["actions"].get(g.action_id)}
+                    for g in m.agreements
+                ],
+            }
+            for m in meetings
+        ],
+        "steps": [
+            {"title": s.title, "function": s.function, "gap": s.gap, "overlap": s.overlap, "waiting": s.waiting,
+             "handover": s.handover, "bottleneck": s.bottleneck, "solution": s.solution,
+             "organisations": [o.name for o in s.organisations]}
+            for s in steps
+        ],
+        "ambitions": [
+            {"title": a.title, "result_kind": a.result_kind.value, "result": a.result, "active": a.active,
+             "objectives": [o.text for o in a.objectives]}
+            for a in ambitions
+        ],
+        "workshops": [
+            {
+                "held_on": _d(w.held_on), "title": w.title,
+                "participants": [
+                    {"email": email_of.get(p.membership_id), "role": p.role, "grade": p.grade,
+                     "first_step": p.first_step, "action": ctx["actions"].get(p.action_id)}
+                    for p in w.participants
+                ],
+                "notes": [
+                    {"participant": [p.id for p in w.participants].index(n.participant_id), "category": n.category.value,
+                     "text": n.text, "ambition": ctx["ambitions"].get(n.ambition_id)}
+                    for n in w.notes
+                ],
+            }
+            for w in workshops
         ],
     }
 
@@ -362,13 +483,109 @@ def _import(data: dict[str, Any]) -> tuple[Trajectory, list[str]]:
         ))
     db.session.add(trajectory)
     db.session.flush()
-    _import_plans(trajectory, data.get("plans", []), members, organisations)
-    _import_evaluations(trajectory, data.get("evaluations") or {}, members, organisations)
+    network = data.get("network") or {}
+    rounds = _import_evaluations(trajectory, data.get("evaluations") or {}, members, organisations)
+    steps, ambitions = _import_network_first(trajectory, network, organisations)
+    actions = _import_plans(trajectory, data.get("plans", []), members, organisations,
+                            {"rounds": rounds, "steps": steps, "ambitions": ambitions})
+    _import_network_rest(trajectory, network, members, organisations, actions, ambitions)
     return trajectory, created
 
 
+def _import_network_first(trajectory: Trajectory, network: dict[str, Any],
+                          organisations: dict[str, Organisation]) -> tuple[list[ProcessStep], list[Ambition]]:
+    """Steps and ambitions first: actions refer to them."""
+    trajectory.client_goals = network.get("client_goals")
+    trajectory.client_goals_note = network.get("client_goals_note") or ""
+    steps = []
+    for position, s in enumerate(network.get("steps", []), start=1):
+        step = ProcessStep(trajectory_id=trajectory.id, position=position, title=s["title"], function=s["function"],
+                           gap=s["gap"], overlap=s["overlap"], waiting=s["waiting"], handover=s["handover"],
+                           bottleneck=s["bottleneck"], solution=s["solution"])
+        step.organisations = [_organisation(organisations, name) for name in s["organisations"]]
+        db.session.add(step)
+        steps.append(step)
+    ambitions = []
+    for a in network.get("ambitions", []):
+        ambition = Ambition(trajectory_id=trajectory.id, title=a["title"], result_kind=ResultKind(a["result_kind"]),
+                            result=a["result"], active=a["active"])
+        ambition.objectives = [Objective(text=text) for text in a["objectives"]]
+        db.session.add(ambition)
+        ambitions.append(ambition)
+    db.session.flush()
+    return steps, ambitions
+
+
+def _organisation(organisations: dict[str, Organisation], name: str, sector: str = "anders") -> Organisation:
+    if name not in organisations:
+        existing = db.session.scalar(sa.select(Organisation).where(Organisation.name == name))
+        organisations[name] = existing or Organisation(name=name, sector=Sector(sector))
+        db.session.add(organisations[name])
+    return organisations[name]
+
+
+def _import_network_rest(trajectory: Trajectory, network: dict[str, Any], members: dict[str, Membership],
+                         organisations: dict[str, Organisation], actions: dict[tuple[int, int], Action],
+                         ambitions: list[Ambition]) -> None:
+    def action_for(ref):
+        return actions.get(tuple(ref)) if ref else None
+
+    for p in network.get("partners", []):
+        organisation = _organisation(organisations, p["organisation"], p["sector"])
+        db.session.flush()
+        db.session.add(NetworkPartner(
+            trajectory_id=trajectory.id, organisation_id=organisation.id, contribution=p["contribution"],
+            ambition=p["ambition"], perception=Perception(p["perception"]) if p["perception"] else None,
+            direction=p["direction"], relation=Relation(p["relation"]) if p["relation"] else None,
+            contact=members.get(p["contact_email"]),
+        ))
+    for m in network.get("meetings", []):
+        meeting = Meeting(trajectory_id=trajectory.id, held_on=_date(m["held_on"]), place=m["place"],
+                          purpose=m["purpose"], outcome_bestuur=m["outcome_bestuur"],
+                          outcome_management=m["outcome_management"], outcome_uitvoerend=m["outcome_uitvoerend"],
+                          outcome_mixed=m["outcome_mixed"], notes=m["notes"])
+        for a in m["attendees"]:
+            member = members.get(a["email"]) if a["email"] else None
+            meeting.attendees.append(MeetingAttendee(membership=member, guest_name=a["guest_name"],
+                                                     guest_organisation=a["guest_organisation"],
+                                                     guest_layer=a["guest_layer"]))
+        db.session.add(meeting)
+        for g in m["agreements"]:
+            action = action_for(g["action"])
+            agreement = Agreement(meeting=meeting, text=g["text"], owner=members.get(g["owner_email"]),
+                                  due_date=_date(g["due_date"]))
+            db.session.add(agreement)
+            db.session.flush()
+            if action is not None:
+                agreement.action_id = action.id
+                action.source_id = agreement.id
+    for w in network.get("workshops", []):
+        workshop = Workshop(trajectory_id=trajectory.id, held_on=_date(w["held_on"]), title=w["title"])
+        db.session.add(workshop)
+        participants = []
+        for p in w["participants"]:
+            member = members.get(p["email"])
+            if member is None:
+                continue
+            participant = WorkshopParticipant(workshop=workshop, membership=member, role=p["role"], grade=p["grade"],
+                                              first_step=p["first_step"])
+            db.session.add(participant)
+            db.session.flush()
+            action = action_for(p["action"])
+            if action is not None:
+                participant.action_id = action.id
+                action.source_id = participant.id
+            participants.append(participant)
+        for n in w["notes"]:
+            if n["participant"] < len(participants):
+                db.session.add(WorkshopNote(
+                    workshop=workshop, participant=participants[n["participant"]], category=NoteCategory(n["category"]),
+                    text=n["text"], ambition=ambitions[n["ambition"]] if n["ambition"] is not None else None))
+    db.session.flush()
+
+
 def _import_evaluations(trajectory: Trajectory, data: dict[str, Any], members: dict[str, Membership],
-                        organisations: dict[str, Organisation]) -> None:
+                        organisations: dict[str, Organisation]) -> list[EvaluationRound]:
     schedule = None
     if data.get("schedule"):
         s = data["schedule"]
@@ -379,6 +596,7 @@ def _import_evaluations(trajectory: Trajectory, data: dict[str, Any], members: d
         )
         db.session.add(schedule)
         db.session.flush()
+    rounds = []
     for r in data.get("rounds", []):
         evaluation_round = EvaluationRound(
             trajectory_id=trajectory.id, schedule_id=schedule.id if schedule and r["from_schedule"] else None,
@@ -388,6 +606,7 @@ def _import_evaluations(trajectory: Trajectory, data: dict[str, Any], members: d
         )
         db.session.add(evaluation_round)
         db.session.flush()
+        rounds.append(evaluation_round)
         for b in r["ballots"]:
             member = members.get(b["voter_email"]) if b["voter_email"] else None
             organisation = organisations.get(b["organisation"]) if b["organisation"] else None
@@ -397,12 +616,27 @@ def _import_evaluations(trajectory: Trajectory, data: dict[str, Any], members: d
             for v in b["votes"]:
                 ballot.votes.append(Vote(factor=v["factor"], color=Color(v["color"]), comment=v["comment"]))
     db.session.flush()
+    return rounds
 
 
 def _import_plans(trajectory: Trajectory, plans: list[dict[str, Any]], members: dict[str, Membership],
-                  organisations: dict[str, Organisation]) -> None:
+                  organisations: dict[str, Organisation], refs: dict[str, list]) -> dict[tuple[int, int], Action]:
     items = {(i.section.code, i.position): i.id for i in trajectory.items}
-    for p in plans:
+    actions: dict[tuple[int, int], Action] = {}
+
+    def source_id(a):
+        ref = a["source"]
+        if ref is None:
+            return None
+        if a["source_type"] == "checklist_item":
+            return items.get(tuple(ref))
+        if a["source_type"] == "red_card":
+            return refs["rounds"][ref].id
+        if a["source_type"] == "process_step":
+            return refs["steps"][ref].id
+        return None
+
+    for plan_index, p in enumerate(plans):
         organisation = organisations[p["organisation"]] if p["organisation"] else None
         plan = Plan(
             trajectory=trajectory, kind=PlanKind(p["kind"]),
@@ -428,17 +662,19 @@ def _import_plans(trajectory: Trajectory, plans: list[dict[str, Any]], members: 
             plan.milestones.append(milestone)
             milestones.append(milestone)
         db.session.add(plan)
-        for a in p["actions"]:
-            source = a["source"]
-            if a["source_type"] == "checklist_item" and isinstance(source, list):
-                source = items.get(tuple(source))
-            db.session.add(Action(
+        for action_index, a in enumerate(p["actions"]):
+            objective = a.get("objective")
+            action = Action(
                 trajectory_id=trajectory.id, plan=plan, cycle=cycles[a["cycle"]],
                 carried_from=cycles.get(a["carried_from_cycle"]) if a["carried_from_cycle"] else None,
                 milestone=milestones[a["milestone"]] if a["milestone"] is not None else None,
                 title=a["title"], description=a["description"], owner=members.get(a["owner_email"]),
                 due_date=_date(a["due_date"]), status=ActionStatus(a["status"]), stage=PdcaStage(a["stage"]),
-                result=a["result"], source_type=a["source_type"], source_id=source,
-                archived_at=_datetime(a["archived_at"]),
-            ))
+                result=a["result"], source_type=a["source_type"], source_id=source_id(a),
+                source_key=a.get("source_key"), archived_at=_datetime(a["archived_at"]),
+                objective=refs["ambitions"][objective[0]].objectives[objective[1]] if objective else None,
+            )
+            db.session.add(action)
+            actions[(plan_index, action_index)] = action
     db.session.flush()
+    return actions

@@ -14,6 +14,7 @@ from tracker.models.base import UTCDateTime, enum_column, utcnow
 from tracker.models.organisation import Organisation
 
 if TYPE_CHECKING:
+    from tracker.models.network import Objective
     from tracker.models.trajectory import Membership, Trajectory
 
 DUE_SOON_DAYS = 14
@@ -193,6 +194,7 @@ class Action(db.Model):
     carried_from: Mapped[Cycle | None] = relationship(foreign_keys=[carried_from_cycle_id])
     milestone: Mapped[Milestone | None] = relationship(back_populates="actions")
     owner: Mapped[Membership | None] = relationship()
+    objective: Mapped[Objective | None] = relationship()
 
     __table_args__ = (sa.Index("ix_actions_source", "source_type", "source_id"),)
     __mapper_args__ = {"version_id_col": version}
