@@ -89,3 +89,42 @@ def test_overview_matrix_and_lists_issue_the_same_queries_for_10_and_1000_action
     make_actions(990)
     after = {url: queries_for(client, url) for url in urls}
     assert after == before
+
+
+def test_network_pages_are_bounded(client, login, world, make_org):
+    from datetime import date
+
+    from tracker.models import Meeting, NetworkPartner, ProcessStep, WorkshopNote, WorkshopParticipant
+    from tracker.network import services as network
+
+    a, workshop = world["a"], world["workshop"]
+    login(world["users"]["teamlid"])
+    urls = [f"/trajecten/{a.id}/netwerk", f"/trajecten/{a.id}/bijeenkomsten", f"/trajecten/{a.id}/proces",
+            f"/trajecten/{a.id}/ambities", f"/trajecten/{a.id}/werksessies/{workshop.id}"]
+
+    def grow(n):
+        for i in range(n):
+            org = make_org()
+            db.session.add(NetworkPartner(trajectory_id=a.id, organisation_id=org.id))
+            meeting = network.save_meeting(a, None, {"held_on": date(2026, 1, 1 + i % 28), "purpose": f"B {i}",
+                                                     "attendee_ids": [str(m.id) for m in a.memberships],
+                                                     "guests": "Gast; Org; uitvoerend"})
+            assert isinstance(meeting, Meeting)
+            step = ProcessStep(trajectory_id=a.id, position=10 + i, title=f"Stap {i}", gap=True)
+            step.organisations = [org]
+            db.session.add(step)
+        db.session.commit()
+        for member in a.memberships:
+            if not db.session.scalar(db.select(WorkshopParticipant).where(
+                    WorkshopParticipant.workshop_id == workshop.id, WorkshopParticipant.membership_id == member.id)):
+                network.add_participant(workshop, member.id, "rol")
+        db.session.commit()
+        for participant in db.session.scalars(db.select(WorkshopParticipant)):
+            db.session.add(WorkshopNote(workshop_id=workshop.id, participant_id=participant.id, category="goed",
+                                        text="Notitie"))
+        db.session.commit()
+
+    grow(2)
+    before = {url: queries_for(client, url) for url in urls}
+    grow(20)
+    assert {url: queries_for(client, url) for url in urls} == before

@@ -272,6 +272,8 @@ def workshop_with_everything(workshop_id: int) -> Workshop | None:
         sa.select(Workshop).where(Workshop.id == workshop_id)
         .options(selectinload(Workshop.participants).joinedload(WorkshopParticipant.membership)
                  .joinedload(Membership.user),
+                 selectinload(Workshop.participants).joinedload(WorkshopParticipant.membership)
+                 .joinedload(Membership.organisation),
                  selectinload(Workshop.notes).joinedload(WorkshopNote.ambition))
     )
 
