@@ -141,3 +141,15 @@ def test_photo_upload_only_images_within_the_limit_served_only_to_members(app, c
     outsider = app.test_client()
     outsider.post("/inloggen", data={"email": world["users"]["outsider"].email, "password": "een lange zin als wachtwoord"})
     assert outsider.get(url).status_code == 403
+
+
+def test_an_action_links_back_to_its_meeting_step_or_workshop(client, login, world):
+    a = world["a"]
+    login(world["users"]["projectleider"])
+    meeting = world["meeting"]
+    client.post(f"/trajecten/{a.id}/bijeenkomsten/{meeting.id}/afspraken", data={
+        "afspraak-text": "Verslag rondsturen", "afspraak-owner_id": str(a.memberships[0].id),
+        "afspraak-due_date": "2026-05-01"})
+    agreement = db.session.scalar(db.select(Agreement))
+    page = client.get(f"/trajecten/{a.id}/acties/{agreement.action_id}").get_data(as_text=True)
+    assert "Werkafspraak uit de bijeenkomst van" in page and f"/bijeenkomsten/{meeting.id}" in page

@@ -310,7 +310,30 @@ def action_edit(trajectory_id: int, action_id: int):
         factor = next((f for f in evaluation_round.factors if f["key"] == action.source_key), None) if evaluation_round else None
         red_card = (evaluation_round, factor, None) if factor else None
     return render_template("plans/action_form.html", trajectory=trajectory, form=form, action=action,
-                           item=item, red_card=red_card, conflict=conflict, today=date.today())
+                           item=item, red_card=red_card, origin=_origin(trajectory, action), conflict=conflict,
+                           today=date.today())
+
+
+def _origin(trajectory, action: Action) -> tuple[str, str] | None:
+    """Where a meeting agreement, a bottleneck or a workshop first step came from: (text, url)."""
+    from tracker.models import Agreement, ProcessStep, WorkshopParticipant
+
+    if action.source_type == "meeting_agreement" and action.source_id:
+        agreement = db.session.get(Agreement, action.source_id)
+        if agreement and agreement.meeting.trajectory_id == trajectory.id:
+            return (_("Agreement from the meeting of %(date)s", date=agreement.meeting.held_on.strftime("%d-%m-%Y")),
+                    url_for("network.meeting", trajectory_id=trajectory.id, meeting_id=agreement.meeting_id))
+    if action.source_type == "process_step" and action.source_id:
+        step = db.session.get(ProcessStep, action.source_id)
+        if step and step.trajectory_id == trajectory.id:
+            return (_("Bottleneck in the client path: %(step)s", step=step.title),
+                    url_for("network.process", trajectory_id=trajectory.id, _anchor=f"stap-{step.id}"))
+    if action.source_type == "workshop_step" and action.source_id:
+        participant = db.session.get(WorkshopParticipant, action.source_id)
+        if participant and participant.workshop.trajectory_id == trajectory.id:
+            return (_("First step from the workshop %(title)s", title=participant.workshop.title),
+                    url_for("network.workshop", trajectory_id=trajectory.id, workshop_id=participant.workshop_id))
+    return None
 
 
 @bp.route("/trajecten/<id:trajectory_id>/acties/<id:action_id>/archiveren", methods=["POST"])
