@@ -205,3 +205,12 @@ def test_a_vote_without_a_valid_token_is_refused_and_not_counted(csrf_app, world
     response = client.post(url, data={**data, "csrf_token": "vervalst"})
     assert response.status_code == 400
     assert db.session.scalar(db.select(db.func.count(Ballot.id))) == 0
+
+
+def test_the_csrf_secret_exists_from_login_on_so_two_tabs_opened_at_once_agree(csrf_app, make_user):
+    user = make_user()
+    client = csrf_app.test_client()
+    client.post("/inloggen", data={"email": user.email, "password": "een lange zin als wachtwoord",
+                                   "csrf_token": _token(client, "/inloggen")})
+    with client.session_transaction() as session:
+        assert session.get("csrf_token")
