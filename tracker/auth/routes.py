@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf.csrf import generate_csrf
@@ -66,7 +66,9 @@ def _complete_login(user, remember: bool, next_url: str | None):
     login_user(user, remember=remember)
     sessions.start(remember=remember)
     # Create the session's CSRF secret now: otherwise two pages opened at once right after login
-    # (two tabs) could each create one, and the form of the first would be refused.
+    # (two tabs) could each create one, and the form of the first would be refused. The token made
+    # for the login form itself belonged to the cleared session: forget it first.
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
     generate_csrf()
     current_app.logger.info("login_success user=%s addr=%s", user.id, request.remote_addr)
     return redirect(next_url or url_for("trajectories.index"))
