@@ -11,12 +11,13 @@ from tracker.extensions import db
 
 def save_unless_stale(form, obj, apply: Callable[[], object]) -> bool:
     """Apply the change and commit, unless someone saved ``obj`` since the form was loaded.
+    ``obj`` None means a new record: nothing can be stale, so it is simply saved.
 
     On a conflict nothing is written, the form keeps the user's input and now carries the
     current version, so saving again deliberately replaces the other change. Returns True when
     saved.
     """
-    if form.version.data not in (None, "") and str(form.version.data) != str(obj.version):
+    if obj is not None and form.version.data not in (None, "") and str(form.version.data) != str(obj.version):
         form.version.data = str(obj.version)
         return False
     try:
@@ -24,6 +25,8 @@ def save_unless_stale(form, obj, apply: Callable[[], object]) -> bool:
         db.session.commit()
     except StaleDataError:
         db.session.rollback()
+        if obj is None:
+            raise
         db.session.refresh(obj)
         form.version.data = str(obj.version)
         return False

@@ -73,13 +73,7 @@ def schedule(trajectory_id: int):
             form.open_days.data, form.remind_days_before.data = 14, 3
             form.first_date.data = date.today()
     if form.validate_on_submit():
-        if current is None:
-            services.save_schedule(trajectory, form.data)
-            db.session.commit()
-            saved = True
-        else:
-            saved = save_unless_stale(form, current, lambda: services.save_schedule(trajectory, form.data))
-        if saved:
+        if save_unless_stale(form, current, lambda: services.save_schedule(trajectory, form.data)):
             flash(_("The evaluation schedule has been saved."), "success")
             return redirect(url_for("evaluations.index", trajectory_id=trajectory.id))
         flash(_("Someone else changed the schedule in the meantime; check it and save again."), "error")

@@ -75,12 +75,7 @@ def partners(trajectory_id: int, partner_id: int | None = None):
         form.contact_id.data = str(partner.contact_id or "")
     if form.validate_on_submit():
         try:
-            if partner is None:
-                services.save_partner(trajectory, None, form.data)
-                db.session.commit()
-                saved = True
-            else:
-                saved = save_unless_stale(form, partner, lambda: services.save_partner(trajectory, partner, form.data))
+            saved = save_unless_stale(form, partner, lambda: services.save_partner(trajectory, partner, form.data))
         except services.NetworkError:
             db.session.rollback()
             form.organisation_id.errors.append(_("This organisation is already in the network table."))
@@ -122,19 +117,16 @@ def meeting(trajectory_id: int, meeting_id: int | None = None):
     agreement_form.owner_id.choices = _members(trajectory)
     if form.validate_on_submit():
         try:
-            if meeting is None:
-                meeting = services.save_meeting(trajectory, None, form.data)
-                db.session.commit()
-                saved = True
-            else:
-                saved = save_unless_stale(form, meeting, lambda: services.save_meeting(trajectory, meeting, form.data))
+            stored: list[Meeting] = []
+            saved = save_unless_stale(
+                form, meeting, lambda: stored.append(services.save_meeting(trajectory, meeting, form.data)))
         except services.NetworkError:
             db.session.rollback()
             form.guests.errors.append(_("Write each guest as: name; organisation; layer (bestuur, management or uitvoerend)."))
         else:
             if saved:
                 flash(_("The meeting has been saved."), "success")
-                return redirect(url_for("network.meeting", trajectory_id=trajectory.id, meeting_id=meeting.id))
+                return redirect(url_for("network.meeting", trajectory_id=trajectory.id, meeting_id=stored[0].id))
             flash(_("Someone else saved this meeting in the meantime; your input is kept below."), "error")
     return render_template("network/meeting.html", trajectory=trajectory, meeting=meeting, form=form,
                            agreement_form=agreement_form)
@@ -190,12 +182,7 @@ def process(trajectory_id: int, step_id: int | None = None):
             flash(_("Saved."), "success")
             return redirect(url_for("network.process", trajectory_id=trajectory.id))
     elif form.validate_on_submit():
-        if step is None:
-            services.save_step(trajectory, None, form.data)
-            db.session.commit()
-            saved = True
-        else:
-            saved = save_unless_stale(form, step, lambda: services.save_step(trajectory, step, form.data))
+        saved = save_unless_stale(form, step, lambda: services.save_step(trajectory, step, form.data))
         if saved:
             flash(_("The step has been saved."), "success")
             return redirect(url_for("network.process", trajectory_id=trajectory.id))
@@ -259,12 +246,7 @@ def ambitions(trajectory_id: int, ambition_id: int | None = None):
             return redirect(url_for("network.ambitions", trajectory_id=trajectory.id, _anchor=f"ambitie-{ambition.id}"))
     elif form.validate_on_submit():
         try:
-            if ambition is None:
-                services.save_ambition(trajectory, None, form.data)
-                db.session.commit()
-                saved = True
-            else:
-                saved = save_unless_stale(form, ambition, lambda: services.save_ambition(trajectory, ambition, form.data))
+            saved = save_unless_stale(form, ambition, lambda: services.save_ambition(trajectory, ambition, form.data))
         except services.NetworkError:
             db.session.rollback()
             form.title.errors.append(_("A trajectory has at most three active shared ambitions. Make one inactive first."))
