@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import os
 import secrets
-import tempfile
 import shutil
+import tempfile
 from collections.abc import Iterator
 from datetime import date
 

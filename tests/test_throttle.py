@@ -9,7 +9,6 @@ import sys
 import textwrap
 from pathlib import Path
 
-
 from .conftest import PASSWORD, skip_or_fail
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
