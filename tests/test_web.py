@@ -214,3 +214,24 @@ def test_the_csrf_secret_exists_from_login_on_so_two_tabs_opened_at_once_agree(c
                                    "csrf_token": _token(client, "/inloggen")})
     with client.session_transaction() as session:
         assert session.get("csrf_token")
+
+
+def test_clustering_workshop_notes_with_a_forged_token_changes_nothing(csrf_app, world):
+    from tracker.models import WorkshopNote
+
+    a, workshop = world["a"], world["workshop"]
+    client = csrf_app.test_client()
+    user = world["users"]["projectleider"]
+    client.post("/inloggen", data={"email": user.email, "password": "een lange zin als wachtwoord",
+                                   "csrf_token": _token(client, "/inloggen")})
+    from tracker.network import services as network
+
+    participant = network.add_participant(workshop, a.memberships[0].id, "rol")
+    note = network.add_note(workshop, participant.id, "goed", "Korte lijnen")
+    db.session.commit()
+    response = client.post(f"/trajecten/{a.id}/werksessies/{workshop.id}",
+                           data={"stap": "clusteren", f"ambitie-{note.id}": str(world["ambition"].id),
+                                 "csrf_token": "vervalst"})
+    assert response.status_code in (400, 422) and "het formulier was verlopen" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(WorkshopNote, note.id).ambition_id is None

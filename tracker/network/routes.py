@@ -14,7 +14,7 @@ from flask_login import current_user, login_required
 from tracker.access import can_edit, can_view, load_trajectory, membership_of
 from tracker.concurrency import save_unless_stale
 from tracker.extensions import db
-from tracker.forms import redisplay_on_csrf_failure
+from tracker.forms import BaseForm, redisplay_on_csrf_failure
 from tracker.models import Ambition, Meeting, NetworkPartner, ProcessStep, Workshop, WorkshopParticipant
 from tracker.models.enums import label
 from tracker.network import services
@@ -315,7 +315,7 @@ def workshop(trajectory_id: int, workshop_id: int):
         db.session.commit()
         return redirect(url_for("network.workshop", trajectory_id=trajectory.id, workshop_id=workshop.id,
                                 _anchor="notities"))
-    elif action == "clusteren" and request.method == "POST":
+    elif action == "clusteren" and BaseForm().validate_on_submit():  # the CSRF check, nothing else
         assignments = {}
         for note in workshop.notes:
             value = request.form.get(f"ambitie-{note.id}", "")
