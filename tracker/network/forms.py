@@ -7,7 +7,7 @@ from wtforms.validators import NumberRange, Optional
 
 from tracker.evaluations.forms import MultiCheckboxField
 from tracker.forms import BaseForm, ChoiceField, DutchDateField, max_length, required, required_input
-from tracker.models.enums import Layer, choices
+from tracker.models.enums import choices
 from tracker.models.network import NoteCategory, Perception, Relation, ResultKind
 
 
@@ -105,5 +105,3 @@ class GradeForm(BaseForm):
 class PhotoForm(BaseForm):
     photo = FileField(_l("Photo of the paper sheet"))
 
-
-__all__ = ["Layer"]

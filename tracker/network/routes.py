@@ -15,7 +15,7 @@ from tracker.access import can_edit, can_view, load_trajectory, membership_of
 from tracker.concurrency import save_unless_stale
 from tracker.extensions import db
 from tracker.forms import BaseForm, redisplay_on_csrf_failure
-from tracker.models import Ambition, Meeting, NetworkPartner, ProcessStep, Workshop, WorkshopParticipant
+from tracker.models import Ambition, Meeting, NetworkPartner, ProcessStep, Workshop
 from tracker.models.enums import label
 from tracker.network import services
 from tracker.network.forms import (
@@ -212,7 +212,7 @@ def step_action(trajectory_id: int, step_id: int):
     mine = membership_of(current_user, trajectory)
     owner = mine.id if mine else trajectory.memberships[0].id
     try:
-        action = services._action_for(
+        action = services.make_action(
             trajectory, f"Knelpunt oplossen: {step.title}", owner, None,
             "\n".join(filter(None, [step.bottleneck, step.solution])), (services.SOURCE_STEP, step.id))
     except services.NetworkError:
@@ -379,5 +379,3 @@ def workshop_photo(trajectory_id: int, workshop_id: int):
             flash(_("The photo has been stored."), "success")
     return redirect(url_for("network.workshop", trajectory_id=trajectory.id, workshop_id=workshop.id, _anchor="foto"))
 
-
-__all__ = ["WorkshopParticipant"]

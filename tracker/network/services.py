@@ -139,7 +139,7 @@ def external_plan(trajectory: Trajectory) -> Plan | None:
                                                    Plan.kind == PlanKind.EXTERN))
 
 
-def _action_for(trajectory: Trajectory, title: str, owner_id: int, due_date: date | None, description: str,
+def make_action(trajectory: Trajectory, title: str, owner_id: int, due_date: date | None, description: str,
                 source: tuple[str, int]) -> Action:
     plan = external_plan(trajectory)
     if plan is None or plan.current_cycle is None or plan.current_cycle.closed_at is not None:
@@ -154,7 +154,7 @@ def add_agreement(trajectory: Trajectory, meeting: Meeting, data: dict) -> Agree
                           due_date=data["due_date"])
     db.session.add(agreement)
     db.session.flush()
-    action = _action_for(trajectory, data["text"], int(data["owner_id"]), data["due_date"],
+    action = make_action(trajectory, data["text"], int(data["owner_id"]), data["due_date"],
                          f"Werkafspraak uit de bijeenkomst van {meeting.held_on.strftime('%d-%m-%Y')}.",
                          (SOURCE_AGREEMENT, agreement.id))
     agreement.action_id = action.id
@@ -314,7 +314,7 @@ def save_participant(trajectory: Trajectory, participant: WorkshopParticipant, g
             action = db.session.get(Action, participant.action_id)
             action.title = first_step[:300]
         else:
-            created = _action_for(trajectory, first_step, participant.membership_id, None,
+            created = make_action(trajectory, first_step, participant.membership_id, None,
                                   f"Eerste stap uit ‘{participant.workshop.title}’.",
                                   (SOURCE_WORKSHOP, participant.id))
             participant.action_id = created.id
