@@ -83,19 +83,24 @@ def load_trajectory(trajectory_id: int, check=can_view) -> Trajectory:
     return trajectory
 
 
-def get_item_or_404(trajectory: Trajectory, item_id: int) -> ChecklistItem:
-    """An item of this trajectory; an id from another trajectory is simply not found."""
-    item = db.session.get(ChecklistItem, item_id)
-    if item is None or item.trajectory_id != trajectory.id:
+def get_in_trajectory_or_404(model, trajectory: Trajectory, object_id: int, trajectory_of=None):
+    """An object of this trajectory; an id from another trajectory is simply not found.
+    ``trajectory_of`` gives the object's trajectory id when it has no ``trajectory_id`` itself."""
+    obj = db.session.get(model, object_id)
+    if obj is None:
         abort(404)
-    return item
+    owner = trajectory_of(obj) if trajectory_of else obj.trajectory_id
+    if owner != trajectory.id:
+        abort(404)
+    return obj
+
+
+def get_item_or_404(trajectory: Trajectory, item_id: int) -> ChecklistItem:
+    return get_in_trajectory_or_404(ChecklistItem, trajectory, item_id)
 
 
 def get_membership_or_404(trajectory: Trajectory, membership_id: int) -> Membership:
-    m = db.session.get(Membership, membership_id)
-    if m is None or m.trajectory_id != trajectory.id:
-        abort(404)
-    return m
+    return get_in_trajectory_or_404(Membership, trajectory, membership_id)
 
 
 def admin_required(view):

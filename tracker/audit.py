@@ -61,8 +61,10 @@ def _value(value: Any) -> Any:
 
 
 def _summary(obj) -> str:
-    if isinstance(obj, ChecklistItem):
+    if isinstance(obj, (ChecklistItem, Agreement, Objective, WorkshopNote)):
         return obj.text[:300]
+    if isinstance(obj, (StartReflection, Action, Milestone, ProcessStep, Ambition, Workshop)):
+        return obj.title
     if isinstance(obj, Membership):
         return obj.user.name if obj.user else f"lid {obj.user_id}"
     if isinstance(obj, (Trajectory, Organisation)):
@@ -71,20 +73,12 @@ def _summary(obj) -> str:
         return obj.email
     if isinstance(obj, Decision):
         return f"{obj.kind.value}: {obj.outcome.value}"
-    if isinstance(obj, StartReflection):
-        return obj.title
-    if isinstance(obj, (Action, Milestone)):
-        return obj.title
     if isinstance(obj, Plan):
         return obj.scope
     if isinstance(obj, Cycle):
         return f"cyclus {obj.number}"
     if isinstance(obj, EvaluationRound):
         return obj.name
-    if isinstance(obj, (ProcessStep, Ambition, Workshop)):
-        return obj.title
-    if isinstance(obj, (Agreement, Objective, WorkshopNote)):
-        return obj.text[:300]
     if isinstance(obj, Meeting):
         return f"bijeenkomst {obj.held_on.isoformat() if obj.held_on else ''}"
     if isinstance(obj, EvaluationSchedule):

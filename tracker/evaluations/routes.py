@@ -14,6 +14,7 @@ from tracker.access import (
     can_edit,
     can_manage,
     can_view,
+    get_in_trajectory_or_404,
     load_trajectory,
     membership_of,
     require,
@@ -29,13 +30,6 @@ from tracker.plans import exports
 
 bp = Blueprint("evaluations", __name__)
 COLORS = ("groen", "oranje", "rood")
-
-
-def _round_or_404(trajectory, round_id: int) -> EvaluationRound:
-    evaluation_round = db.session.get(EvaluationRound, round_id)
-    if evaluation_round is None or evaluation_round.trajectory_id != trajectory.id:
-        abort(404)
-    return evaluation_round
 
 
 @bp.route("/trajecten/<id:trajectory_id>/evaluaties")
@@ -167,7 +161,7 @@ def _vote(trajectory, evaluation_round: EvaluationRound):
 @login_required
 def round_view(trajectory_id: int, round_id: int):
     trajectory = load_trajectory(trajectory_id)
-    evaluation_round = _round_or_404(trajectory, round_id)
+    evaluation_round = get_in_trajectory_or_404(EvaluationRound, trajectory, round_id)
     today = date.today()
     mine = membership_of(current_user, trajectory)
     if request.method == "POST":
@@ -199,19 +193,14 @@ def round_view(trajectory_id: int, round_id: int):
 @login_required
 def results_export(trajectory_id: int, round_id: int, fmt: str):
     trajectory = load_trajectory(trajectory_id, can_view)
-    evaluation_round = _round_or_404(trajectory, round_id)
-    if fmt not in ("csv", "xlsx"):
-        abort(404)
+    evaluation_round = get_in_trajectory_or_404(EvaluationRound, trajectory, round_id)
     header = ["Ronde", "Factor", "Groen", "Oranje", "Rood", "Verdeeld", "Toelichtingen"]
     rows = [
         [evaluation_round.name, r.title, r.counts["groen"], r.counts["oranje"], r.counts["rood"],
          "ja" if r.disagreement else "", " | ".join(c for _, c in r.comments)]
         for r in services.results(evaluation_round)
     ]
-    name = f"evaluatie-{evaluation_round.name.replace(' ', '-')}"
-    if fmt == "csv":
-        return exports.csv_response(header, rows, name)
-    return exports.xlsx_response(header, rows, name, "Resultaten")
+    return exports.download(fmt, header, rows, f"evaluatie-{evaluation_round.name.replace(' ', '-')}", "Resultaten")
 
 
 @bp.route("/beheer/berichten")

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from tracker.access import can_edit, can_view, load_trajectory, membership_of
+from tracker.access import can_edit, can_view, get_in_trajectory_or_404, load_trajectory, membership_of
 from tracker.concurrency import save_unless_stale
 from tracker.extensions import db
 from tracker.forms import BaseForm, redisplay_on_csrf_failure
@@ -38,13 +38,6 @@ bp = Blueprint("network", __name__)
 NO_PLAN = _l("There is no external action plan with an open cycle yet; make one first, then agreements and first steps become actions.")
 
 
-def _get(model, trajectory, object_id: int):
-    obj = db.session.get(model, object_id)
-    if obj is None or obj.trajectory_id != trajectory.id:
-        abort(404)
-    return obj
-
-
 def _members(trajectory, empty: str | None = None):
     choices = [("", empty)] if empty is not None else [("", _("Choose a member"))]
     return choices + [(str(m.id), f"{m.user.name} ({m.organisation.name}, {label(m.layer)})")
@@ -66,7 +59,7 @@ def _organisations():
 @redisplay_on_csrf_failure
 def partners(trajectory_id: int, partner_id: int | None = None):
     trajectory = load_trajectory(trajectory_id, can_edit if request.method == "POST" else can_view)
-    partner = _get(NetworkPartner, trajectory, partner_id) if partner_id else None
+    partner = get_in_trajectory_or_404(NetworkPartner, trajectory, partner_id) if partner_id else None
     form = PartnerForm(obj=partner)
     form.organisation_id.choices = [("", _("Choose an organisation"))] + _organisations()
     form.contact_id.choices = _members(trajectory, _("Nobody yet"))
@@ -105,7 +98,7 @@ def meetings(trajectory_id: int):
 @redisplay_on_csrf_failure
 def meeting(trajectory_id: int, meeting_id: int | None = None):
     trajectory = load_trajectory(trajectory_id, can_edit if (request.method == "POST" or not meeting_id) else can_view)
-    meeting = _get(Meeting, trajectory, meeting_id) if meeting_id else None
+    meeting = get_in_trajectory_or_404(Meeting, trajectory, meeting_id) if meeting_id else None
     form = MeetingForm(obj=meeting)
     form.attendee_ids.choices = [(str(m.id), f"{m.user.name} ({m.organisation.name})") for m in trajectory.memberships]
     if request.method == "GET" and meeting:
@@ -137,7 +130,7 @@ def meeting(trajectory_id: int, meeting_id: int | None = None):
 @redisplay_on_csrf_failure
 def agreement_new(trajectory_id: int, meeting_id: int):
     trajectory = load_trajectory(trajectory_id, can_edit)
-    meeting = _get(Meeting, trajectory, meeting_id)
+    meeting = get_in_trajectory_or_404(Meeting, trajectory, meeting_id)
     agreement_form = AgreementForm(prefix="afspraak")
     agreement_form.owner_id.choices = _members(trajectory)
     if agreement_form.validate_on_submit():
@@ -168,7 +161,7 @@ def agreement_new(trajectory_id: int, meeting_id: int):
 @redisplay_on_csrf_failure
 def process(trajectory_id: int, step_id: int | None = None):
     trajectory = load_trajectory(trajectory_id, can_edit if request.method == "POST" else can_view)
-    step = _get(ProcessStep, trajectory, step_id) if step_id else None
+    step = get_in_trajectory_or_404(ProcessStep, trajectory, step_id) if step_id else None
     form = StepForm(obj=step)
     form.organisation_ids.choices = _organisations()
     if request.method == "GET" and step:
@@ -196,7 +189,7 @@ def process(trajectory_id: int, step_id: int | None = None):
 @login_required
 def step_move(trajectory_id: int, step_id: int):
     trajectory = load_trajectory(trajectory_id, can_edit)
-    step = _get(ProcessStep, trajectory, step_id)
+    step = get_in_trajectory_or_404(ProcessStep, trajectory, step_id)
     if services.move_step(trajectory, step, -1 if request.form.get("richting") == "omhoog" else 1):
         db.session.commit()
     else:
@@ -208,7 +201,7 @@ def step_move(trajectory_id: int, step_id: int):
 @login_required
 def step_action(trajectory_id: int, step_id: int):
     trajectory = load_trajectory(trajectory_id, can_edit)
-    step = _get(ProcessStep, trajectory, step_id)
+    step = get_in_trajectory_or_404(ProcessStep, trajectory, step_id)
     mine = membership_of(current_user, trajectory)
     owner = mine.id if mine else trajectory.memberships[0].id
     try:
@@ -233,7 +226,7 @@ def step_action(trajectory_id: int, step_id: int):
 @redisplay_on_csrf_failure
 def ambitions(trajectory_id: int, ambition_id: int | None = None):
     trajectory = load_trajectory(trajectory_id, can_edit if request.method == "POST" else can_view)
-    ambition = _get(Ambition, trajectory, ambition_id) if ambition_id else None
+    ambition = get_in_trajectory_or_404(Ambition, trajectory, ambition_id) if ambition_id else None
     form = AmbitionForm(obj=ambition)
     if request.method == "GET" and ambition is None:
         form.active.data = True

@@ -6,7 +6,7 @@ import csv
 import io
 from datetime import date
 
-from flask import Response
+from flask import Response, abort
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
@@ -47,6 +47,15 @@ def _safe(value):
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return value
+
+
+def download(fmt: str, header: list[str], rows: list[list], filename: str, title: str) -> Response:
+    """The list as CSV or XLSX; any other format is not found."""
+    if fmt == "csv":
+        return csv_response(header, rows, filename)
+    if fmt == "xlsx":
+        return xlsx_response(header, rows, filename, title)
+    abort(404)
 
 
 def csv_response(header: list[str], rows: list[list], filename: str) -> Response:

@@ -16,6 +16,7 @@ from tracker.access import (
     can_edit,
     can_manage,
     can_view,
+    get_in_trajectory_or_404,
     get_item_or_404,
     load_trajectory,
     membership_of,
@@ -39,15 +40,6 @@ def can_run_plan(user, plan: Plan) -> bool:
         return True
     mine = membership_of(user, plan.trajectory)
     return mine is not None and plan.responsible_id == mine.id and can_edit(user, plan.trajectory)
-
-
-def _get(model, trajectory, object_id: int):
-    """An object of this trajectory; an id from another trajectory is simply not found."""
-    obj = db.session.get(model, object_id)
-    trajectory_id = obj.plan.trajectory_id if isinstance(obj, Cycle) else getattr(obj, "trajectory_id", None)
-    if obj is None or trajectory_id != trajectory.id:
-        abort(404)
-    return obj
 
 
 def _member_choices(trajectory, empty=None):
@@ -98,7 +90,7 @@ def index(trajectory_id: int):
 @redisplay_on_csrf_failure
 def plan(trajectory_id: int, plan_id: int):
     trajectory = load_trajectory(trajectory_id)
-    plan = _get(Plan, trajectory, plan_id)
+    plan = get_in_trajectory_or_404(Plan, trajectory, plan_id)
     cycle = plan.current_cycle
     cycle_form = CycleForm(obj=cycle, prefix="cycle")
     if request.method == "POST":
@@ -127,7 +119,7 @@ def plan(trajectory_id: int, plan_id: int):
 @redisplay_on_csrf_failure
 def plan_edit(trajectory_id: int, plan_id: int):
     trajectory = load_trajectory(trajectory_id)
-    plan = _get(Plan, trajectory, plan_id)
+    plan = get_in_trajectory_or_404(Plan, trajectory, plan_id)
     require(can_run_plan(current_user, plan))
     form = PlanForm(obj=plan)
     _prepare_plan_form(form, trajectory)
@@ -151,7 +143,7 @@ def plan_edit(trajectory_id: int, plan_id: int):
 @login_required
 def cycle_close(trajectory_id: int, cycle_id: int):
     trajectory = load_trajectory(trajectory_id)
-    cycle = _get(Cycle, trajectory, cycle_id)
+    cycle = get_in_trajectory_or_404(Cycle, trajectory, cycle_id, lambda c: c.plan.trajectory_id)
     require(can_run_plan(current_user, cycle.plan))
     form = CloseCycleForm(prefix="close")
     if cycle.closed_at is None and form.validate_on_submit():
@@ -283,7 +275,7 @@ def _red_card(trajectory):
 @redisplay_on_csrf_failure
 def action_edit(trajectory_id: int, action_id: int):
     trajectory = load_trajectory(trajectory_id, can_edit if request.method == "POST" else can_view)
-    action = _get(Action, trajectory, action_id)
+    action = get_in_trajectory_or_404(Action, trajectory, action_id)
     plans = services.plans_of(trajectory)
     form = ActionForm(obj=action)
     _prepare_action_form(form, trajectory, plans)
@@ -340,7 +332,7 @@ def _origin(trajectory, action: Action) -> tuple[str, str] | None:
 @login_required
 def action_archive(trajectory_id: int, action_id: int):
     trajectory = load_trajectory(trajectory_id, can_edit)
-    action = _get(Action, trajectory, action_id)
+    action = get_in_trajectory_or_404(Action, trajectory, action_id)
     if action.archived_at is None:
         services.archive_action(action)
         db.session.commit()
@@ -352,7 +344,7 @@ def action_archive(trajectory_id: int, action_id: int):
 @login_required
 def action_restore(trajectory_id: int, action_id: int):
     trajectory = load_trajectory(trajectory_id, can_edit)
-    action = _get(Action, trajectory, action_id)
+    action = get_in_trajectory_or_404(Action, trajectory, action_id)
     if action.archived_at is not None:
         services.restore_action(action)
         db.session.commit()
@@ -370,7 +362,7 @@ def action_restore(trajectory_id: int, action_id: int):
 @redisplay_on_csrf_failure
 def milestone_form(trajectory_id: int, milestone_id: int | None = None):
     trajectory = load_trajectory(trajectory_id, can_edit if request.method == "POST" or milestone_id is None else can_view)
-    milestone = _get(Milestone, trajectory, milestone_id) if milestone_id else None
+    milestone = get_in_trajectory_or_404(Milestone, trajectory, milestone_id) if milestone_id else None
     plans = services.plans_of(trajectory)
     if not plans:
         flash(_("Make an action plan first; milestones belong to a plan."), "info")
@@ -424,14 +416,9 @@ def actions(trajectory_id: int | None = None):
 @login_required
 def actions_export(fmt: str, trajectory_id: int | None = None):
     trajectory = load_trajectory(trajectory_id) if trajectory_id else None
-    if fmt not in ("csv", "xlsx"):
-        abort(404)
     _flt, today, actions = _action_view(trajectory)
     header, rows = exports.action_rows(actions, today)
-    name = f"acties-{today.isoformat()}"
-    if fmt == "csv":
-        return exports.csv_response(header, rows, name)
-    return exports.xlsx_response(header, rows, name, "Acties")
+    return exports.download(fmt, header, rows, f"acties-{today.isoformat()}", "Acties")
 
 
 @bp.route("/mijlpalen.<fmt>")
@@ -439,15 +426,10 @@ def actions_export(fmt: str, trajectory_id: int | None = None):
 @login_required
 def milestones_export(fmt: str, trajectory_id: int | None = None):
     trajectory = load_trajectory(trajectory_id) if trajectory_id else None
-    if fmt not in ("csv", "xlsx"):
-        abort(404)
     today = date.today()
     milestones = services.milestones_for(current_user, trajectory=trajectory, plan_id=request.args.get("plan", type=int))
     header, rows = exports.milestone_rows(milestones, today)
-    name = f"mijlpalen-{today.isoformat()}"
-    if fmt == "csv":
-        return exports.csv_response(header, rows, name)
-    return exports.xlsx_response(header, rows, name, "Mijlpalen")
+    return exports.download(fmt, header, rows, f"mijlpalen-{today.isoformat()}", "Mijlpalen")
 
 
 # --- calendar feed ----------------------------------------------------------------------------
