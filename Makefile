@@ -4,14 +4,17 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app tracker
 
-.PHONY: run test install migrate demo translations clean
+.PHONY: run test lint install lock migrate demo translations clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.installed: $(BIN)/activate pyproject.toml
-	$(BIN)/pip install --quiet -e '.[dev]'
+# Everything (runtime and dev tools) is installed from the lock, pinned and checked by hash;
+# the project itself goes in on top without resolving anything. Re-runs when either file changes.
+$(VENV)/.installed: $(BIN)/activate pyproject.toml requirements.lock
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
 install: $(VENV)/.installed
@@ -26,8 +29,23 @@ run: demo
 	@echo "Serving on http://127.0.0.1:5000"
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
+# Parallel on every core (pytest-xdist); PYTEST_ARGS="-n 0" runs in one process.
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto --dist worksteal $(PYTEST_ARGS)
+
+# Static checks, as CI runs them: lint, formatting and types (configured in pyproject.toml).
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+# Re-pin the full dependency set (runtime + dev extras) with hashes after editing pyproject.toml.
+# Only this target needs pip-tools; the lock is resolved against PyPI.
+lock: $(BIN)/activate
+	$(BIN)/pip install --quiet 'pip-tools>=7.4,<8'
+	PIP_CONFIG_FILE=/dev/null $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+		--extra dev --index-url https://pypi.org/simple --no-emit-index-url --no-emit-find-links \
+		--output-file requirements.lock pyproject.toml
 
 # Re-extract the UI strings and update the catalogues (then translate and run `make translations`).
 messages: install
@@ -38,4 +56,4 @@ translations: install
 	$(BIN)/pybabel compile -d tracker/translations
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -6,25 +6,78 @@ SQLite file in the instance folder unless ``DATABASE_URL`` names another databas
 
 from __future__ import annotations
 
-import os
+from collections.abc import Callable, Mapping
 from datetime import timedelta
+from typing import Any
 
 
-def _database_url() -> str | None:
-    url = os.environ.get("DATABASE_URL")
-    if url and url.startswith("postgres://"):
+def _database_url(url: str) -> str:
+    if url.startswith("postgres://"):
         # Heroku-style URLs; SQLAlchemy wants the dialect name in full.
         url = "postgresql://" + url[len("postgres://") :]
-    if url and url.startswith("postgresql://"):
+    if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://") :]
     return url
 
 
-class Config:
-    """Defaults shared by every environment."""
+def _flag(value: str) -> bool:
+    return value.strip().lower() in ("1", "true", "yes", "on")
 
-    SECRET_KEY: str | None = os.environ.get("SECRET_KEY")
-    SQLALCHEMY_DATABASE_URI: str | None = _database_url()
+
+def _port(value: str) -> int | None:
+    return int(value) or None
+
+
+# Settings the environment may give, each with its parser; read when the app is created
+# (``from_environment``), never at import time. The first name found of a tuple wins.
+ENVIRONMENT: dict[str, tuple[tuple[str, ...], Callable[[str], Any]]] = {
+    "SECRET_KEY": (("SECRET_KEY",), str),
+    "SQLALCHEMY_DATABASE_URI": (("DATABASE_URL",), _database_url),
+    "RATELIMIT_STORAGE_URI": (("RATELIMIT_STORAGE_URI", "REDIS_URL"), str),
+    "RATELIMIT_KEY_PREFIX": (("RATELIMIT_KEY_PREFIX",), str),
+    "PROXY_COUNT": (("TRACKER_PROXY_COUNT", "PROXY_COUNT"), int),
+    "MAIL_SERVER": (("MAIL_SERVER",), str),
+    "MAIL_PORT": (("MAIL_PORT",), _port),
+    "MAIL_USE_TLS": (("MAIL_USE_TLS",), _flag),
+    "MAIL_USE_SSL": (("MAIL_USE_SSL",), _flag),
+    "MAIL_CA_FILE": (("MAIL_CA_FILE",), str),
+    "MAIL_USERNAME": (("MAIL_USERNAME",), str),
+    "MAIL_PASSWORD": (("MAIL_PASSWORD",), str),
+    "MAIL_FROM": (("MAIL_FROM",), str),
+    "PUBLIC_URL": (("PUBLIC_URL",), str),
+    "UPLOAD_FOLDER": (("UPLOAD_FOLDER",), str),
+    "UPLOAD_MAX_BYTES": (("UPLOAD_MAX_BYTES",), int),
+    "MAX_CONTENT_LENGTH": (("MAX_CONTENT_LENGTH",), int),
+}
+
+
+def from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
+    """The settings that ``environ`` sets (empty values count as unset). A value that does not
+    parse stops the start with a message naming the variable."""
+    settings: dict[str, Any] = {}
+    for key, (names, parse) in ENVIRONMENT.items():
+        name = next((n for n in names if environ.get(n, "").strip()), None)
+        if name is None:
+            continue
+        try:
+            settings[key] = parse(environ[name].strip())
+        except ValueError as exc:
+            raise ConfigError(f"{name}: {exc}") from exc
+    return settings
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot work; the app refuses to start."""
+
+
+class Config:
+    """Defaults shared by every environment; the environment's settings go on top
+    (``READS_ENVIRONMENT``)."""
+
+    READS_ENVIRONMENT = True
+
+    SECRET_KEY: str | None = None  # production must set it; elsewhere one is kept in the instance folder
+    SQLALCHEMY_DATABASE_URI: str | None = None  # default: SQLite in the instance folder
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     BABEL_DEFAULT_LOCALE = "nl"
     BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"
@@ -39,27 +92,39 @@ class Config:
     HSTS = False
     TESTING = False
     # Login throttling: shared across worker processes and servers through Redis when set.
-    RATELIMIT_STORAGE_URI = (
-        os.environ.get("RATELIMIT_STORAGE_URI") or os.environ.get("REDIS_URL") or "memory://"
-    )
+    RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_STRATEGY = "moving-window"
-    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "tracker")
+    RATELIMIT_KEY_PREFIX = "tracker"
+    # Fail fast (and closed: a 503 on the login page) when Redis does not answer.
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 2}
+    # See tracker/auth/throttle.py: a hard lock per account-and-address and per address, and a
+    # progressive delay (not a lock) per account across addresses.
     LOGIN_FAILURES_PER_ACCOUNT = "5 per 15 minutes"
     LOGIN_FAILURES_PER_ADDRESS = "30 per 15 minutes"
+    LOGIN_FAILURES_PER_ACCOUNT_ANYWHERE = "10 per 15 minutes"
+    LOGIN_DELAY_MAX_SECONDS = 60
+    # The number of proxies in front of the app that set X-Forwarded-For/-Proto/-Host; 0 trusts
+    # none of these headers (the client address is then the connection's address).
+    PROXY_COUNT = 0
     # Mail: invitations and reminders go through SMTP when MAIL_SERVER is set; otherwise they wait
     # in the outbox that administrators read at /beheer/berichten.
-    MAIL_SERVER = os.environ.get("MAIL_SERVER")
-    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
-    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "").lower() in ("1", "true", "yes")
-    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
-    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
-    MAIL_FROM = os.environ.get("MAIL_FROM", "betersamen@localhost")
+    MAIL_SERVER: str | None = None
+    # Port: MAIL_PORT, else 465 with MAIL_USE_SSL (implicit TLS) and 25 otherwise. Both STARTTLS
+    # (MAIL_USE_TLS) and implicit TLS verify the server's certificate and host name against the
+    # system's CAs, or against MAIL_CA_FILE (a PEM file) for a server with a private CA.
+    MAIL_PORT: int | None = None
+    MAIL_USE_TLS = False
+    MAIL_USE_SSL = False
+    MAIL_CA_FILE: str | None = None
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_FROM = "betersamen@localhost"
     # The address of the app, for links in mails sent from the command line.
-    PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
+    PUBLIC_URL = "http://127.0.0.1:5000"
     # Photos of workshop sheets: stored on disk (not in the database), served only to members.
-    UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER")  # default: <instance>/uploads
-    UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(5 * 1024 * 1024)))
-    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(8 * 1024 * 1024)))
+    UPLOAD_FOLDER: str | None = None  # default: <instance>/uploads
+    UPLOAD_MAX_BYTES = 5 * 1024 * 1024
+    MAX_CONTENT_LENGTH = 8 * 1024 * 1024
     # Sessions: idle and absolute limits (a "stay logged in" cookie lasts REMEMBER_COOKIE_DURATION).
     SESSION_IDLE_TIMEOUT = timedelta(minutes=60)
     SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
@@ -71,6 +136,7 @@ class DevelopmentConfig(Config):
 
 class TestConfig(Config):
     TESTING = True
+    READS_ENVIRONMENT = False  # tests are hermetic: nothing from the shell leaks in
     SECRET_KEY = "test-secret-key-not-for-production"
     WTF_CSRF_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
@@ -80,6 +146,7 @@ class TestConfig(Config):
 
 
 class ProductionConfig(Config):
+    REQUIRES_SECRET_KEY = True
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     HSTS = True

@@ -49,14 +49,29 @@ def main() -> int:
         members = case.memberships
         external = next(p for p in plans.plans_of(case) if p.kind.value == "extern")
         for i in range(args.actions):
-            plans.create_action(case, external, {
-                "title": f"Benchmarkactie {i}", "owner_id": str(members[i % len(members)].id),
-                "due_date": date.today() + timedelta(days=(i % 60) - 30),
-                "status": list(ActionStatus)[i % 5].value, "stage": "do"})
+            plans.create_action(
+                case,
+                external,
+                {
+                    "title": f"Benchmarkactie {i}",
+                    "owner_id": str(members[i % len(members)].id),
+                    "due_date": date.today() + timedelta(days=(i % 60) - 30),
+                    "status": list(ActionStatus)[i % 5].value,
+                    "stage": "do",
+                },
+            )
         section = case.phases[0].sections[0]
         for i in range(args.items):
-            db.session.add(ChecklistItem(trajectory=case, section=section, position=100 + i, text=f"Extra punt {i}",
-                                         is_custom=True, owner_id=members[i % len(members)].id))
+            db.session.add(
+                ChecklistItem(
+                    trajectory=case,
+                    section=section,
+                    position=100 + i,
+                    text=f"Extra punt {i}",
+                    is_custom=True,
+                    owner_id=members[i % len(members)].id,
+                )
+            )
         db.session.commit()
         case_id, plan_id = case.id, external.id
 
@@ -72,7 +87,9 @@ def main() -> int:
     }
     client = app.test_client()
     client.post("/inloggen", data={"email": "anouk@demo.betersamen.nl", "password": demo.DEMO_PASSWORD})
-    print(f"{args.actions} extra actions, {args.items} extra checklist items, median of {args.repeat} requests")
+    print(
+        f"{args.actions} extra actions, {args.items} extra checklist items, median of {args.repeat} requests"
+    )
     print(f"{'page':40} {'median ms':>10} {'queries':>8} {'KiB':>8}")
     with app.app_context():
         engine = db.engine
@@ -81,7 +98,7 @@ def main() -> int:
         for _ in range(args.repeat):
             count = {"n": 0}
 
-            def before(*_a, **_k):
+            def before(*_a, count=count, **_k):
                 count["n"] += 1
 
             sa.event.listen(engine, "before_cursor_execute", before)
@@ -91,7 +108,9 @@ def main() -> int:
             sa.event.remove(engine, "before_cursor_execute", before)
             queries.append(count["n"])
             assert response.status_code == 200, (path, response.status_code)
-        print(f"{name:40} {statistics.median(timings):10.1f} {max(queries):8d} {len(response.data) / 1024:8.0f}")
+        print(
+            f"{name:40} {statistics.median(timings):10.1f} {max(queries):8d} {len(response.data) / 1024:8.0f}"
+        )
     tmp.cleanup()
     return 0
 

@@ -18,9 +18,11 @@ import secrets
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import IO
 
 import requests
 import sqlalchemy as sa
@@ -36,22 +38,39 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_for(url: str, timeout: float = 30) -> None:
-    deadline = time.time() + timeout
-    while time.time() < deadline:
+def wait_until_ready(servers: list[tuple[str, subprocess.Popen, IO[bytes]]], timeout: float) -> None:
+    """Poll every server's login page until it answers (no fixed sleep): returns as soon as all
+    of them do, fails at once when a server exits, and gives up after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    waiting = list(servers)
+    while waiting:
+        base, process, log = waiting[0]
+        if process.poll() is not None:
+            log.seek(0)
+            tail = log.read().decode("utf-8", "replace").strip().splitlines()[-10:]
+            raise RuntimeError(
+                f"server for {base} exited with status {process.returncode}:\n" + "\n".join(tail)
+            )
         try:
-            if requests.get(url, timeout=2).status_code < 500:
-                return
+            if requests.get(f"{base}/inloggen", timeout=2).status_code < 500:
+                waiting.pop(0)
+                continue
         except requests.RequestException:
-            time.sleep(0.2)
-    raise RuntimeError(f"server at {url} did not start")
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"server at {base} did not answer within {timeout:.0f} s")
+        time.sleep(0.1)
 
 
 def login(base: str, email: str, password: str) -> requests.Session:
     session = requests.Session()
     token = TOKEN.search(session.get(f"{base}/inloggen", timeout=10).text).group(1)
-    response = session.post(f"{base}/inloggen", data={"email": email, "password": password, "csrf_token": token},
-                            timeout=10, allow_redirects=False)
+    response = session.post(
+        f"{base}/inloggen",
+        data={"email": email, "password": password, "csrf_token": token},
+        timeout=10,
+        allow_redirects=False,
+    )
     assert response.status_code == 302, response.status_code
     return session
 
@@ -61,6 +80,12 @@ def main() -> int:
     parser.add_argument("--admin-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"))
     parser.add_argument("--writes", type=int, default=40, help="writes per server")
+    parser.add_argument(
+        "--start-timeout",
+        type=float,
+        default=60,
+        help="seconds to wait for the servers to answer (polled, not slept)",
+    )
     args = parser.parse_args()
 
     name = f"tracker_multi_{secrets.token_hex(4)}"
@@ -68,38 +93,83 @@ def main() -> int:
     with admin.connect() as conn:
         conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
     url = args.admin_url.rsplit("/", 1)[0] + "/" + name
-    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": secrets.token_hex(32),
-           "RATELIMIT_STORAGE_URI": args.redis_url, "RATELIMIT_KEY_PREFIX": name, "TRACKER_CONFIG": "development"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "SECRET_KEY": secrets.token_hex(32),
+        "RATELIMIT_STORAGE_URI": args.redis_url,
+        "RATELIMIT_KEY_PREFIX": name,
+        "TRACKER_CONFIG": "development",
+    }
     servers: list[subprocess.Popen] = []
+    logs: list[IO[bytes]] = []
     try:
-        subprocess.run([str(BIN / "flask"), "--app", "tracker", "db", "upgrade"], env=env, cwd=ROOT, check=True,
-                       capture_output=True)
-        subprocess.run([str(BIN / "flask"), "--app", "tracker", "seed-demo"], env=env, cwd=ROOT, check=True,
-                       capture_output=True)
+        subprocess.run(
+            [str(BIN / "flask"), "--app", "tracker", "db", "upgrade"],
+            env=env,
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
+        subprocess.run(
+            [str(BIN / "flask"), "--app", "tracker", "seed-demo"],
+            env=env,
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
         bases = []
         for _ in range(2):
             port = free_port()
-            servers.append(subprocess.Popen(
-                [str(BIN / "gunicorn"), "--workers", "2", "--threads", "2", "--bind", f"127.0.0.1:{port}",
-                 "tracker:create_app()"],
-                env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            ))
+            logs.append(tempfile.TemporaryFile())  # unnamed: nothing is left behind in /tmp
+            servers.append(
+                subprocess.Popen(
+                    [
+                        str(BIN / "gunicorn"),
+                        "--workers",
+                        "2",
+                        "--threads",
+                        "2",
+                        "--bind",
+                        f"127.0.0.1:{port}",
+                        "tracker:create_app()",
+                    ],
+                    env=env,
+                    cwd=ROOT,
+                    stdout=subprocess.DEVNULL,
+                    stderr=logs[-1],
+                )
+            )
             bases.append(f"http://127.0.0.1:{port}")
-        for base in bases:
-            wait_for(f"{base}/inloggen")
+        wait_until_ready(list(zip(bases, servers, logs, strict=True)), args.start_timeout)
 
         engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
         with engine.connect() as conn:
             trajectory_id = conn.execute(sa.text("SELECT id FROM trajectories ORDER BY id LIMIT 1")).scalar()
-            sections = [r[0] for r in conn.execute(
-                sa.text("SELECT s.id FROM sections s JOIN phases p ON s.phase_id = p.id "
-                        "WHERE p.trajectory_id = :t ORDER BY s.id"), {"t": trajectory_id})]
-            items = [r[0] for r in conn.execute(
-                sa.text("SELECT id FROM checklist_items WHERE trajectory_id = :t ORDER BY id"), {"t": trajectory_id})]
+            sections = [
+                r[0]
+                for r in conn.execute(
+                    sa.text(
+                        "SELECT s.id FROM sections s JOIN phases p ON s.phase_id = p.id "
+                        "WHERE p.trajectory_id = :t ORDER BY s.id"
+                    ),
+                    {"t": trajectory_id},
+                )
+            ]
+            items = [
+                r[0]
+                for r in conn.execute(
+                    sa.text("SELECT id FROM checklist_items WHERE trajectory_id = :t ORDER BY id"),
+                    {"t": trajectory_id},
+                )
+            ]
 
         users = ["anouk", "fatima", "marieke", "karin"]
-        sessions = [(base, login(base, f"{u}@demo.betersamen.nl", "samen-sterk-voor-jeugd"))
-                    for base in bases for u in users[:2]]
+        sessions = [
+            (base, login(base, f"{u}@demo.betersamen.nl", "samen-sterk-voor-jeugd"))
+            for base in bases
+            for u in users[:2]
+        ]
 
         def write(n: int) -> tuple[str, str]:
             try:
@@ -115,9 +185,12 @@ def main() -> int:
                 token = TOKEN.search(page).group(1)
                 text = f"Multi-server item {n}"
                 prefix = f"new-{section}-"
-                r = session.post(f"{base}/trajecten/{trajectory_id}/secties/{section}/items",
-                                 data={"csrf_token": token, prefix + "text": text, prefix + "status": "open"},
-                                 timeout=20, allow_redirects=False)
+                r = session.post(
+                    f"{base}/trajecten/{trajectory_id}/secties/{section}/items",
+                    data={"csrf_token": token, prefix + "text": text, prefix + "status": "open"},
+                    timeout=20,
+                    allow_redirects=False,
+                )
                 if r.status_code != 302:
                     raise RuntimeError(f"adding an item answered {r.status_code}")
                 return ("item", text)
@@ -126,9 +199,12 @@ def main() -> int:
             token = TOKEN.search(page).group(1)
             version = re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
             text = f"Antwoord {n} via {base}"
-            r = session.post(f"{base}/trajecten/{trajectory_id}/items/{item}",
-                             data={"csrf_token": token, "answer": text, "status": "in_behandeling", "version": version},
-                             timeout=20, allow_redirects=False)
+            r = session.post(
+                f"{base}/trajecten/{trajectory_id}/items/{item}",
+                data={"csrf_token": token, "answer": text, "status": "in_behandeling", "version": version},
+                timeout=20,
+                allow_redirects=False,
+            )
             return ("answer" if r.status_code == 302 else "conflict", f"{item}:{text}")
 
         started = time.time()
@@ -152,9 +228,11 @@ def main() -> int:
         errors = [text for kind, text in results if kind == "error"]
         for text in errors[:10]:
             print("error:", text)
-        print(f"servers: {len(bases)}; writes: {len(results)} in {elapsed:.1f}s; new items missing: "
-              f"{len(missing_items)}; answers accepted: {len(answered)}, reported as conflicts: {conflicts}; "
-              f"items whose stored answer is not an accepted one: {len(lost)}; failed requests: {len(errors)}")
+        print(
+            f"servers: {len(bases)}; writes: {len(results)} in {elapsed:.1f}s; new items missing: "
+            f"{len(missing_items)}; answers accepted: {len(answered)}, reported as conflicts: {conflicts}; "
+            f"items whose stored answer is not an accepted one: {len(lost)}; failed requests: {len(errors)}"
+        )
         return 0 if not missing_items and not lost and not errors else 1
     finally:
         for server in servers:
@@ -164,6 +242,8 @@ def main() -> int:
                 server.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 server.kill()
+        for log in logs:
+            log.close()
         with admin.connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()

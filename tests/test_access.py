@@ -5,11 +5,14 @@ from __future__ import annotations
 import pytest
 
 from tracker.extensions import db
+from tracker.invitations.services import invite
 from tracker.models import ChecklistItem, Membership, Role
 
 from .conftest import PASSWORD
 
 PUBLIC = {"auth.login", "auth.login_code", "plans.calendar_feed"}
+# The invitation link: open to its holder while logged out; a logged-in user with another address is refused.
+INVITATION_LINK = "invitations.accept"
 ANY_USER = {
     "trajectories.home",
     "trajectories.index",
@@ -21,9 +24,18 @@ ANY_USER = {
     "auth.totp_disable",
     "plans.calendar_renew",
     "admin.organisations",
-    "admin.organisation_new",
 }
-ADMIN_ONLY = {"evaluations.outbox", "admin.settings", "admin.users", "admin.user_new", "admin.user_edit", "admin.organisation_edit"}
+# Adding an organisation: administrators and people who may edit some trajectory. The matrix's
+# "outsider" leads trajectory B, so may; the meekijker of A has no editing role anywhere.
+ADD_ORGANISATION = {"admin.organisation_new"}
+ADMIN_ONLY = {
+    "evaluations.outbox",
+    "admin.settings",
+    "admin.users",
+    "admin.user_new",
+    "admin.user_edit",
+    "admin.organisation_edit",
+}
 VIEW = {
     "network.meetings",
     "evaluations.index",
@@ -37,12 +49,31 @@ VIEW = {
     "phases.phase",
 }
 # Endpoints whose GET is for viewers and whose POST needs more.
-VIEW_GET_EDIT_POST = {"trajectories.reflection", "phases.item_edit", "plans.plan", "plans.action_edit",
-                      "network.partners", "network.process", "network.ambitions", "network.workshops",
-                      "network.workshop", "network.workshop_photo"}
+VIEW_GET_EDIT_POST = {
+    "trajectories.reflection",
+    "phases.item_edit",
+    "plans.plan",
+    "plans.action_edit",
+    "network.partners",
+    "network.process",
+    "network.ambitions",
+    "network.workshops",
+    "network.workshop",
+    "network.workshop_photo",
+}
 VIEW_GET_MANAGE_POST = {"trajectories.members", "plans.index"}
-EDIT = {"network.agreement_new", "network.step_move", "network.step_action", "phases.item_new", "phases.item_move", "phases.item_archive", "phases.item_restore", "plans.action_new",
-        "plans.action_archive", "plans.action_restore"}
+EDIT = {
+    "network.agreement_new",
+    "network.step_move",
+    "network.step_action",
+    "phases.item_new",
+    "phases.item_move",
+    "phases.item_archive",
+    "phases.item_restore",
+    "plans.action_new",
+    "plans.action_archive",
+    "plans.action_restore",
+}
 # Lists that exist across all trajectories (any user, own data) and per trajectory (members).
 GLOBAL_OR_TRAJECTORY = {"plans.actions", "plans.actions_export", "plans.milestones_export"}
 # Voting: members who are asked (every role but the read-only observer); admins are not members.
@@ -56,6 +87,8 @@ MANAGE = {
     "trajectories.member_edit",
     "trajectories.member_remove",
     "trajectories.decision_new",
+    "invitations.resend",
+    "invitations.revoke",
 }
 ROLES = ["anonymous", "outsider", "meekijker", "teamlid", "manager", "projectleider", "admin"]
 LEVEL = {"outsider": 0, "meekijker": 1, "teamlid": 2, "manager": 2, "projectleider": 3, "admin": 4}
@@ -71,8 +104,12 @@ def needed_level(endpoint: str, method: str, rule: str = "") -> int | str:
         return 2 if (method == "POST" or rule.endswith("/nieuw")) else 1
     if endpoint in PUBLIC:
         return "public"
+    if endpoint == INVITATION_LINK:
+        return "invitation"
     if endpoint in ANY_USER:
         return 0
+    if endpoint in ADD_ORGANISATION:
+        return "add_organisation"
     if endpoint in ADMIN_ONLY:
         return "admin"
     if endpoint in VIEW:
@@ -94,10 +131,14 @@ def expected(role: str, endpoint: str, method: str, rule: str = "") -> str:
         return "login"  # logging out, or a code page without a pending login, ends on the login page
     if need == "public":
         return "ok"
+    if need == "invitation":
+        return "ok" if role == "anonymous" else "forbidden"
     if role == "anonymous":
         return "login"
     if need == "admin":
         return "ok" if role == "admin" else "forbidden"
+    if need == "add_organisation":
+        return "forbidden" if role == "meekijker" else "ok"
     if need == "vote":
         return "ok" if role in ("teamlid", "manager", "projectleider") else "forbidden"
     return "ok" if LEVEL[role] >= need else "forbidden"
@@ -120,6 +161,15 @@ def url_args(world) -> dict:
     a = world["a"]
     item = db.session.scalar(db.select(ChecklistItem).where(ChecklistItem.trajectory_id == a.id).limit(1))
     teamlid = next(m for m in a.memberships if m.role == Role.TEAMLID)
+    invitation, invite_token = invite(
+        a,
+        "uitgenodigd@example.org",
+        teamlid.organisation,
+        "uitvoerend",
+        "teamlid",
+        by=world["users"]["projectleider"],
+    )
+    db.session.commit()
     return {
         "trajectory_id": a.id,
         "item_id": item.id,
@@ -143,6 +193,8 @@ def url_args(world) -> dict:
         "ambition_id": world["ambition"].id,
         "workshop_id": world["workshop"].id,
         "token": world["users"]["teamlid"].calendar_token,
+        "invitation_id": invitation.id,
+        "invite_token": invite_token,
     }
 
 
@@ -193,7 +245,9 @@ def test_access_matrix(app, world, rule, endpoint, method):
         client = app.test_client()
         if role != "anonymous":
             user = world["users"][role]
-            assert client.post("/inloggen", data={"email": user.email, "password": PASSWORD}).status_code == 302
+            assert (
+                client.post("/inloggen", data={"email": user.email, "password": PASSWORD}).status_code == 302
+            )
         response = client.open(url, method=method, data={})
         outcomes[role] = classify(response)
     wanted = {role: expected(role, endpoint, method, rule) for role in ROLES}

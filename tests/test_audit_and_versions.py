@@ -19,11 +19,15 @@ def test_an_answer_change_records_who_what_when_and_old_to_new(client, login, wo
     a = world["a"]
     item = a.items[0]
     login(world["users"]["teamlid"])
-    client.post(f"/trajecten/{a.id}/items/{item.id}",
-                data={"answer": "Eerste antwoord", "status": "in_behandeling", "version": str(item.version)})
+    client.post(
+        f"/trajecten/{a.id}/items/{item.id}",
+        data={"answer": "Eerste antwoord", "status": "in_behandeling", "version": str(item.version)},
+    )
     db.session.refresh(item)
-    client.post(f"/trajecten/{a.id}/items/{item.id}",
-                data={"answer": "Beter antwoord", "status": "afgerond", "version": str(item.version)})
+    client.post(
+        f"/trajecten/{a.id}/items/{item.id}",
+        data={"answer": "Beter antwoord", "status": "afgerond", "version": str(item.version)},
+    )
     events = _events(entity="ChecklistItem", entity_id=item.id)
     assert [e.action for e in events] == ["update", "update"]
     last = events[-1]
@@ -31,7 +35,9 @@ def test_an_answer_change_records_who_what_when_and_old_to_new(client, login, wo
     assert last.changes["answer"] == ["Eerste antwoord", "Beter antwoord"]
     assert last.changes["status"] == ["in_behandeling", "afgerond"]
     assert last.at.tzinfo is not None and last.trajectory_id == a.id
-    page = client.get(f"/trajecten/{a.id}/geschiedenis?soort=ChecklistItem&id={item.id}").get_data(as_text=True)
+    page = client.get(f"/trajecten/{a.id}/geschiedenis?soort=ChecklistItem&id={item.id}").get_data(
+        as_text=True
+    )
     assert "Eerste antwoord" in page and "Beter antwoord" in page and "Tim Teamlid" in page
 
 
@@ -42,12 +48,24 @@ def test_archive_restore_membership_and_decision_changes_are_recorded(client, lo
     login(world["users"]["projectleider"])
     client.post(f"/trajecten/{a.id}/items/{item.id}/archiveren")
     client.post(f"/trajecten/{a.id}/items/{item.id}/herstellen")
-    client.post(f"/trajecten/{a.id}/leden/{teamlid.id}",
-                data={"organisation_id": str(teamlid.organisation_id), "layer": "bestuur", "role": "teamlid",
-                      "version": str(teamlid.version)})
-    client.post(f"/trajecten/{a.id}/besluiten/fase1/nieuw",
-                data={"outcome": "pas_op_de_plaats", "rationale": "Nog geen draagvlak", "decided_by": "Overleg",
-                      "decided_on": "2026-03-01"})
+    client.post(
+        f"/trajecten/{a.id}/leden/{teamlid.id}",
+        data={
+            "organisation_id": str(teamlid.organisation_id),
+            "layer": "bestuur",
+            "role": "teamlid",
+            "version": str(teamlid.version),
+        },
+    )
+    client.post(
+        f"/trajecten/{a.id}/besluiten/fase1/nieuw",
+        data={
+            "outcome": "pas_op_de_plaats",
+            "rationale": "Nog geen draagvlak",
+            "decided_by": "Overleg",
+            "decided_on": "2026-03-01",
+        },
+    )
     actions = [(e.entity, e.action) for e in _events(trajectory_id=a.id)]
     assert ("ChecklistItem", "archive") in actions and ("ChecklistItem", "restore") in actions
     assert ("Membership", "update") in actions and ("Decision", "create") in actions
@@ -68,8 +86,15 @@ def test_passwords_never_appear_in_the_trail(client, login, make_user):
     user = make_user()
     login(user)
     new = "een ander lang wachtwoord"
-    client.post("/account", data={"pw-current_password": "een lange zin als wachtwoord", "pw-new_password": new,
-                                  "pw-confirm": new, "pw-submit": "1"})
+    client.post(
+        "/account",
+        data={
+            "pw-current_password": "een lange zin als wachtwoord",
+            "pw-new_password": new,
+            "pw-confirm": new,
+            "pw-submit": "1",
+        },
+    )
     for event in _events(entity="User", entity_id=user.id):
         assert new not in str(event.changes) and "$argon2" not in str(event.changes)
 
@@ -81,10 +106,21 @@ def _stale_post(client, url, data, version):
 def test_stale_trajectory_settings_are_not_saved_over_another_change(client, login, world):
     a = world["a"]
     login(world["users"]["projectleider"])
-    base = {"name": "Traject A", "theme": "Pesten", "target_groups": "", "area": "", "focus_layer": "uitvoerend",
-            "start_date": "2026-01-05", "status": "actief", "coordinator_id": ""}
+    base = {
+        "name": "Traject A",
+        "theme": "Pesten",
+        "target_groups": "",
+        "area": "",
+        "focus_layer": "uitvoerend",
+        "start_date": "2026-01-05",
+        "status": "actief",
+        "coordinator_id": "",
+    }
     version = a.version
-    assert _stale_post(client, f"/trajecten/{a.id}/bewerken", {**base, "area": "Noord"}, version).status_code == 302
+    assert (
+        _stale_post(client, f"/trajecten/{a.id}/bewerken", {**base, "area": "Noord"}, version).status_code
+        == 302
+    )
     response = _stale_post(client, f"/trajecten/{a.id}/bewerken", {**base, "area": "Zuid"}, version)
     body = response.get_data(as_text=True)
     assert "Iemand anders heeft dit opgeslagen" in body and 'value="Zuid"' in body and "Noord" in body
@@ -96,9 +132,12 @@ def test_stale_organisation_edit_is_refused(client, login, make_user, make_org):
     org = make_org("GGD Oud")
     login(make_user(admin=True))
     version = org.version
-    client.post(f"/organisaties/{org.id}", data={"name": "GGD Nieuw", "sector": "ggd_jgz", "version": str(version)})
-    response = client.post(f"/organisaties/{org.id}",
-                           data={"name": "GGD Anders", "sector": "ggd_jgz", "version": str(version)})
+    client.post(
+        f"/organisaties/{org.id}", data={"name": "GGD Nieuw", "sector": "ggd_jgz", "version": str(version)}
+    )
+    response = client.post(
+        f"/organisaties/{org.id}", data={"name": "GGD Anders", "sector": "ggd_jgz", "version": str(version)}
+    )
     assert "Iemand anders heeft dit opgeslagen" in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Organisation, org.id).name == "GGD Nieuw"
@@ -110,10 +149,14 @@ def test_stale_reflection_keeps_my_text_and_shows_theirs(client, login, world):
     version = reflection.version
     login(world["users"]["teamlid"])
     data = {"aspects-0-aspect_key": reflection.aspect_key, "aspects-0-movement": "deels"}
-    client.post(f"/trajecten/{a.id}/startreflectie",
-                data={**data, "aspects-0-note": "Hun notitie", "aspects-0-version": str(version)})
-    response = client.post(f"/trajecten/{a.id}/startreflectie",
-                           data={**data, "aspects-0-note": "Mijn notitie", "aspects-0-version": str(version)})
+    client.post(
+        f"/trajecten/{a.id}/startreflectie",
+        data={**data, "aspects-0-note": "Hun notitie", "aspects-0-version": str(version)},
+    )
+    response = client.post(
+        f"/trajecten/{a.id}/startreflectie",
+        data={**data, "aspects-0-note": "Mijn notitie", "aspects-0-version": str(version)},
+    )
     body = response.get_data(as_text=True)
     assert "Hun notitie" in body and "Mijn notitie" in body and "Iemand anders heeft dit opgeslagen" in body
     db.session.refresh(reflection)

@@ -93,7 +93,12 @@ def test_changing_password_requires_the_current_one(client, login, make_user):
     new = "een nieuwe lange zin"
     response = client.post(
         "/account",
-        data={"pw-current_password": "fout fout fout", "pw-new_password": new, "pw-confirm": new, "pw-submit": "1"},
+        data={
+            "pw-current_password": "fout fout fout",
+            "pw-new_password": new,
+            "pw-confirm": new,
+            "pw-submit": "1",
+        },
     )
     assert "Het huidige wachtwoord is onjuist." in response.get_data(as_text=True)
     db.session.refresh(user)
@@ -115,7 +120,12 @@ def test_weak_new_passwords_are_refused_with_a_reason(client, login, make_user, 
     login(user)
     response = client.post(
         "/account",
-        data={"pw-current_password": PASSWORD, "pw-new_password": password, "pw-confirm": password, "pw-submit": "1"},
+        data={
+            "pw-current_password": PASSWORD,
+            "pw-new_password": password,
+            "pw-confirm": password,
+            "pw-submit": "1",
+        },
     )
     assert message in response.get_data(as_text=True)
 
@@ -152,7 +162,9 @@ def test_user_can_choose_english(client, login, make_user):
 
 
 def test_cli_create_user_and_duplicate(runner):
-    ok = runner.invoke(args=["create-user", "a@example.org", "--name", "Ann", "--password", PASSWORD, "--admin"])
+    ok = runner.invoke(
+        args=["create-user", "a@example.org", "--name", "Ann", "--password", PASSWORD, "--admin"]
+    )
     assert ok.exit_code == 0, ok.output
     user = db.session.scalar(db.select(User).where(User.email == "a@example.org"))
     assert user.is_admin
@@ -170,10 +182,145 @@ def test_cli_set_password(runner, make_user, client):
     user = make_user()
     result = runner.invoke(args=["set-password", user.email, "--password", "nog een lange zin"])
     assert result.exit_code == 0, result.output
-    assert client.post("/inloggen", data={"email": user.email, "password": "nog een lange zin"}).status_code == 302
+    assert (
+        client.post("/inloggen", data={"email": user.email, "password": "nog een lange zin"}).status_code
+        == 302
+    )
     missing = runner.invoke(args=["set-password", "niemand@example.org", "--password", "nog een lange zin"])
     assert missing.exit_code != 0
 
 
 def test_a_fresh_database_has_no_accounts(app):
     assert db.session.scalar(db.select(db.func.count(User.id))) == 0
+
+
+# --- remember-me lifetime, on the server ----------------------------------------------------------
+
+DAY = 24 * 3600
+
+
+def _remember_cookie(app, user, monkeypatch, *, days_ago: float = 0) -> str:
+    """A remember-me cookie from a login made ``days_ago`` days ago (the server's clock moved)."""
+    import time
+
+    from tracker.auth import services
+
+    monkeypatch.setattr(services, "_now", lambda: time.time() - days_ago * DAY)
+    client = app.test_client()
+    client.post("/inloggen", data={"email": user.email, "password": PASSWORD, "remember": "y"})
+    monkeypatch.setattr(services, "_now", time.time)
+    return client.get_cookie("remember_token").value
+
+
+def test_a_remember_cookie_replayed_after_its_lifetime_is_refused(app, make_user, monkeypatch):
+    user = make_user()
+    cookie = _remember_cookie(app, user, monkeypatch, days_ago=15)  # the lifetime is 14 days
+    replay = app.test_client()
+    replay.set_cookie("remember_token", cookie)
+    response = replay.get("/trajecten")
+    assert response.status_code == 302 and "/inloggen" in response.headers["Location"]
+
+
+def test_a_remember_cookie_within_its_lifetime_works_but_does_not_restart_the_clock(
+    app, make_user, monkeypatch
+):
+    import time
+
+    user = make_user()
+    cookie = _remember_cookie(app, user, monkeypatch, days_ago=13)
+    replay = app.test_client()
+    replay.set_cookie("remember_token", cookie)
+    assert replay.get("/trajecten").status_code == 200
+    with replay.session_transaction() as session:
+        assert session["login_at"] < time.time() - 12.9 * DAY  # counted from the login, not from now
+        session["login_at"] = time.time() - 14.1 * DAY  # a day later
+    assert replay.get("/trajecten").status_code == 302
+
+
+def test_an_old_style_session_id_without_issue_time_is_refused(app, make_user):
+    from tracker.auth.services import load_user
+
+    user = make_user()
+    assert load_user(f"{user.id}:{user.session_token}") is None
+    assert load_user(f"99999999999999999999:{user.session_token}:1") is None
+    assert load_user(user.get_id()) == user
+
+
+# --- timing: one hash verification for known and unknown emails ------------------------------------
+
+
+def test_known_and_unknown_emails_cost_exactly_one_hash_verification(client, make_user, monkeypatch):
+    from argon2 import PasswordHasher
+
+    user = make_user()
+    calls = {"verify": 0, "hash": 0}
+    verify, hash_ = PasswordHasher.verify, PasswordHasher.hash
+
+    def counting_verify(self, *args, **kwargs):
+        calls["verify"] += 1
+        return verify(self, *args, **kwargs)
+
+    def counting_hash(self, *args, **kwargs):
+        calls["hash"] += 1
+        return hash_(self, *args, **kwargs)
+
+    monkeypatch.setattr(PasswordHasher, "verify", counting_verify)
+    monkeypatch.setattr(PasswordHasher, "hash", counting_hash)
+    client.post("/inloggen", data={"email": "warm-up@example.org", "password": "fout fout fout"})
+    for email in (user.email, "niemand@example.org", "nog-iemand@example.org", user.email):
+        calls.update(verify=0, hash=0)
+        response = client.post("/inloggen", data={"email": email, "password": "fout fout fout"})
+        assert "E-mailadres of wachtwoord is onjuist." in response.get_data(as_text=True)
+        assert calls == {"verify": 1, "hash": 0}, email
+
+
+# --- the demo password --------------------------------------------------------------------------
+
+DEMO = "samen-sterk-voor-jeugd"
+DEMO_MESSAGE = "Dit is het wachtwoord van de demo-accounts"
+
+
+def test_the_demo_password_is_refused_as_a_new_password(client, login, make_user):
+    user = make_user()
+    login(user)
+    response = client.post(
+        "/account",
+        data={"pw-current_password": PASSWORD, "pw-new_password": DEMO, "pw-confirm": DEMO, "pw-submit": "1"},
+    )
+    assert DEMO_MESSAGE in response.get_data(as_text=True)
+    db.session.refresh(user)
+    from tracker.security import verify_password
+
+    assert verify_password(user.password_hash, PASSWORD)
+
+
+def test_the_demo_password_is_refused_by_the_cli_and_the_admin_form(runner, client, login, make_user):
+    result = runner.invoke(args=["create-user", "c@example.org", "--name", "Cas", "--password", DEMO])
+    assert result.exit_code != 0 and DEMO_MESSAGE in result.output
+    assert db.session.scalar(db.select(User).where(User.email == "c@example.org")) is None
+    user = make_user()
+    result = runner.invoke(args=["set-password", user.email, "--password", DEMO.upper()])
+    assert result.exit_code != 0 and DEMO_MESSAGE in result.output
+    login(make_user("Beheer", admin=True))
+    response = client.post(
+        "/beheer/gebruikers/nieuw", data={"email": "d@example.org", "name": "Dirk", "password": DEMO}
+    )
+    assert DEMO_MESSAGE in response.get_data(as_text=True)
+    assert db.session.scalar(db.select(User).where(User.email == "d@example.org")) is None
+
+
+def test_logging_in_does_not_change_the_accounts_version(app, make_user):
+    """Two tabs or devices logging in at once must not conflict (a stale version would be a 500),
+    nor make an administrator's open edit of the account look stale."""
+    from tracker.extensions import db
+    from tracker.models import User
+
+    user = make_user("Twee Tabbladen")
+    before = user.version
+    for _ in range(2):  # two devices
+        response = app.test_client().post("/inloggen", data={"email": user.email, "password": PASSWORD})
+        assert response.status_code == 302
+    db.session.expire_all()
+    stored = db.session.get(User, user.id)
+    assert stored.version == before
+    assert stored.last_login_at is not None

@@ -17,9 +17,23 @@ from .conftest import PASSWORD
 MARKUP = '<i data-hostile="1">'
 HOSTILE = st.one_of(
     st.text(max_size=60),
-    st.tuples(st.sampled_from(["ä", "x", "<", "汉", "\u0301"]), st.integers(1000, 30000)).map(lambda t: t[0] * t[1]),
-    st.sampled_from([MARKUP, f"{MARKUP}\x00", "\x00", "'; DROP TABLE users; --", "../../etc/passwd",
-                     "9" * 40, "-1", "2026-02-30", "\u202e\u200b", "🚸" * 500]),
+    st.tuples(st.sampled_from(["ä", "x", "<", "汉", "\u0301"]), st.integers(1000, 30000)).map(
+        lambda t: t[0] * t[1]
+    ),
+    st.sampled_from(
+        [
+            MARKUP,
+            f"{MARKUP}\x00",
+            "\x00",
+            "'; DROP TABLE users; --",
+            "../../etc/passwd",
+            "9" * 40,
+            "-1",
+            "2026-02-30",
+            "\u202e\u200b",
+            "🚸" * 500,
+        ]
+    ),
 )
 NAME = re.compile(r'name="([^"]+)"')
 SKIP = {"auth.logout", "auth.login", "auth.login_code", "static"}
@@ -35,9 +49,17 @@ def _post_targets(app, world):
     a = world["a"]
     item = db.session.scalar(db.select(ChecklistItem).where(ChecklistItem.trajectory_id == a.id).limit(1))
     member = next(m for m in a.memberships if m.role == Role.TEAMLID)
-    args = {"trajectory_id": a.id, "item_id": item.id, "section_id": item.section_id, "membership_id": member.id,
-            "number": 1, "layer": "bestuur", "kind": "fase1", "user_id": world["users"]["teamlid"].id,
-            "organisation_id": member.organisation_id}
+    args = {
+        "trajectory_id": a.id,
+        "item_id": item.id,
+        "section_id": item.section_id,
+        "membership_id": member.id,
+        "number": 1,
+        "layer": "bestuur",
+        "kind": "fase1",
+        "user_id": world["users"]["teamlid"].id,
+        "organisation_id": member.organisation_id,
+    }
     for rule in app.url_map.iter_rules():
         if "POST" in rule.methods and rule.endpoint not in SKIP:
             url = rule.rule
@@ -46,8 +68,15 @@ def _post_targets(app, world):
             yield rule, url
 
 
-@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                  HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=6,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+    ],
+)
 @given(data=st.data())
 def test_every_form_survives_hostile_input(app, world, data):
     client = app.test_client()
@@ -61,15 +90,27 @@ def test_every_form_survives_hostile_input(app, world, data):
         response = client.post(url, data=payload)
         assert response.status_code < 500, (rule.endpoint, payload)
         assert MARKUP not in response.get_data(as_text=True), rule.endpoint
-    for page in ("/trajecten", f"/trajecten/{world['a'].id}", f"/trajecten/{world['a'].id}/fasen/1",
-                 f"/trajecten/{world['a'].id}/geschiedenis", "/organisaties", "/beheer/gebruikers"):
+    for page in (
+        "/trajecten",
+        f"/trajecten/{world['a'].id}",
+        f"/trajecten/{world['a'].id}/fasen/1",
+        f"/trajecten/{world['a'].id}/geschiedenis",
+        "/organisaties",
+        "/beheer/gebruikers",
+    ):
         response = client.get(page)
         assert response.status_code in (200, 302)
         assert MARKUP not in response.get_data(as_text=True), page
 
 
-@pytest.mark.parametrize("path", ["/trajecten/1/lagen/%00", "/trajecten/1/besluiten/%3Cb%3E/nieuw",
-                                  "/trajecten/1/geschiedenis?soort=%00&id=abc&voor=-1"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/trajecten/1/lagen/%00",
+        "/trajecten/1/besluiten/%3Cb%3E/nieuw",
+        "/trajecten/1/geschiedenis?soort=%00&id=abc&voor=-1",
+    ],
+)
 def test_hostile_paths_and_query_strings(client, login, world, path):
     login(world["users"]["admin"])
     assert client.get(path).status_code in (200, 404)

@@ -53,3 +53,51 @@ def test_migrations_round_trip_on_postgresql():
         _round_trip(url)
     finally:
         drop_pg_database(name)
+
+
+def test_upgrade_clears_references_that_sqlite_let_dangle_or_point_into_another_trajectory(tmp_path):
+    """Databases from before foreign keys were enforced on SQLite can hold an action owned by a
+    membership of ANOTHER trajectory (an id reused after a removal) or a participant whose
+    membership is gone; the migration that keeps contributions clears those links and copies the
+    names of current members."""
+    from config import TestConfig
+    from tracker.models import Action, Membership, WorkshopParticipant
+
+    app = create_app(
+        type(
+            "MigrationConfig",
+            (TestConfig,),
+            {"SQLALCHEMY_DATABASE_URI": "sqlite:///" + str(tmp_path / "legacy.db")},
+        )
+    )
+    with app.app_context():
+        upgrade()
+        demo.load()
+        db.session.commit()
+        action = db.session.scalar(sa.select(Action).where(Action.owner_id.is_not(None)).limit(1))
+        stranger = db.session.scalar(
+            sa.select(Membership).where(Membership.trajectory_id != action.trajectory_id)
+        )
+        participant = db.session.scalar(sa.select(WorkshopParticipant).limit(1))
+        kept = db.session.scalar(
+            sa.select(WorkshopParticipant).where(WorkshopParticipant.id != participant.id)
+        )
+        action_id, stranger_id, participant_id, kept_id = action.id, stranger.id, participant.id, kept.id
+        kept_name = kept.membership.user.name
+        db.session.remove()
+        downgrade(revision="5255f6271c89")
+        with db.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            conn.exec_driver_sql(f"UPDATE actions SET owner_id = {stranger_id} WHERE id = {action_id}")
+            conn.exec_driver_sql(
+                f"UPDATE workshop_participants SET membership_id = 999999 WHERE id = {participant_id}"
+            )
+            conn.commit()
+            conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+        upgrade()
+        assert db.session.scalar(sa.select(Action.owner_id).where(Action.id == action_id)) is None
+        gone = db.session.get(WorkshopParticipant, participant_id)
+        assert gone is not None and gone.membership_id is None and gone.grade is not None
+        assert db.session.get(WorkshopParticipant, kept_id).name == kept_name
+        db.session.remove()
+        db.engine.dispose()

@@ -19,7 +19,10 @@ def test_two_gunicorn_servers_share_one_postgresql_without_losing_writes():
         skip_or_fail("PostgreSQL on 127.0.0.1:5432 is not reachable")
     result = subprocess.run(
         [sys.executable, str(ROOT / "scripts" / "multi_server_check.py"), "--writes", "30"],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "new items missing: 0" in result.stdout and "not an accepted one: 0" in result.stdout

@@ -9,8 +9,14 @@ from tracker.models import ChecklistItem, ItemStatus, Layer, Role
 
 
 def _form(item, **overrides):
-    data = {"answer": "", "status": "open", "owner_id": "", "accountable_layer": "", "due_date": "",
-            "version": str(item.version)}
+    data = {
+        "answer": "",
+        "status": "open",
+        "owner_id": "",
+        "accountable_layer": "",
+        "due_date": "",
+        "version": str(item.version),
+    }
     data.update(overrides)
     return data
 
@@ -22,13 +28,24 @@ def test_member_answers_an_item_with_owner_layer_status_and_date(client, login, 
     login(world["users"]["teamlid"])
     response = client.post(
         f"/trajecten/{a.id}/items/{item.id}",
-        data=_form(item, answer="Regel 1\nRegel 2", status="in_behandeling", owner_id=str(owner.id),
-                   accountable_layer="management", due_date="2026-05-01"),
+        data=_form(
+            item,
+            answer="Regel 1\nRegel 2",
+            status="in_behandeling",
+            owner_id=str(owner.id),
+            accountable_layer="management",
+            due_date="2026-05-01",
+        ),
     )
     assert response.status_code == 302
     db.session.refresh(item)
     assert (item.answer, item.status, item.owner_id, item.accountable_layer, item.due_date) == (
-        "Regel 1\nRegel 2", ItemStatus.IN_BEHANDELING, owner.id, Layer.MANAGEMENT, date(2026, 5, 1))
+        "Regel 1\nRegel 2",
+        ItemStatus.IN_BEHANDELING,
+        owner.id,
+        Layer.MANAGEMENT,
+        date(2026, 5, 1),
+    )
     page = client.get(f"/trajecten/{a.id}/fasen/1").get_data(as_text=True)
     assert "Regel 1\nRegel 2" in page and "Manon Manager" in page
 
@@ -67,11 +84,15 @@ def test_a_stale_save_shows_the_other_change_and_keeps_my_text(client, login, wo
     item = a.items[0]
     stale_version = item.version
     login(world["users"]["teamlid"])
-    first = client.post(f"/trajecten/{a.id}/items/{item.id}",
-                        data=_form(item, answer="Antwoord van Manon", version=str(stale_version)))
+    first = client.post(
+        f"/trajecten/{a.id}/items/{item.id}",
+        data=_form(item, answer="Antwoord van Manon", version=str(stale_version)),
+    )
     assert first.status_code == 302
-    second = client.post(f"/trajecten/{a.id}/items/{item.id}",
-                         data=_form(item, answer="Mijn eigen antwoord", version=str(stale_version)))
+    second = client.post(
+        f"/trajecten/{a.id}/items/{item.id}",
+        data=_form(item, answer="Mijn eigen antwoord", version=str(stale_version)),
+    )
     body = second.get_data(as_text=True)
     assert second.status_code == 200
     assert "Iemand anders heeft dit punt opgeslagen" in body
@@ -79,8 +100,10 @@ def test_a_stale_save_shows_the_other_change_and_keeps_my_text(client, login, wo
     db.session.refresh(item)
     assert item.answer == "Antwoord van Manon"
     # Saving again from the conflict page (which carries the new version) replaces it deliberately.
-    third = client.post(f"/trajecten/{a.id}/items/{item.id}",
-                        data=_form(item, answer="Mijn eigen antwoord", version=str(item.version)))
+    third = client.post(
+        f"/trajecten/{a.id}/items/{item.id}",
+        data=_form(item, answer="Mijn eigen antwoord", version=str(item.version)),
+    )
     assert third.status_code == 302
     db.session.refresh(item)
     assert item.answer == "Mijn eigen antwoord"
@@ -96,7 +119,10 @@ def test_interleaved_edits_never_overwrite_silently(app, world):
     clients = []
     for role in ("teamlid", "manager"):
         c = app.test_client()
-        c.post("/inloggen", data={"email": world["users"][role].email, "password": "een lange zin als wachtwoord"})
+        c.post(
+            "/inloggen",
+            data={"email": world["users"][role].email, "password": "een lange zin als wachtwoord"},
+        )
         clients.append(c)
     seen = {0: None, 1: None}
     landed = []
@@ -108,8 +134,10 @@ def test_interleaved_edits_never_overwrite_silently(app, world):
             seen[who] = db.session.get(ChecklistItem, item_id).version
             continue
         text = f"editor {who} step {step}"
-        r = c.post(f"/trajecten/{a.id}/items/{item_id}",
-                   data={"answer": text, "status": "open", "version": str(seen[who])})
+        r = c.post(
+            f"/trajecten/{a.id}/items/{item_id}",
+            data={"answer": text, "status": "open", "version": str(seen[who])},
+        )
         db.session.expire_all()
         current = db.session.get(ChecklistItem, item_id)
         if r.status_code == 302:
@@ -131,14 +159,20 @@ def test_members_add_their_own_item_to_a_section(client, login, world):
     prefix = f"new-{section.id}-"
     response = client.post(
         f"/trajecten/{a.id}/secties/{section.id}/items",
-        data={prefix + "text": "Wie kent de jongeren al?", prefix + "status": "open", prefix + "owner_id": "",
-              prefix + "accountable_layer": "uitvoerend", prefix + "due_date": ""},
+        data={
+            prefix + "text": "Wie kent de jongeren al?",
+            prefix + "status": "open",
+            prefix + "owner_id": "",
+            prefix + "accountable_layer": "uitvoerend",
+            prefix + "due_date": "",
+        },
     )
     assert response.status_code == 302
     item = db.session.scalar(db.select(ChecklistItem).where(ChecklistItem.is_custom.is_(True)))
     assert item.section_id == section.id and item.position == 8
-    empty = client.post(f"/trajecten/{a.id}/secties/{section.id}/items",
-                        data={prefix + "text": "", prefix + "status": "open"})
+    empty = client.post(
+        f"/trajecten/{a.id}/secties/{section.id}/items", data={prefix + "text": "", prefix + "status": "open"}
+    )
     assert empty.status_code == 422 and "Dit veld is verplicht." in empty.get_data(as_text=True)
 
 
@@ -157,7 +191,7 @@ def test_items_can_be_reordered(client, login, world):
 
 def test_an_item_with_an_answer_is_archived_and_can_be_restored(client, login, world):
     a = world["a"]
-    item = a.items[0]
+    item = a.phases[0].sections[0].items[0]
     item.answer = "Belangrijk antwoord"
     db.session.commit()
     login(world["users"]["teamlid"])

@@ -15,8 +15,16 @@ from tracker.models import Action, ActionStatus, Cycle, Milestone, MilestoneStat
 
 def _action_data(world, **overrides):
     lead = world["a"].memberships[0]
-    data = {"plan_id": str(world["plan"].id), "title": "Ouders uitnodigen", "owner_id": str(lead.id),
-            "due_date": "2026-02-15", "status": "gepland", "stage": "plan", "milestone_id": "", "result": ""}
+    data = {
+        "plan_id": str(world["plan"].id),
+        "title": "Ouders uitnodigen",
+        "owner_id": str(lead.id),
+        "due_date": "2026-02-15",
+        "status": "gepland",
+        "stage": "plan",
+        "milestone_id": "",
+        "result": "",
+    }
     data.update(overrides)
     return data
 
@@ -25,8 +33,15 @@ def test_project_lead_makes_an_internal_plan_per_organisation_once(client, login
     a = world["a"]
     lead = a.memberships[0]
     login(world["users"]["projectleider"])
-    data = {"kind": "intern", "organisation_id": str(lead.organisation_id), "responsible_id": str(lead.id),
-            "purpose": "Scholing", "status": "actief", "cycle_start": "2026-01-01", "cycle_end": "2026-03-31"}
+    data = {
+        "kind": "intern",
+        "organisation_id": str(lead.organisation_id),
+        "responsible_id": str(lead.id),
+        "purpose": "Scholing",
+        "status": "actief",
+        "cycle_start": "2026-01-01",
+        "cycle_end": "2026-03-31",
+    }
     assert client.post(f"/trajecten/{a.id}/plannen", data=data).status_code == 302
     again = client.post(f"/trajecten/{a.id}/plannen", data=data)
     assert "Dit traject heeft dit plan al." in again.get_data(as_text=True)
@@ -54,8 +69,10 @@ def test_bad_action_input_gets_messages_at_the_fields_and_stores_nothing(client,
 
 def test_milestone_without_a_date_is_refused(client, login, world):
     login(world["users"]["teamlid"])
-    response = client.post(f"/trajecten/{world['a'].id}/mijlpalen/nieuw",
-                           data={"plan_id": str(world["plan"].id), "title": "Zonder datum", "target_date": ""})
+    response = client.post(
+        f"/trajecten/{world['a'].id}/mijlpalen/nieuw",
+        data={"plan_id": str(world["plan"].id), "title": "Zonder datum", "target_date": ""},
+    )
     assert "Dit veld is verplicht." in response.get_data(as_text=True)
     assert db.session.scalar(db.select(Milestone).where(Milestone.title == "Zonder datum")) is None
 
@@ -84,7 +101,8 @@ def test_closing_a_cycle_opens_the_next_and_carries_unfinished_actions_over(clie
     done = _action_data(world, title="Klaar", status="gereed")
     client.post(f"/trajecten/{a.id}/acties/nieuw", data=done)
     cycle = plan.cycles[0]
-    response = client.post(f"/trajecten/{a.id}/cycli/{cycle.id}/afsluiten", data={})
+    # Closing is confirmed on a page that says what will happen (see tests/test_confirmations.py).
+    response = client.post(f"/trajecten/{a.id}/cycli/{cycle.id}/afsluiten", data={"close-confirm": "1"})
     assert response.status_code == 302
     db.session.expire_all()
     cycles = db.session.scalars(db.select(Cycle).where(Cycle.plan_id == plan.id).order_by(Cycle.number)).all()
@@ -118,13 +136,29 @@ def test_milestone_states(world):
 def test_moving_an_action_to_done_and_achieving_the_milestone(client, login, world):
     a, action, milestone = world["a"], world["action"], world["milestone"]
     login(world["users"]["teamlid"])
-    client.post(f"/trajecten/{a.id}/acties/{action.id}",
-                data=_action_data(world, title=action.title, status="gereed", stage="check",
-                                  milestone_id=str(milestone.id), result="Bijeenkomst gehouden",
-                                  version=str(action.version)))
-    client.post(f"/trajecten/{a.id}/mijlpalen/{milestone.id}",
-                data={"plan_id": str(world["plan"].id), "title": milestone.title, "target_date": "2026-03-01",
-                      "achieved_on": "2026-02-20", "actual_result": "Aanpak vastgesteld", "version": str(milestone.version)})
+    client.post(
+        f"/trajecten/{a.id}/acties/{action.id}",
+        data=_action_data(
+            world,
+            title=action.title,
+            status="gereed",
+            stage="check",
+            milestone_id=str(milestone.id),
+            result="Bijeenkomst gehouden",
+            version=str(action.version),
+        ),
+    )
+    client.post(
+        f"/trajecten/{a.id}/mijlpalen/{milestone.id}",
+        data={
+            "plan_id": str(world["plan"].id),
+            "title": milestone.title,
+            "target_date": "2026-03-01",
+            "achieved_on": "2026-02-20",
+            "actual_result": "Aanpak vastgesteld",
+            "version": str(milestone.version),
+        },
+    )
     page = client.get(f"/trajecten/{a.id}/plannen/{world['plan'].id}").get_data(as_text=True)
     assert "Behaald" in page and "Bijeenkomst gehouden" not in page  # results live on the action page
     db.session.expire_all()
@@ -147,7 +181,9 @@ def test_the_matrix_counts_per_layer_and_status_and_links_to_the_list(client, lo
     login(world["users"]["manager"])
     page = client.get(f"/trajecten/{world['a'].id}/acties").get_data(as_text=True)
     assert "Laag × status" in page
-    filtered = client.get(f"/trajecten/{world['a'].id}/acties?laag=management&status=gepland").get_data(as_text=True)
+    filtered = client.get(f"/trajecten/{world['a'].id}/acties?laag=management&status=gepland").get_data(
+        as_text=True
+    )
     assert "Manon Manager" in filtered and "Pia Projectleider" not in filtered.split("list-heading")[1]
 
 
@@ -170,7 +206,7 @@ def test_exports_contain_exactly_the_filtered_view(client, login, world, make_ac
 
 
 def test_formula_text_is_neutralised_in_exports(client, login, world):
-    world["action"].title = "=HYPERLINK(\"http://evil\")"
+    world["action"].title = '=HYPERLINK("http://evil")'
     db.session.commit()
     login(world["users"]["teamlid"])
     body = client.get(f"/trajecten/{world['a'].id}/acties.csv").get_data(as_text=True)

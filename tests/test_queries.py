@@ -37,13 +37,22 @@ def _grow(a, me, n: int) -> None:
     section = a.phases[0].sections[0]
     for i in range(n):
         db.session.add(
-            ChecklistItem(trajectory=a, section=section, position=100 + i, text=f"Extra {i}", is_custom=True,
-                          owner_id=me.id, due_date=date.today() + timedelta(days=i % 30))
+            ChecklistItem(
+                trajectory=a,
+                section=section,
+                position=100 + i,
+                text=f"Extra {i}",
+                is_custom=True,
+                owner_id=me.id,
+                due_date=date.today() + timedelta(days=i % 30),
+            )
         )
     db.session.commit()
 
 
-def test_trajectory_list_query_count_does_not_grow_with_trajectories(client, login, make_user, make_trajectory):
+def test_trajectory_list_query_count_does_not_grow_with_trajectories(
+    client, login, make_user, make_trajectory
+):
     lead = make_user()
     make_trajectory(lead, name="Eerste")
     login(lead)
@@ -57,8 +66,12 @@ def test_pages_of_a_trajectory_issue_the_same_queries_for_60_and_260_items(clien
     a = world["a"]
     me = next(m for m in a.memberships if m.role == Role.TEAMLID)
     login(world["users"]["teamlid"])
-    urls = [f"/trajecten/{a.id}", f"/trajecten/{a.id}/fasen/1", f"/trajecten/{a.id}/lagen/uitvoerend",
-            "/mijn-werk"]
+    urls = [
+        f"/trajecten/{a.id}",
+        f"/trajecten/{a.id}/fasen/1",
+        f"/trajecten/{a.id}/lagen/uitvoerend",
+        "/mijn-werk",
+    ]
     _grow(a, me, 5)
     before = {url: queries_for(client, url) for url in urls}
     _grow(a, me, 200)
@@ -78,12 +91,22 @@ def test_members_page_is_bounded(client, login, world, make_user):
     assert queries_for(client, f"/trajecten/{a.id}/leden") == before
 
 
-def test_overview_matrix_and_lists_issue_the_same_queries_for_10_and_1000_actions(client, login, world, make_actions):
+def test_overview_matrix_and_lists_issue_the_same_queries_for_10_and_1000_actions(
+    client, login, world, make_actions
+):
     a = world["a"]
     login(world["users"]["manager"])
-    urls = ["/trajecten", "/acties", f"/trajecten/{a.id}/acties", f"/trajecten/{a.id}/acties?laag=uitvoerend",
-            f"/trajecten/{a.id}/plannen", f"/trajecten/{a.id}/plannen/{world['plan'].id}", "/mijn-werk",
-            f"/trajecten/{a.id}/acties.csv", f"/trajecten/{a.id}/mijlpalen.csv"]
+    urls = [
+        "/trajecten",
+        "/acties",
+        f"/trajecten/{a.id}/acties",
+        f"/trajecten/{a.id}/acties?laag=uitvoerend",
+        f"/trajecten/{a.id}/plannen",
+        f"/trajecten/{a.id}/plannen/{world['plan'].id}",
+        "/mijn-werk",
+        f"/trajecten/{a.id}/acties.csv",
+        f"/trajecten/{a.id}/mijlpalen.csv",
+    ]
     make_actions(9)
     before = {url: queries_for(client, url) for url in urls}
     make_actions(990)
@@ -99,32 +122,78 @@ def test_network_pages_are_bounded(client, login, world, make_org):
 
     a, workshop = world["a"], world["workshop"]
     login(world["users"]["teamlid"])
-    urls = [f"/trajecten/{a.id}/netwerk", f"/trajecten/{a.id}/bijeenkomsten", f"/trajecten/{a.id}/proces",
-            f"/trajecten/{a.id}/ambities", f"/trajecten/{a.id}/werksessies/{workshop.id}"]
+    urls = [
+        f"/trajecten/{a.id}/netwerk",
+        f"/trajecten/{a.id}/bijeenkomsten",
+        f"/trajecten/{a.id}/proces",
+        f"/trajecten/{a.id}/ambities",
+        f"/trajecten/{a.id}/werksessies/{workshop.id}",
+    ]
 
     def grow(n):
         for i in range(n):
             org = make_org()
             db.session.add(NetworkPartner(trajectory_id=a.id, organisation_id=org.id))
-            meeting = network.save_meeting(a, None, {"held_on": date(2026, 1, 1 + i % 28), "purpose": f"B {i}",
-                                                     "attendee_ids": [str(m.id) for m in a.memberships],
-                                                     "guests": "Gast; Org; uitvoerend"})
+            meeting = network.save_meeting(
+                a,
+                None,
+                {
+                    "held_on": date(2026, 1, 1 + i % 28),
+                    "purpose": f"B {i}",
+                    "attendee_ids": [str(m.id) for m in a.memberships],
+                    "guests": "Gast; Org; uitvoerend",
+                },
+            )
             assert isinstance(meeting, Meeting)
             step = ProcessStep(trajectory_id=a.id, position=10 + i, title=f"Stap {i}", gap=True)
             step.organisations = [org]
             db.session.add(step)
         db.session.commit()
         for member in a.memberships:
-            if not db.session.scalar(db.select(WorkshopParticipant).where(
-                    WorkshopParticipant.workshop_id == workshop.id, WorkshopParticipant.membership_id == member.id)):
+            if not db.session.scalar(
+                db.select(WorkshopParticipant).where(
+                    WorkshopParticipant.workshop_id == workshop.id,
+                    WorkshopParticipant.membership_id == member.id,
+                )
+            ):
                 network.add_participant(workshop, member.id, "rol")
         db.session.commit()
         for participant in db.session.scalars(db.select(WorkshopParticipant)):
-            db.session.add(WorkshopNote(workshop_id=workshop.id, participant_id=participant.id, category="goed",
-                                        text="Notitie"))
+            db.session.add(
+                WorkshopNote(
+                    workshop_id=workshop.id, participant_id=participant.id, category="goed", text="Notitie"
+                )
+            )
         db.session.commit()
 
     grow(2)
     before = {url: queries_for(client, url) for url in urls}
     grow(20)
+    assert {url: queries_for(client, url) for url in urls} == before
+
+
+def test_a_closed_round_and_the_evaluations_page_load_votes_in_one_query(
+    client, login, world, make_user, make_org
+):
+    """The results read every vote of a round in one query, not one per ballot."""
+    from tracker.evaluations import services as evaluations
+    from tracker.models import Layer
+    from tracker.trajectories.services import add_member
+
+    a, evaluation_round = world["a"], world["round"]
+    factors = [f["key"] for f in evaluation_round.factors]
+    org = make_org()
+
+    def vote(n: int) -> None:
+        for _ in range(n):
+            member = add_member(a, make_user(), org, Layer.UITVOEREND.value, "teamlid")
+            db.session.flush()
+            evaluations.cast_ballot(evaluation_round, member, {k: ("rood", "Toelichting") for k in factors})
+        db.session.commit()
+
+    login(world["users"]["projectleider"])
+    urls = [f"/trajecten/{a.id}/evaluaties/{evaluation_round.id}", f"/trajecten/{a.id}/evaluaties"]
+    vote(3)
+    before = {url: queries_for(client, url) for url in urls}
+    vote(27)
     assert {url: queries_for(client, url) for url in urls} == before

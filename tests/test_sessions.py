@@ -8,7 +8,9 @@ from .conftest import PASSWORD
 
 
 def _log_in(client, user, remember=False):
-    client.post("/inloggen", data={"email": user.email, "password": PASSWORD, "remember": "y" if remember else ""})
+    client.post(
+        "/inloggen", data={"email": user.email, "password": PASSWORD, "remember": "y" if remember else ""}
+    )
 
 
 def test_an_idle_session_ends(client, make_user):

@@ -92,7 +92,9 @@ def test_cli_export_then_import_creates_a_copy(runner, app, world, tmp_path):
     assert runner.invoke(args=["export-trajectory", str(world["a"].id), str(path)]).exit_code == 0
     result = runner.invoke(args=["import-trajectory", str(path)])
     assert result.exit_code == 0, result.output
-    assert db.session.scalar(db.select(db.func.count(Trajectory.id)).where(Trajectory.name == "Traject A")) == 2
+    assert (
+        db.session.scalar(db.select(db.func.count(Trajectory.id)).where(Trajectory.name == "Traject A")) == 2
+    )
 
 
 def test_importing_a_foreign_or_broken_file_changes_nothing(runner, tmp_path):
@@ -114,8 +116,10 @@ def test_members_download_the_json_export_outsiders_cannot(client, login, world)
     assert response.status_code == 200 and response.json["trajectory"]["name"] == "Traject A"
     assert len([i for p in response.json["phases"] for s in p["sections"] for i in s["items"]]) == 60
     outsider = client.application.test_client()
-    outsider.post("/inloggen", data={"email": world["users"]["outsider"].email,
-                                      "password": "een lange zin als wachtwoord"})
+    outsider.post(
+        "/inloggen",
+        data={"email": world["users"]["outsider"].email, "password": "een lange zin als wachtwoord"},
+    )
     assert outsider.get(f"/trajecten/{a.id}/export.json").status_code == 403
 
 
@@ -147,7 +151,9 @@ def test_the_export_carries_evaluations_without_revealing_anonymous_voters(app):
     from tracker.models import EvaluationRound
 
     data = export_trajectory(case)
-    assert data["evaluations"]["schedule"]["cadence"] == "kwartaal" and len(data["evaluations"]["rounds"]) == 4
+    assert (
+        data["evaluations"]["schedule"]["cadence"] == "kwartaal" and len(data["evaluations"]["rounds"]) == 4
+    )
     assert any(b["voter_email"] for b in data["evaluations"]["rounds"][0]["ballots"])
     for r in db.session.scalars(db.select(EvaluationRound)):
         r.anonymous = True

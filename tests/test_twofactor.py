@@ -3,13 +3,30 @@
 from __future__ import annotations
 
 import re
+import time
 
 import pyotp
+import pytest
 
 from tracker.extensions import db
 from tracker.models.setting import REQUIRE_2FA_FOR_ADMINS, set_flag
 
 from .conftest import PASSWORD
+
+# The server's clock is fixed in the middle of a 30-second step, so that codes of the previous,
+# current and next step (all accepted, for clock drift) are distinct and a test never straddles
+# a step boundary. A code works once, so each use below takes a later step than the one before.
+NOW = (int(time.time()) // 30) * 30 + 15
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock(monkeypatch):
+    monkeypatch.setattr("tracker.auth.twofactor._now", lambda: NOW)
+
+
+def code(secret: str, step: int = 0) -> str:
+    """The code of the step ``step`` steps from the (fixed) current one."""
+    return pyotp.TOTP(secret).at(NOW + 30 * step)
 
 
 def _enable(client, user) -> str:
@@ -19,7 +36,7 @@ def _enable(client, user) -> str:
     secret = re.search(r'<code class="app-secret">([A-Z2-7]+)</code>', page).group(1)
     wrong = client.post("/account/tweestaps", data={"code": "000000"})
     assert "Deze code klopt niet" in wrong.get_data(as_text=True)
-    ok = client.post("/account/tweestaps", data={"code": pyotp.TOTP(secret).now()})
+    ok = client.post("/account/tweestaps", data={"code": code(secret, -1)})
     assert ok.status_code == 302
     return secret
 
@@ -33,7 +50,7 @@ def test_with_two_factor_on_a_password_alone_does_not_log_in(app, make_user):
     assert client.get("/trajecten").status_code == 302  # not logged in yet
     bad = client.post("/inloggen/code", data={"code": "123456"})
     assert "Deze code klopt niet" in bad.get_data(as_text=True)
-    good = client.post("/inloggen/code", data={"code": pyotp.TOTP(secret).now()})
+    good = client.post("/inloggen/code", data={"code": code(secret)})
     assert good.status_code == 302 and client.get("/trajecten").status_code == 200
 
 
@@ -42,12 +59,15 @@ def test_turning_two_factor_off_needs_password_and_code(app, make_user):
     client = app.test_client()
     secret = _enable(client, user)
     client.post("/inloggen", data={"email": user.email, "password": PASSWORD})
-    client.post("/inloggen/code", data={"code": pyotp.TOTP(secret).now()})
-    client.post("/account/tweestaps/uit", data={"off-current_password": "fout fout fout",
-                                                "off-code": pyotp.TOTP(secret).now()})
+    client.post("/inloggen/code", data={"code": code(secret)})
+    client.post(
+        "/account/tweestaps/uit", data={"off-current_password": "fout fout fout", "off-code": code(secret, 1)}
+    )
     db.session.refresh(user)
     assert user.totp_secret == secret
-    client.post("/account/tweestaps/uit", data={"off-current_password": PASSWORD, "off-code": pyotp.TOTP(secret).now()})
+    client.post(
+        "/account/tweestaps/uit", data={"off-current_password": PASSWORD, "off-code": code(secret, 1)}
+    )
     db.session.refresh(user)
     assert user.totp_secret is None
 
@@ -79,5 +99,51 @@ def test_an_admin_resets_two_factor_from_the_cli_for_a_lost_phone(app, make_user
     db.session.refresh(user)
     assert user.totp_secret is None
     client = app.test_client()
-    assert client.post("/inloggen", data={"email": user.email, "password": PASSWORD}).headers["Location"] == "/trajecten"
+    assert (
+        client.post("/inloggen", data={"email": user.email, "password": PASSWORD}).headers["Location"]
+        == "/trajecten"
+    )
     assert runner.invoke(args=["reset-2fa", "niemand@example.org"]).exit_code != 0
+
+
+def _password_step(app, user):
+    client = app.test_client()
+    assert (
+        client.post("/inloggen", data={"email": user.email, "password": PASSWORD})
+        .headers["Location"]
+        .endswith("/inloggen/code")
+    )
+    return client
+
+
+def test_a_code_is_accepted_only_once(app, make_user):
+    user = make_user()
+    secret = _enable(app.test_client(), user)
+    first = _password_step(app, user)
+    assert first.post("/inloggen/code", data={"code": code(secret)}).status_code == 302
+    assert first.get("/trajecten").status_code == 200
+    replay = _password_step(app, user)
+    refused = replay.post("/inloggen/code", data={"code": code(secret)})
+    assert refused.status_code == 200 and "Deze code klopt niet" in refused.get_data(as_text=True)
+    assert replay.get("/trajecten").status_code == 302
+
+
+def test_a_code_of_an_earlier_step_than_one_used_is_refused(app, make_user):
+    user = make_user()
+    secret = _enable(app.test_client(), user)
+    later = _password_step(app, user)
+    assert later.post("/inloggen/code", data={"code": code(secret, 1)}).status_code == 302
+    earlier = _password_step(app, user)
+    assert "Deze code klopt niet" in earlier.post("/inloggen/code", data={"code": code(secret)}).get_data(
+        as_text=True
+    )
+    assert earlier.get("/trajecten").status_code == 302
+
+
+def test_the_code_that_switched_two_factor_on_does_not_log_in(app, make_user):
+    user = make_user()
+    secret = _enable(app.test_client(), user)  # used the code of step -1
+    client = _password_step(app, user)
+    assert "Deze code klopt niet" in client.post("/inloggen/code", data={"code": code(secret, -1)}).get_data(
+        as_text=True
+    )

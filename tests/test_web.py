@@ -21,7 +21,10 @@ def test_every_ui_string_has_a_dutch_translation():
     method_map = [("tracker/**.py", "python"), ("templates/**.html", "jinja2")]
     keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
     missing = sorted(
-        {msg[2] if isinstance(msg[2], str) else msg[2][0] for msg in extract_from_dir(str(ROOT), method_map, keywords=keywords)}
+        {
+            msg[2] if isinstance(msg[2], str) else msg[2][0]
+            for msg in extract_from_dir(str(ROOT), method_map, keywords=keywords)
+        }
         - translated
     )
     assert missing == [], "run `make messages`, translate, then `make translations`"
@@ -66,8 +69,9 @@ def csrf_app(database_url, _schema):
 
     from .conftest import FreshContextClient
 
-    app = create_app(type("CsrfConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": database_url,
-                                                          "WTF_CSRF_ENABLED": True}))
+    app = create_app(
+        type("CsrfConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": database_url, "WTF_CSRF_ENABLED": True})
+    )
     app.test_client_class = FreshContextClient
     return app
 
@@ -75,12 +79,16 @@ def csrf_app(database_url, _schema):
 def _token(client, url: str) -> str:
     import re
 
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', client.get(url).get_data(as_text=True)).group(1)
+    return re.search(
+        r'name="csrf_token" type="hidden" value="([^"]+)"', client.get(url).get_data(as_text=True)
+    ).group(1)
 
 
 def test_a_form_without_a_valid_token_comes_back_with_the_input_and_an_explanation(csrf_app, make_user):
     client = csrf_app.test_client()
-    response = client.post("/inloggen", data={"email": "ann@example.org", "password": "x", "csrf_token": "verlopen"})
+    response = client.post(
+        "/inloggen", data={"email": "ann@example.org", "password": "x", "csrf_token": "verlopen"}
+    )
     body = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "het formulier was verlopen" in body and 'value="ann@example.org"' in body
@@ -91,11 +99,23 @@ def test_an_expired_token_changes_nothing_and_keeps_the_typed_answer(csrf_app, w
     item = a.items[0]
     client = csrf_app.test_client()
     user = world["users"]["teamlid"]
-    client.post("/inloggen", data={"email": user.email, "password": "een lange zin als wachtwoord",
-                                   "csrf_token": _token(client, "/inloggen")})
-    response = client.post(f"/trajecten/{a.id}/items/{item.id}",
-                           data={"answer": "Mijn lange antwoord", "status": "afgerond", "version": "1",
-                                 "csrf_token": "oud-token"})
+    client.post(
+        "/inloggen",
+        data={
+            "email": user.email,
+            "password": "een lange zin als wachtwoord",
+            "csrf_token": _token(client, "/inloggen"),
+        },
+    )
+    response = client.post(
+        f"/trajecten/{a.id}/items/{item.id}",
+        data={
+            "answer": "Mijn lange antwoord",
+            "status": "afgerond",
+            "version": "1",
+            "csrf_token": "oud-token",
+        },
+    )
     body = response.get_data(as_text=True)
     assert "het formulier was verlopen" in body and "Mijn lange antwoord" in body
     db.session.refresh(item)
@@ -115,14 +135,22 @@ def test_no_state_changes_through_get(app, world):
 
     def snapshot():
         db.session.expire_all()
-        counts = {t.name: db.session.scalar(sa.select(sa.func.count()).select_from(t)) for t in db.metadata.sorted_tables}
-        versions = {t.name: db.session.scalar(sa.select(sa.func.sum(t.c.version))) for t in db.metadata.sorted_tables
-                    if "version" in t.c}
+        counts = {
+            t.name: db.session.scalar(sa.select(sa.func.count()).select_from(t))
+            for t in db.metadata.sorted_tables
+        }
+        versions = {
+            t.name: db.session.scalar(sa.select(sa.func.sum(t.c.version)))
+            for t in db.metadata.sorted_tables
+            if "version" in t.c
+        }
         return counts, versions
 
     client = app.test_client()
-    client.post("/inloggen", data={"email": world["users"]["projectleider"].email,
-                                   "password": "een lange zin als wachtwoord"})
+    client.post(
+        "/inloggen",
+        data={"email": world["users"]["projectleider"].email, "password": "een lange zin als wachtwoord"},
+    )
     args = url_args(world)
     before = snapshot()
     for rule in app.url_map.iter_rules():
@@ -137,7 +165,7 @@ def test_no_state_changes_through_get(app, world):
 
 HOSTILE = [
     "<script>alert(1)</script>",
-    "\"><img src=x onerror=alert(1)>",
+    '"><img src=x onerror=alert(1)>',
     "x" * 5000,
     "Zoë ‘quotes’ — 🚸 汉字 \u202e",
     "nul\x00byte",
@@ -149,8 +177,10 @@ def test_hostile_text_never_breaks_a_page_or_gets_rendered_as_markup(client, log
     a = world["a"]
     item = a.items[0]
     login(world["users"]["teamlid"])
-    response = client.post(f"/trajecten/{a.id}/items/{item.id}",
-                           data={"answer": text, "status": "open", "version": str(item.version)})
+    response = client.post(
+        f"/trajecten/{a.id}/items/{item.id}",
+        data={"answer": text, "status": "open", "version": str(item.version)},
+    )
     assert response.status_code in (200, 302)
     page = client.get(f"/trajecten/{a.id}/fasen/1").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in page and "<img src=x" not in page
@@ -181,13 +211,23 @@ def test_refused_access_and_csrf_failures_are_logged_without_tokens(csrf_app, wo
     client = csrf_app.test_client()
     token = _token(client, "/inloggen")
     with caplog.at_level("INFO", logger="tracker"):
-        client.post("/inloggen", data={"email": world["users"]["outsider"].email,
-                                       "password": "een lange zin als wachtwoord", "csrf_token": token})
+        client.post(
+            "/inloggen",
+            data={
+                "email": world["users"]["outsider"].email,
+                "password": "een lange zin als wachtwoord",
+                "csrf_token": token,
+            },
+        )
         client.get(f"/trajecten/{world['a'].id}")
-        client.post("/inloggen", data={"email": "x@example.org", "password": "geheim", "csrf_token": "vervalst-token"})
+        client.post(
+            "/inloggen", data={"email": "x@example.org", "password": "geheim", "csrf_token": "vervalst-token"}
+        )
     lines = [r.getMessage() for r in caplog.records]
     assert any(line.startswith("login_success user=") for line in lines)
-    assert any(line.startswith("access_refused user=") and f"/trajecten/{world['a'].id}" in line for line in lines)
+    assert any(
+        line.startswith("access_refused user=") and f"/trajecten/{world['a'].id}" in line for line in lines
+    )
     assert any(line.startswith("csrf_failure path=/inloggen") for line in lines)
     text = "\n".join(lines)
     assert token not in text and "vervalst-token" not in text and "geheim" not in text
@@ -198,8 +238,14 @@ def test_a_vote_without_a_valid_token_is_refused_and_not_counted(csrf_app, world
 
     client = csrf_app.test_client()
     user = world["users"]["teamlid"]
-    client.post("/inloggen", data={"email": user.email, "password": "een lange zin als wachtwoord",
-                                   "csrf_token": _token(client, "/inloggen")})
+    client.post(
+        "/inloggen",
+        data={
+            "email": user.email,
+            "password": "een lange zin als wachtwoord",
+            "csrf_token": _token(client, "/inloggen"),
+        },
+    )
     url = f"/trajecten/{world['a'].id}/evaluaties/gepland/{world['schedule'].first_date.isoformat()}"
     data = {f"kleur-{f['key']}": "rood" for f in world["round"].factors}
     response = client.post(url, data={**data, "csrf_token": "vervalst"})
@@ -210,8 +256,14 @@ def test_a_vote_without_a_valid_token_is_refused_and_not_counted(csrf_app, world
 def test_the_csrf_secret_exists_from_login_on_so_two_tabs_opened_at_once_agree(csrf_app, make_user):
     user = make_user()
     client = csrf_app.test_client()
-    client.post("/inloggen", data={"email": user.email, "password": "een lange zin als wachtwoord",
-                                   "csrf_token": _token(client, "/inloggen")})
+    client.post(
+        "/inloggen",
+        data={
+            "email": user.email,
+            "password": "een lange zin als wachtwoord",
+            "csrf_token": _token(client, "/inloggen"),
+        },
+    )
     with client.session_transaction() as session:
         assert session.get("csrf_token")
 
@@ -222,16 +274,25 @@ def test_clustering_workshop_notes_with_a_forged_token_changes_nothing(csrf_app,
     a, workshop = world["a"], world["workshop"]
     client = csrf_app.test_client()
     user = world["users"]["projectleider"]
-    client.post("/inloggen", data={"email": user.email, "password": "een lange zin als wachtwoord",
-                                   "csrf_token": _token(client, "/inloggen")})
+    client.post(
+        "/inloggen",
+        data={
+            "email": user.email,
+            "password": "een lange zin als wachtwoord",
+            "csrf_token": _token(client, "/inloggen"),
+        },
+    )
     from tracker.network import services as network
 
     participant = network.add_participant(workshop, a.memberships[0].id, "rol")
     note = network.add_note(workshop, participant.id, "goed", "Korte lijnen")
     db.session.commit()
-    response = client.post(f"/trajecten/{a.id}/werksessies/{workshop.id}",
-                           data={"stap": "clusteren", f"ambitie-{note.id}": str(world["ambition"].id),
-                                 "csrf_token": "vervalst"})
-    assert response.status_code in (400, 422) and "het formulier was verlopen" in response.get_data(as_text=True)
+    response = client.post(
+        f"/trajecten/{a.id}/werksessies/{workshop.id}",
+        data={"stap": "clusteren", f"ambitie-{note.id}": str(world["ambition"].id), "csrf_token": "vervalst"},
+    )
+    assert response.status_code in (400, 422) and "het formulier was verlopen" in response.get_data(
+        as_text=True
+    )
     db.session.expire_all()
     assert db.session.get(WorkshopNote, note.id).ambition_id is None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.routing import IntegerConverter
 
 from tracker.extensions import babel, csrf, db, limiter, login_manager, migrate
+from tracker.ids import MAX_ID
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -22,31 +24,20 @@ ROOT = Path(__file__).resolve().parent.parent
 def create_app(config: str | type | dict[str, Any] | None = None) -> Flask:
     """Build the app. ``config`` is a config name ('development', 'test', 'production'),
     a config class, or a dict of overrides applied on top of the environment's config."""
-    from config import CONFIGS
-
     app = Flask(
         __name__,
         instance_relative_config=True,
         template_folder=str(ROOT / "templates"),
     )
-    overrides: dict[str, Any] = {}
-    if isinstance(config, dict):
-        overrides = config
-        config = None
-    if config is None:
-        config = os.environ.get("TRACKER_CONFIG", "development")
-    app.config.from_object(CONFIGS[config] if isinstance(config, str) else config)
-    app.config.update(overrides)
+    configure(app, config, os.environ)
 
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
-        app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + str(
-            Path(app.instance_path) / "tracker.db"
-        )
-    if not app.config.get("UPLOAD_FOLDER"):
-        app.config["UPLOAD_FOLDER"] = str(Path(app.instance_path) / "uploads")
-    if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path))
+    if int(app.config.get("PROXY_COUNT") or 0) > 0:
+        # Behind the TLS proxy: trust its X-Forwarded-* headers (client address, https, host),
+        # and only those of the configured number of proxies, so a client cannot forge them.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        count = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
 
     app.url_map.converters["id"] = IdConverter
     register_extensions(app)
@@ -62,13 +53,44 @@ def create_app(config: str | type | dict[str, Any] | None = None) -> Flask:
     return app
 
 
+def configure(app: Flask, config: str | type | dict[str, Any] | None, environ: Mapping[str, str]) -> None:
+    """The config class, then the environment (read now, not at import), then the overrides;
+    then the defaults that live in the instance folder."""
+    from config import CONFIGS, ConfigError, from_environment
+
+    overrides: dict[str, Any] = {}
+    if isinstance(config, dict):
+        overrides = config
+        config = None
+    if config is None:
+        config = environ.get("TRACKER_CONFIG", "development")
+    if isinstance(config, str) and config not in CONFIGS:
+        raise ConfigError(
+            f"TRACKER_CONFIG: unknown configuration {config!r}; use one of {', '.join(CONFIGS)}"
+        )
+    app.config.from_object(CONFIGS[config] if isinstance(config, str) else config)
+    if app.config.get("READS_ENVIRONMENT", True):
+        app.config.update(from_environment(environ))
+    app.config.update(overrides)
+    if app.config.get("REQUIRES_SECRET_KEY") and not app.config.get("SECRET_KEY"):
+        raise ConfigError("SECRET_KEY must be set for the production configuration")
+
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + str(Path(app.instance_path) / "tracker.db")
+    if not app.config.get("UPLOAD_FOLDER"):
+        app.config["UPLOAD_FOLDER"] = str(Path(app.instance_path) / "uploads")
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path))
+
+
 class IdConverter(IntegerConverter):
     """A database id in a URL: a positive 32-bit integer, so an absurd number is a 404, not a
     database overflow."""
 
     def __init__(self, map, *args, **kwargs):
         kwargs.setdefault("min", 1)
-        kwargs.setdefault("max", 2**31 - 1)
+        kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)
 
 
@@ -115,9 +137,11 @@ def register_blueprints(app: Flask) -> None:
     from tracker.admin.routes import bp as admin_bp
     from tracker.auth.routes import bp as auth_bp
     from tracker.evaluations.routes import bp as evaluations_bp
+    from tracker.invitations.routes import bp as invitations_bp
     from tracker.network.routes import bp as network_bp
     from tracker.phases.routes import bp as phases_bp
     from tracker.plans.routes import bp as plans_bp
+    from tracker.trajectories import removal_views  # noqa: F401  (adds the member removal routes to the blueprint)
     from tracker.trajectories.routes import bp as trajectories_bp
 
     app.register_blueprint(auth_bp)
@@ -127,6 +151,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(plans_bp)
     app.register_blueprint(evaluations_bp)
     app.register_blueprint(network_bp)
+    app.register_blueprint(invitations_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -188,7 +213,9 @@ def register_template_helpers(app: Flask) -> None:
         can_view=access.can_view,
         can_edit=access.can_edit,
         can_manage=access.can_manage,
+        can_add_organisation=access.can_add_organisation,
         membership_of=access.membership_of,
+        results_visible=access.results_visible,
         get_locale=get_locale,
     )
 
@@ -210,9 +237,7 @@ def register_security_headers(app: Flask) -> None:
         if current_user and getattr(current_user, "is_authenticated", False):
             response.headers["Cache-Control"] = "no-store"
         if app.config.get("HSTS"):
-            response.headers.setdefault(
-                "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
-            )
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response
 
 

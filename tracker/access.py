@@ -6,14 +6,16 @@ Every view follows the same order: load the object (404), check access with :fun
 
 from __future__ import annotations
 
+from datetime import date
 from functools import wraps
 
+import sqlalchemy as sa
 from flask import abort, current_app, request
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
 from tracker.extensions import db
-from tracker.models import ChecklistItem, Membership, Role, Trajectory
+from tracker.models import ChecklistItem, Membership, Role, RoundState, Trajectory
 
 EDITOR_ROLES = frozenset({Role.PROJECTLEIDER, Role.MANAGER, Role.TEAMLID})
 
@@ -51,6 +53,22 @@ def can_manage(user, trajectory: Trajectory) -> bool:
         return True
     m = membership_of(user, trajectory)
     return m is not None and m.role == Role.PROJECTLEIDER
+
+
+def can_add_organisation(user) -> bool:
+    """Add to the shared list of organisations: administrators, and people who may edit at least
+    one trajectory (its network table, client path, plans and members choose from this list).
+    Not read-only observers (meekijkers) and not people without a trajectory."""
+    if _is_admin(user):
+        return True
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return (
+        db.session.scalar(
+            sa.select(sa.exists().where(Membership.user_id == user.id, Membership.role.in_(EDITOR_ROLES)))
+        )
+        is True
+    )
 
 
 def require(allowed: bool) -> None:
@@ -113,3 +131,11 @@ def admin_required(view):
         return view(*args, **kwargs)
 
     return wrapped
+
+
+def results_visible(evaluation_round, today: date | None = None) -> bool:
+    """Whether anyone may see the results of an evaluation round (counts, comments, exports,
+    heatmap): only once it has closed. Showing them earlier lets early votes steer later ones, and
+    comparing two exports around one ballot reveals what that member voted, even in anonymous rounds.
+    The one rule for every results route and template; who may see the trajectory is checked apart."""
+    return evaluation_round is not None and evaluation_round.state(today or date.today()) == RoundState.CLOSED

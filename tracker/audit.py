@@ -1,14 +1,15 @@
 """Records every change as an audit event: who, what, when (UTC), old → new.
 
 A session ``after_flush`` hook inspects what the flush wrote and inserts one row per changed
-record in the same transaction, so a change and its trail commit or roll back together.
+record in the same transaction, so a change and its trail commit or roll back together. Deletions
+include those made by ORM cascades (see :func:`_deleted`).
 """
 
 from __future__ import annotations
 
 import enum
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from flask import has_request_context
@@ -25,6 +26,7 @@ from tracker.models import (
     Decision,
     EvaluationRound,
     EvaluationSchedule,
+    Invitation,
     Meeting,
     Membership,
     Milestone,
@@ -43,11 +45,33 @@ from tracker.models import (
 )
 
 # Ballots and votes are deliberately not audited: anonymous rounds must not reveal who voted what.
-AUDITED = (Trajectory, Membership, ChecklistItem, Decision, StartReflection, Organisation, User, Plan, Cycle,
-           Action, Milestone, EvaluationSchedule, EvaluationRound, NetworkPartner, Meeting, Agreement, ProcessStep,
-           Ambition, Objective, Workshop, WorkshopParticipant, WorkshopNote)
+AUDITED = (
+    Trajectory,
+    Membership,
+    ChecklistItem,
+    Decision,
+    StartReflection,
+    Organisation,
+    User,
+    Plan,
+    Cycle,
+    Action,
+    Milestone,
+    EvaluationSchedule,
+    EvaluationRound,
+    NetworkPartner,
+    Meeting,
+    Agreement,
+    ProcessStep,
+    Ambition,
+    Objective,
+    Workshop,
+    WorkshopParticipant,
+    WorkshopNote,
+    Invitation,
+)
 IGNORED_FIELDS = {"version", "updated_at", "created_at", "last_login_at", "id", "calendar_token", "factors"}
-SECRET_FIELDS = {"password_hash", "session_token", "totp_secret"}
+SECRET_FIELDS = {"password_hash", "session_token", "totp_secret", "token_hash"}
 
 
 def _value(value: Any) -> Any:
@@ -69,7 +93,7 @@ def _summary(obj) -> str:
         return obj.user.name if obj.user else f"lid {obj.user_id}"
     if isinstance(obj, (Trajectory, Organisation)):
         return obj.name
-    if isinstance(obj, User):
+    if isinstance(obj, (User, Invitation)):
         return obj.email
     if isinstance(obj, Decision):
         return f"{obj.kind.value}: {obj.outcome.value}"
@@ -127,13 +151,15 @@ def _actor() -> tuple[int | None, str]:
     return None, "systeem"
 
 
-def _after_flush(session: Session, _flush_context) -> None:
+def _after_flush(session: Session, flush_context) -> None:
     rows = []
     now = utcnow()
     user_id, actor = _actor()
     for obj in session.new:
-        if isinstance(obj, AUDITED) and not (isinstance(obj, ChecklistItem) and not obj.is_custom) and not isinstance(
-            obj, StartReflection
+        if (
+            isinstance(obj, AUDITED)
+            and not (isinstance(obj, ChecklistItem) and not obj.is_custom)
+            and not isinstance(obj, StartReflection)
         ):
             rows.append(_row(obj, "create", _changes(obj, new=True)))
     for obj in session.dirty:
@@ -144,13 +170,36 @@ def _after_flush(session: Session, _flush_context) -> None:
                 if "archived_at" in changes:
                     action = "archive" if changes["archived_at"][1] else "restore"
                 rows.append(_row(obj, action, changes))
-    for obj in session.deleted:
+    for obj in _deleted(session, flush_context):
         if isinstance(obj, AUDITED):
             rows.append(_row(obj, "delete", {}))
     if rows:
         for row in rows:
             row.update(at=now, user_id=user_id, actor=actor)
-        session.connection().execute(sa.insert(AuditEvent.__table__), rows)
+        session.connection().execute(sa.insert(cast(sa.Table, AuditEvent.__table__)), rows)
+
+
+def record(session: Session, obj, action: str, changes: dict[str, list[Any]]) -> None:
+    """An audit event for a change written outside the unit of work (a plain UPDATE statement,
+    such as a new position), in the same transaction as that change."""
+    if not isinstance(obj, AUDITED):
+        return
+    user_id, actor = _actor()
+    row = _row(obj, action, {key: [_value(old), _value(new)] for key, (old, new) in changes.items()})
+    row.update(at=utcnow(), user_id=user_id, actor=actor)
+    session.connection().execute(sa.insert(cast(sa.Table, AuditEvent.__table__)), [row])
+
+
+def _deleted(session: Session, flush_context) -> list:
+    """Every object this flush deleted. ``session.deleted`` only holds what was passed to
+    ``session.delete()``; rows removed by a cascade (``delete-orphan``: an object taken out of a
+    collection, or the children of a deleted parent) are only known to the flush itself."""
+    seen = {id(obj): obj for obj in session.deleted}
+    for state, (isdelete, listonly) in flush_context.states.items():
+        obj = state.obj()
+        if isdelete and not listonly and obj is not None:
+            seen.setdefault(id(obj), obj)
+    return list(seen.values())
 
 
 def _row(obj, action: str, changes: dict) -> dict[str, Any]:

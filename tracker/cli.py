@@ -59,7 +59,9 @@ def register(app: Flask) -> None:
         user.totp_secret = None
         user.end_sessions()
         db.session.commit()
-        click.echo(f"Tweestapsverificatie uitgezet voor {user.email}; de gebruiker kan haar opnieuw instellen.")
+        click.echo(
+            f"Tweestapsverificatie uitgezet voor {user.email}; de gebruiker kan haar opnieuw instellen."
+        )
 
     @app.cli.command("backup")
     @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
@@ -87,7 +89,10 @@ def register(app: Flask) -> None:
         trajectory = db.session.get(Trajectory, trajectory_id)
         if trajectory is None:
             raise click.ClickException(f"Geen traject met nummer {trajectory_id}.")
-        path.write_text(json.dumps(export_trajectory(trajectory), ensure_ascii=False, indent=2), encoding="utf-8")
+        path.write_text(
+            json.dumps(export_trajectory(trajectory, open_round_ballots=True), ensure_ascii=False, indent=2),
+            encoding="utf-8",
+        )
         click.echo(f"Traject ‘{trajectory.name}’ geëxporteerd naar {path}")
 
     @app.cli.command("import-trajectory")
@@ -105,7 +110,9 @@ def register(app: Flask) -> None:
         db.session.commit()
         click.echo(f"Traject ‘{trajectory.name}’ geïmporteerd als nummer {trajectory.id}.")
         for email in created:
-            click.echo(f"  nieuw, nog niet actief account: {email} (activeer en zet een wachtwoord met set-password)")
+            click.echo(
+                f"  nieuw, nog niet actief account: {email} (activeer en zet een wachtwoord met set-password)"
+            )
 
     evaluations = click.Group("evaluations", help="Evaluation rounds.")
     app.cli.add_command(evaluations)

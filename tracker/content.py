@@ -49,7 +49,9 @@ def tabel1_grid() -> list[dict[str, Any]]:
         {
             "layer": row["layer"],
             "label": row["label"],
-            "cells": [{"text": c["text"], "span": len(c["phases"]), "phases": c["phases"]} for c in row["cells"]],
+            "cells": [
+                {"text": c["text"], "span": len(c["phases"]), "phases": c["phases"]} for c in row["cells"]
+            ],
         }
         for row in handreiking()["tabel1"]["rows"]
     ]
@@ -63,6 +65,8 @@ def frameworks() -> dict[str, dict[str, Any]]:
     return {f["key"]: f for f in data["frameworks"]}
 
 
+@cache
 def default_framework() -> str:
+    """The framework a new evaluation schedule starts on (``default`` in frameworks.toml)."""
     with (CONTENT_DIR / "frameworks.toml").open("rb") as fh:
-        return tomllib.load(fh)["default"]
+        return str(tomllib.load(fh)["default"])

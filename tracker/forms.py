@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import g
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms import DateField, FieldList, SelectField, StringField, TextAreaField
+from wtforms.utils import unset_value
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 REQUIRED = _l("This field is required.")
@@ -102,9 +105,46 @@ class ChoiceField(SelectField):
             raise ValidationError(_l("Choose one of the options."))
 
 
+_INDEX = re.compile(r"[0-9]{1,9}")
+
+
+class BoundedFieldList(FieldList):
+    """A list of repeated sub-forms that refuses more entries than ``max_entries`` (what the page
+    can show) before building any of them, so a post with thousands of entries costs no work.
+
+    Indices are ASCII digits only (WTForms' own parser trusts ``str.isdigit()``, which accepts "²"
+    and then fails in ``int()``)."""
+
+    def __init__(self, *args, max_entries: int, **kwargs):
+        super().__init__(*args, max_entries=max_entries, **kwargs)
+        self.too_many = False
+
+    def _extract_indices(self, prefix, formdata):
+        offset = len(prefix) + 1
+        for key in formdata:
+            if key.startswith(prefix + "-"):
+                index = key[offset:].split("-", 1)[0]
+                if _INDEX.fullmatch(index):
+                    yield int(index)
+
+    def process(self, formdata, data=unset_value, extra_filters=None):
+        self.too_many = (
+            bool(formdata) and len(set(self._extract_indices(self.name, formdata))) > self.max_entries
+        )
+        # Too many: build nothing from the input; validation then refuses the form.
+        super().process(None if self.too_many else formdata, data, extra_filters)
+
+    def validate(self, form, extra_validators=()):
+        if self.too_many:
+            self.errors = [str(_l("Too many entries: this form has at most %(n)d.", n=self.max_entries))]
+            return False
+        return super().validate(form, extra_validators)
+
+
 __all__ = [
     "redisplay_on_csrf_failure",
     "BaseForm",
+    "BoundedFieldList",
     "ChoiceField",
     "DutchDateField",
     "Optional",

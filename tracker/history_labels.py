@@ -28,6 +28,12 @@ FIELD_LABELS = {
     "note": _l("Reflection"),
     "outcome": _l("Decision"),
     "rationale": _l("Rationale"),
+    "email": _l("Email address"),
+    "expires_at": _l("Valid until"),
+    "accepted_at": _l("Accepted"),
+    "revoked_at": _l("Revoked"),
+    "token_hash": _l("Invitation link"),
+    "invited_by_id": _l("Invited by"),
 }
 
 ACTION_LABELS = {
@@ -44,4 +50,5 @@ ENTITY_LABELS = {
     "ChecklistItem": _l("Item"),
     "Decision": _l("Decision"),
     "StartReflection": _l("Start reflection"),
+    "Invitation": _l("Invitation"),
 }

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+from typing import Any
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
@@ -11,11 +14,17 @@ from tracker.content import common_passwords
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 128
+# The password of the demo accounts (printed by `flask load-demo`): public, so never valid for a
+# real account. The demo loader creates its accounts without the policy.
+DEMO_PASSWORD = "samen-sterk-voor-jeugd"
+
+
+def _parameters() -> tuple[tuple[str, Any], ...]:
+    return tuple(sorted((current_app.config.get("ARGON2_PARAMETERS") or {}).items()))
 
 
 def _hasher() -> PasswordHasher:
-    params = current_app.config.get("ARGON2_PARAMETERS") or {}
-    return PasswordHasher(**params)  # argon2id by default
+    return PasswordHasher(**dict(_parameters()))  # argon2id by default
 
 
 def hash_password(password: str) -> str:
@@ -29,10 +38,18 @@ def verify_password(password_hash: str, password: str) -> bool:
         return False
 
 
-# A hash of a random string, verified against when the account does not exist, so that a login
-# for an unknown email costs as much time as one for a known email.
-def dummy_verify(password: str) -> None:
-    verify_password(hash_password("not-a-real-password-0000"), password)
+@lru_cache(maxsize=4)
+def _dummy_hash(parameters: tuple[tuple[str, Any], ...]) -> str:
+    return PasswordHasher(**dict(parameters)).hash("not-a-real-password-0000")
+
+
+def dummy_hash() -> str:
+    """A hash of a random string with the configured parameters, built once per parameter set.
+
+    A login for an unknown email is verified against it, so that it costs exactly one hash
+    verification, as a login for a known email does (no account enumeration by timing).
+    """
+    return _dummy_hash(_parameters())
 
 
 def password_problem(password: str) -> str | None:
@@ -41,6 +58,8 @@ def password_problem(password: str) -> str | None:
         return str(_l("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH))
     if len(password) > MAX_PASSWORD_LENGTH:
         return str(_l("Use at most %(n)d characters.", n=MAX_PASSWORD_LENGTH))
+    if password.strip().lower() == DEMO_PASSWORD:
+        return str(_l("This is the password of the demo accounts, which anyone can know; choose another."))
     if password.strip().lower() in common_passwords():
         return str(_l("This password is too common; choose another."))
     if len(set(password)) < 4:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import sqlite3
+from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
+from tracker.access import results_visible
 from tracker.extensions import db
 from tracker.models import (
     ActDecision,
@@ -67,8 +69,16 @@ FORMAT = "beter-samen-trajectory"
 FORMAT_VERSION = 1
 
 DECISION_FIELDS = (
-    "rationale", "decided_by", "open_questions", "shared_vision", "shared_ambition", "agreement_goal",
-    "agreement_target_groups", "agreement_consists_of", "agreement_direction", "agreement_accountability",
+    "rationale",
+    "decided_by",
+    "open_questions",
+    "shared_vision",
+    "shared_ambition",
+    "agreement_goal",
+    "agreement_target_groups",
+    "agreement_consists_of",
+    "agreement_direction",
+    "agreement_accountability",
 )
 
 
@@ -101,8 +111,11 @@ def _d(value: date | datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def export_trajectory(trajectory: Trajectory) -> dict[str, Any]:
-    trajectory = db.session.scalar(
+def export_trajectory(trajectory: Trajectory, *, open_round_ballots: bool = False) -> dict[str, Any]:
+    """The trajectory as a JSON-ready dict. Ballots of rounds whose results are not visible yet
+    (see :func:`tracker.access.results_visible`) are left out unless ``open_round_ballots`` (the
+    operator's command-line transfer): a member must not learn a round's votes from an export."""
+    trajectory = db.session.scalars(
         sa.select(Trajectory)
         .where(Trajectory.id == trajectory.id)
         .options(
@@ -113,8 +126,8 @@ def export_trajectory(trajectory: Trajectory) -> dict[str, Any]:
             selectinload(Trajectory.reflections),
         )
         .execution_options(populate_existing=True)
-    )
-    email_of = {m.id: m.user.email for m in trajectory.memberships}
+    ).one()
+    email_of: dict[int | None, str] = {m.id: m.user.email for m in trajectory.memberships}
     organisations = {m.organisation.name: m.organisation.sector.value for m in trajectory.memberships}
     return {
         "format": FORMAT,
@@ -163,7 +176,9 @@ def export_trajectory(trajectory: Trajectory) -> dict[str, Any]:
                                 "answer": i.answer,
                                 "status": i.status.value,
                                 "owner_email": email_of.get(i.owner_id),
-                                "accountable_layer": i.accountable_layer.value if i.accountable_layer else None,
+                                "accountable_layer": i.accountable_layer.value
+                                if i.accountable_layer
+                                else None,
                                 "due_date": _d(i.due_date),
                                 "archived_at": _d(i.archived_at),
                             }
@@ -186,7 +201,7 @@ def export_trajectory(trajectory: Trajectory) -> dict[str, Any]:
             }
             for d in sorted(trajectory.decisions, key=lambda d: d.id)
         ],
-        **_export_rest(trajectory, email_of),
+        **_export_rest(trajectory, email_of, open_round_ballots),
         "reflections": [
             {
                 "aspect_key": r.aspect_key,
@@ -201,15 +216,27 @@ def export_trajectory(trajectory: Trajectory) -> dict[str, Any]:
     }
 
 
-def _export_rest(trajectory: Trajectory, email_of: dict[int, str]) -> dict[str, Any]:
+def _export_rest(
+    trajectory: Trajectory, email_of: dict[int | None, str], open_round_ballots: bool
+) -> dict[str, Any]:
     """Plans, evaluations and the work inside the phases, with references between them by
     position (never by database id, which means nothing in another installation)."""
-    rounds = db.session.scalars(sa.select(EvaluationRound.id).where(EvaluationRound.trajectory_id == trajectory.id)
-                                .order_by(EvaluationRound.opens_on)).all()
-    steps = db.session.scalars(sa.select(ProcessStep.id).where(ProcessStep.trajectory_id == trajectory.id)
-                               .order_by(ProcessStep.position, ProcessStep.id)).all()
-    ambitions = db.session.scalars(sa.select(Ambition).where(Ambition.trajectory_id == trajectory.id)
-                                   .options(selectinload(Ambition.objectives)).order_by(Ambition.id)).all()
+    rounds = db.session.scalars(
+        sa.select(EvaluationRound.id)
+        .where(EvaluationRound.trajectory_id == trajectory.id)
+        .order_by(EvaluationRound.opens_on)
+    ).all()
+    steps = db.session.scalars(
+        sa.select(ProcessStep.id)
+        .where(ProcessStep.trajectory_id == trajectory.id)
+        .order_by(ProcessStep.position, ProcessStep.id)
+    ).all()
+    ambitions = db.session.scalars(
+        sa.select(Ambition)
+        .where(Ambition.trajectory_id == trajectory.id)
+        .options(selectinload(Ambition.objectives))
+        .order_by(Ambition.id)
+    ).all()
     ctx = {
         "items": {i.id: [i.section.code, i.position] for i in trajectory.items},
         "rounds": {rid: n for n, rid in enumerate(rounds)},
@@ -221,7 +248,7 @@ def _export_rest(trajectory: Trajectory, email_of: dict[int, str]) -> dict[str, 
     plans = _export_plans(trajectory, email_of, ctx)
     return {
         "plans": plans,
-        "evaluations": _export_evaluations(trajectory, email_of),
+        "evaluations": _export_evaluations(trajectory, email_of, open_round_ballots),
         "network": _export_network(trajectory, email_of, ctx, ambitions),
     }
 
@@ -236,88 +263,144 @@ def _source_ref(action: Action, ctx: dict[str, Any]):
     return None  # meeting agreements and workshop first steps are linked from their own side
 
 
-def _export_plans(trajectory: Trajectory, email_of: dict[int, str], ctx: dict[str, Any]) -> list[dict[str, Any]]:
+def _export_plans(
+    trajectory: Trajectory, email_of: dict[int | None, str], ctx: dict[str, Any]
+) -> list[dict[str, Any]]:
     plans = db.session.scalars(
-        sa.select(Plan).where(Plan.trajectory_id == trajectory.id).order_by(Plan.id)
+        sa.select(Plan)
+        .where(Plan.trajectory_id == trajectory.id)
+        .order_by(Plan.id)
         .options(selectinload(Plan.cycles), selectinload(Plan.milestones), joinedload(Plan.organisation))
     ).all()
     actions_by_plan: dict[int, list[Action]] = {}
-    for action in db.session.scalars(sa.select(Action).where(Action.trajectory_id == trajectory.id).order_by(Action.id)):
+    for action in db.session.scalars(
+        sa.select(Action).where(Action.trajectory_id == trajectory.id).order_by(Action.id)
+    ):
         actions_by_plan.setdefault(action.plan_id, []).append(action)
     result = []
     for plan_index, plan in enumerate(plans):
         for action_index, action in enumerate(actions_by_plan.get(plan.id, [])):
             ctx["actions"][action.id] = [plan_index, action_index]
-        cycle_number = {c.id: c.number for c in plan.cycles}
-        milestone_index = {m.id: n for n, m in enumerate(plan.milestones)}
-        result.append({
-            "kind": plan.kind.value,
-            "organisation": plan.organisation.name if plan.organisation else None,
-            "responsible_email": email_of.get(plan.responsible_id),
-            "purpose": plan.purpose,
-            "status": plan.status.value,
-            "cycles": [
-                {"number": c.number, "start_date": _d(c.start_date), "end_date": _d(c.end_date),
-                 "stage": c.stage.value, "plan_text": c.plan_text, "do_text": c.do_text,
-                 "check_text": c.check_text, "act_text": c.act_text,
-                 "act_decision": c.act_decision.value if c.act_decision else None, "closed_at": _d(c.closed_at)}
-                for c in plan.cycles
-            ],
-            "milestones": [
-                {"title": m.title, "target_date": _d(m.target_date), "expected_result": m.expected_result,
-                 "achieved_on": _d(m.achieved_on), "actual_result": m.actual_result}
-                for m in plan.milestones
-            ],
-            "actions": [
-                {"title": a.title, "description": a.description, "owner_email": email_of.get(a.owner_id),
-                 "due_date": _d(a.due_date), "status": a.status.value, "stage": a.stage.value, "result": a.result,
-                 "cycle": cycle_number[a.cycle_id],
-                 "carried_from_cycle": cycle_number.get(a.carried_from_cycle_id),
-                 "milestone": milestone_index.get(a.milestone_id),
-                 "source_type": a.source_type,
-                 "source": _source_ref(a, ctx),
-                 "source_key": a.source_key,
-                 "objective": ctx["objectives"].get(a.objective_id),
-                 "archived_at": _d(a.archived_at)}
-                for a in actions_by_plan.get(plan.id, [])
-            ],
-        })
+        cycle_number: dict[int | None, int] = {c.id: c.number for c in plan.cycles}
+        milestone_index: dict[int | None, int] = {m.id: n for n, m in enumerate(plan.milestones)}
+        result.append(
+            {
+                "kind": plan.kind.value,
+                "organisation": plan.organisation.name if plan.organisation else None,
+                "responsible_email": email_of.get(plan.responsible_id),
+                "purpose": plan.purpose,
+                "status": plan.status.value,
+                "cycles": [
+                    {
+                        "number": c.number,
+                        "start_date": _d(c.start_date),
+                        "end_date": _d(c.end_date),
+                        "stage": c.stage.value,
+                        "plan_text": c.plan_text,
+                        "do_text": c.do_text,
+                        "check_text": c.check_text,
+                        "act_text": c.act_text,
+                        "act_decision": c.act_decision.value if c.act_decision else None,
+                        "closed_at": _d(c.closed_at),
+                    }
+                    for c in plan.cycles
+                ],
+                "milestones": [
+                    {
+                        "title": m.title,
+                        "target_date": _d(m.target_date),
+                        "expected_result": m.expected_result,
+                        "achieved_on": _d(m.achieved_on),
+                        "actual_result": m.actual_result,
+                    }
+                    for m in plan.milestones
+                ],
+                "actions": [
+                    {
+                        "title": a.title,
+                        "description": a.description,
+                        "owner_email": email_of.get(a.owner_id),
+                        "due_date": _d(a.due_date),
+                        "status": a.status.value,
+                        "stage": a.stage.value,
+                        "result": a.result,
+                        "cycle": cycle_number[a.cycle_id],
+                        "carried_from_cycle": cycle_number.get(a.carried_from_cycle_id),
+                        "milestone": milestone_index.get(a.milestone_id),
+                        "source_type": a.source_type,
+                        "source": _source_ref(a, ctx),
+                        "source_key": a.source_key,
+                        "objective": ctx["objectives"].get(a.objective_id),
+                        "archived_at": _d(a.archived_at),
+                    }
+                    for a in actions_by_plan.get(plan.id, [])
+                ],
+            }
+        )
     return result
 
 
-def _export_evaluations(trajectory: Trajectory, email_of: dict[int, str]) -> dict[str, Any]:
+def _export_evaluations(
+    trajectory: Trajectory, email_of: dict[int | None, str], open_round_ballots: bool
+) -> dict[str, Any]:
     """The schedule and every round with its ballots. In anonymous rounds a ballot carries only
     the voter's layer and organisation, never who it was."""
-    schedule = db.session.scalar(sa.select(EvaluationSchedule).where(EvaluationSchedule.trajectory_id == trajectory.id))
-    organisations = {o.id: o.name for o in db.session.scalars(sa.select(Organisation))}
+    schedule = db.session.scalar(
+        sa.select(EvaluationSchedule).where(EvaluationSchedule.trajectory_id == trajectory.id)
+    )
+    organisations: dict[int | None, str] = {o.id: o.name for o in db.session.scalars(sa.select(Organisation))}
     rounds = db.session.scalars(
-        sa.select(EvaluationRound).where(EvaluationRound.trajectory_id == trajectory.id)
-        .options(selectinload(EvaluationRound.ballots).selectinload(Ballot.votes)).order_by(EvaluationRound.opens_on)
+        sa.select(EvaluationRound)
+        .where(EvaluationRound.trajectory_id == trajectory.id)
+        .options(selectinload(EvaluationRound.ballots).selectinload(Ballot.votes))
+        .order_by(EvaluationRound.opens_on)
     ).all()
     return {
-        "schedule": None if schedule is None else {
-            "framework": schedule.framework, "cadence": schedule.cadence.value,
-            "first_date": _d(schedule.first_date), "open_days": schedule.open_days,
-            "remind_days_before": schedule.remind_days_before, "layers": schedule.layers,
-            "anonymous": schedule.anonymous, "active": schedule.active,
+        "schedule": None
+        if schedule is None
+        else {
+            "framework": schedule.framework,
+            "cadence": schedule.cadence.value,
+            "first_date": _d(schedule.first_date),
+            "open_days": schedule.open_days,
+            "remind_days_before": schedule.remind_days_before,
+            "layers": schedule.layers,
+            "anonymous": schedule.anonymous,
+            "active": schedule.active,
         },
         "rounds": [
             {
-                "name": r.name, "framework": r.framework, "factors": r.factors, "opens_on": _d(r.opens_on),
-                "closes_on": _d(r.closes_on), "remind_on": _d(r.remind_on), "layers": r.layers,
-                "anonymous": r.anonymous, "from_schedule": r.schedule_id is not None,
+                "name": r.name,
+                "framework": r.framework,
+                "factors": r.factors,
+                "opens_on": _d(r.opens_on),
+                "closes_on": _d(r.closes_on),
+                "remind_on": _d(r.remind_on),
+                "layers": r.layers,
+                "anonymous": r.anonymous,
+                "from_schedule": r.schedule_id is not None,
                 "ballots": sorted(
                     [
                         {
                             "voter_email": None if r.anonymous else email_of.get(b.membership_id),
-                            "layer": b.layer, "organisation": organisations.get(b.organisation_id),
-                            "votes": sorted([{"factor": v.factor, "color": v.color.value, "comment": v.comment}
-                                             for v in b.votes], key=lambda v: v["factor"]),
+                            "layer": b.layer,
+                            "organisation": organisations.get(b.organisation_id),
+                            "votes": sorted(
+                                [
+                                    {"factor": v.factor, "color": v.color.value, "comment": v.comment}
+                                    for v in b.votes
+                                ],
+                                key=lambda v: v["factor"],
+                            ),
                         }
-                        for b in r.ballots
+                        for b in (r.ballots if open_round_ballots or results_visible(r) else [])
                     ],
-                    key=lambda b: (b["layer"], b["organisation"] or "", b["voter_email"] or "",
-                                   str(b["votes"])),
+                    key=lambda b: (
+                        b["layer"],
+                        b["organisation"] or "",
+                        b["voter_email"] or "",
+                        str(b["votes"]),
+                    ),
                 ),
             }
             for r in rounds
@@ -325,69 +408,130 @@ def _export_evaluations(trajectory: Trajectory, email_of: dict[int, str]) -> dic
     }
 
 
-def _export_network(trajectory: Trajectory, email_of: dict[int, str], ctx: dict[str, Any],
-                    ambitions: list[Ambition]) -> dict[str, Any]:
-    partners = db.session.scalars(sa.select(NetworkPartner).where(NetworkPartner.trajectory_id == trajectory.id)
-                                  .options(joinedload(NetworkPartner.organisation)).order_by(NetworkPartner.id)).all()
-    meetings = db.session.scalars(sa.select(Meeting).where(Meeting.trajectory_id == trajectory.id)
-                                  .options(selectinload(Meeting.attendees), selectinload(Meeting.agreements))
-                                  .order_by(Meeting.held_on, Meeting.id)).all()
-    steps = db.session.scalars(sa.select(ProcessStep).where(ProcessStep.trajectory_id == trajectory.id)
-                               .options(selectinload(ProcessStep.organisations))
-                               .order_by(ProcessStep.position, ProcessStep.id)).all()
-    workshops = db.session.scalars(sa.select(Workshop).where(Workshop.trajectory_id == trajectory.id)
-                                   .options(selectinload(Workshop.participants), selectinload(Workshop.notes))
-                                   .order_by(Workshop.held_on, Workshop.id)).all()
+def _export_network(
+    trajectory: Trajectory,
+    email_of: dict[int | None, str],
+    ctx: dict[str, Any],
+    ambitions: Sequence[Ambition],
+) -> dict[str, Any]:
+    partners = db.session.scalars(
+        sa.select(NetworkPartner)
+        .where(NetworkPartner.trajectory_id == trajectory.id)
+        .options(joinedload(NetworkPartner.organisation))
+        .order_by(NetworkPartner.id)
+    ).all()
+    meetings = db.session.scalars(
+        sa.select(Meeting)
+        .where(Meeting.trajectory_id == trajectory.id)
+        .options(selectinload(Meeting.attendees), selectinload(Meeting.agreements))
+        .order_by(Meeting.held_on, Meeting.id)
+    ).all()
+    steps = db.session.scalars(
+        sa.select(ProcessStep)
+        .where(ProcessStep.trajectory_id == trajectory.id)
+        .options(selectinload(ProcessStep.organisations))
+        .order_by(ProcessStep.position, ProcessStep.id)
+    ).all()
+    workshops = db.session.scalars(
+        sa.select(Workshop)
+        .where(Workshop.trajectory_id == trajectory.id)
+        .options(selectinload(Workshop.participants), selectinload(Workshop.notes))
+        .order_by(Workshop.held_on, Workshop.id)
+    ).all()
     return {
         "client_goals": trajectory.client_goals,
         "client_goals_note": trajectory.client_goals_note,
         "partners": [
-            {"organisation": p.organisation.name, "sector": p.organisation.sector.value,
-             "contribution": p.contribution, "ambition": p.ambition,
-             "perception": p.perception.value if p.perception else None, "direction": p.direction,
-             "relation": p.relation.value if p.relation else None, "contact_email": email_of.get(p.contact_id)}
+            {
+                "organisation": p.organisation.name,
+                "sector": p.organisation.sector.value,
+                "contribution": p.contribution,
+                "ambition": p.ambition,
+                "perception": p.perception.value if p.perception else None,
+                "direction": p.direction,
+                "relation": p.relation.value if p.relation else None,
+                "contact_email": email_of.get(p.contact_id),
+            }
             for p in partners
         ],
         "meetings": [
             {
-                "held_on": _d(m.held_on), "place": m.place, "purpose": m.purpose,
-                "outcome_bestuur": m.outcome_bestuur, "outcome_management": m.outcome_management,
-                "outcome_uitvoerend": m.outcome_uitvoerend, "outcome_mixed": m.outcome_mixed, "notes": m.notes,
+                "held_on": _d(m.held_on),
+                "place": m.place,
+                "purpose": m.purpose,
+                "outcome_bestuur": m.outcome_bestuur,
+                "outcome_management": m.outcome_management,
+                "outcome_uitvoerend": m.outcome_uitvoerend,
+                "outcome_mixed": m.outcome_mixed,
+                "notes": m.notes,
                 "attendees": [
-                    {"email": email_of.get(a.membership_id), "guest_name": a.guest_name,
-                     "guest_organisation": a.guest_organisation, "guest_layer": a.guest_layer}
+                    {
+                        "email": email_of.get(a.membership_id),
+                        "member_name": a.member_name,
+                        "guest_name": a.guest_name,
+                        "guest_organisation": a.guest_organisation,
+                        "guest_layer": a.guest_layer,
+                    }
                     for a in m.attendees
                 ],
                 "agreements": [
-                    {"text": g.text, "owner_email": email_of.get(g.owner_id), "due_date": _d(g.due_date),
-                     "action": ctx["actions"].get(g.action_id)}
+                    {
+                        "text": g.text,
+                        "owner_email": email_of.get(g.owner_id),
+                        "due_date": _d(g.due_date),
+                        "action": ctx["actions"].get(g.action_id),
+                    }
                     for g in m.agreements
                 ],
             }
             for m in meetings
         ],
         "steps": [
-            {"title": s.title, "function": s.function, "gap": s.gap, "overlap": s.overlap, "waiting": s.waiting,
-             "handover": s.handover, "bottleneck": s.bottleneck, "solution": s.solution,
-             "organisations": [o.name for o in s.organisations]}
+            {
+                "title": s.title,
+                "function": s.function,
+                "gap": s.gap,
+                "overlap": s.overlap,
+                "waiting": s.waiting,
+                "handover": s.handover,
+                "bottleneck": s.bottleneck,
+                "solution": s.solution,
+                "organisations": [o.name for o in s.organisations],
+            }
             for s in steps
         ],
         "ambitions": [
-            {"title": a.title, "result_kind": a.result_kind.value, "result": a.result, "active": a.active,
-             "objectives": [o.text for o in a.objectives]}
+            {
+                "title": a.title,
+                "result_kind": a.result_kind.value,
+                "result": a.result,
+                "active": a.active,
+                "objectives": [o.text for o in a.objectives],
+            }
             for a in ambitions
         ],
         "workshops": [
             {
-                "held_on": _d(w.held_on), "title": w.title,
+                "held_on": _d(w.held_on),
+                "title": w.title,
                 "participants": [
-                    {"email": email_of.get(p.membership_id), "role": p.role, "grade": p.grade,
-                     "first_step": p.first_step, "action": ctx["actions"].get(p.action_id)}
+                    {
+                        "email": email_of.get(p.membership_id),
+                        "name": p.display_name,
+                        "role": p.role,
+                        "grade": p.grade,
+                        "first_step": p.first_step,
+                        "action": ctx["actions"].get(p.action_id),
+                    }
                     for p in w.participants
                 ],
                 "notes": [
-                    {"participant": [p.id for p in w.participants].index(n.participant_id), "category": n.category.value,
-                     "text": n.text, "ambition": ctx["ambitions"].get(n.ambition_id)}
+                    {
+                        "participant": [p.id for p in w.participants].index(n.participant_id),
+                        "category": n.category.value,
+                        "text": n.text,
+                        "ambition": ctx["ambitions"].get(n.ambition_id),
+                    }
                     for n in w.notes
                 ],
             }
@@ -410,7 +554,11 @@ def _datetime(value: str | None) -> datetime | None:
 def import_trajectory(data: dict[str, Any]) -> tuple[Trajectory, list[str]]:
     """Recreate an exported trajectory. Unknown people get an inactive account (an administrator
     activates it and sets a password); returns the trajectory and the emails of those accounts."""
-    if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("format_version") != FORMAT_VERSION:
+    if (
+        not isinstance(data, dict)
+        or data.get("format") != FORMAT
+        or data.get("format_version") != FORMAT_VERSION
+    ):
         raise ImportError_("Dit bestand is geen export van een BETER SAMEN-traject (formaat 1).")
     try:
         return _import(data)
@@ -432,8 +580,12 @@ def _import(data: dict[str, Any]) -> tuple[Trajectory, list[str]]:
         if email not in users:
             user = db.session.scalar(sa.select(User).where(User.email == email))
             if user is None:
-                user = User(email=email, name=name or email, password_hash=hash_password(secrets.token_urlsafe(32)),
-                            active=False)
+                user = User(
+                    email=email,
+                    name=name or email,
+                    password_hash=hash_password(secrets.token_urlsafe(32)),
+                    active=False,
+                )
                 db.session.add(user)
                 created.append(email)
             users[email] = user
@@ -441,15 +593,22 @@ def _import(data: dict[str, Any]) -> tuple[Trajectory, list[str]]:
 
     t = data["trajectory"]
     trajectory = Trajectory(
-        name=t["name"], theme=t["theme"], target_groups=t["target_groups"], area=t["area"],
-        focus_layer=Layer(t["focus_layer"]), start_date=_date(t["start_date"]), status=TrajectoryStatus(t["status"]),
+        name=t["name"],
+        theme=t["theme"],
+        target_groups=t["target_groups"],
+        area=t["area"],
+        focus_layer=Layer(t["focus_layer"]),
+        start_date=_date(t["start_date"]),
+        status=TrajectoryStatus(t["status"]),
         template_version=t["template_version"],
     )
     members: dict[str, Membership] = {}
     for m in data["members"]:
         membership = Membership(
-            user=user_for(m["email"], m["name"]), organisation=organisations[m["organisation"]],
-            layer=Layer(m["layer"]), role=Role(m["role"]),
+            user=user_for(m["email"], m["name"]),
+            organisation=organisations[m["organisation"]],
+            layer=Layer(m["layer"]),
+            role=Role(m["role"]),
         )
         trajectory.memberships.append(membership)
         members[m["email"]] = membership
@@ -459,56 +618,95 @@ def _import(data: dict[str, Any]) -> tuple[Trajectory, list[str]]:
         phase = Phase(number=p["number"], title=p["title"], intro=p["intro"], closing=p["closing"])
         trajectory.phases.append(phase)
         for s in p["sections"]:
-            section = Section(code=s["code"], title=s["title"], intro=s["intro"], outro=s["outro"],
-                              position=s["position"])
+            section = Section(
+                code=s["code"], title=s["title"], intro=s["intro"], outro=s["outro"], position=s["position"]
+            )
             phase.sections.append(section)
             for i in s["items"]:
-                section.items.append(ChecklistItem(
-                    trajectory=trajectory, position=i["position"], text=i["text"], is_custom=i["is_custom"],
-                    answer=i["answer"], status=ItemStatus(i["status"]),
-                    owner=members.get(i["owner_email"]) if i["owner_email"] else None,
-                    accountable_layer=Layer(i["accountable_layer"]) if i["accountable_layer"] else None,
-                    due_date=_date(i["due_date"]), archived_at=_datetime(i["archived_at"]),
-                ))
+                section.items.append(
+                    ChecklistItem(
+                        trajectory=trajectory,
+                        position=i["position"],
+                        text=i["text"],
+                        is_custom=i["is_custom"],
+                        answer=i["answer"],
+                        status=ItemStatus(i["status"]),
+                        owner=members.get(i["owner_email"]) if i["owner_email"] else None,
+                        accountable_layer=Layer(i["accountable_layer"]) if i["accountable_layer"] else None,
+                        due_date=_date(i["due_date"]),
+                        archived_at=_datetime(i["archived_at"]),
+                    )
+                )
     for d in data["decisions"]:
-        trajectory.decisions.append(Decision(
-            kind=DecisionKind(d["kind"]), outcome=DecisionOutcome(d["outcome"]), decided_on=_date(d["decided_on"]),
-            recorded_by=user_for(d["recorded_by_email"]) if d["recorded_by_email"] else None,
-            created_at=_datetime(d["created_at"]), **{f: d[f] for f in DECISION_FIELDS},
-        ))
+        trajectory.decisions.append(
+            Decision(
+                kind=DecisionKind(d["kind"]),
+                outcome=DecisionOutcome(d["outcome"]),
+                decided_on=_date(d["decided_on"]),
+                recorded_by=user_for(d["recorded_by_email"]) if d["recorded_by_email"] else None,
+                created_at=_datetime(d["created_at"]),
+                **{f: d[f] for f in DECISION_FIELDS},
+            )
+        )
     for r in data["reflections"]:
-        trajectory.reflections.append(StartReflection(
-            aspect_key=r["aspect_key"], position=r["position"], title=r["title"], explanation=r["explanation"],
-            movement=Movement(r["movement"]) if r["movement"] else None, note=r["note"],
-        ))
+        trajectory.reflections.append(
+            StartReflection(
+                aspect_key=r["aspect_key"],
+                position=r["position"],
+                title=r["title"],
+                explanation=r["explanation"],
+                movement=Movement(r["movement"]) if r["movement"] else None,
+                note=r["note"],
+            )
+        )
     db.session.add(trajectory)
     db.session.flush()
     network = data.get("network") or {}
     rounds = _import_evaluations(trajectory, data.get("evaluations") or {}, members, organisations)
     steps, ambitions = _import_network_first(trajectory, network, organisations)
-    actions = _import_plans(trajectory, data.get("plans", []), members, organisations,
-                            {"rounds": rounds, "steps": steps, "ambitions": ambitions})
+    actions = _import_plans(
+        trajectory,
+        data.get("plans", []),
+        members,
+        organisations,
+        {"rounds": rounds, "steps": steps, "ambitions": ambitions},
+    )
     _import_network_rest(trajectory, network, members, organisations, actions, ambitions)
     return trajectory, created
 
 
-def _import_network_first(trajectory: Trajectory, network: dict[str, Any],
-                          organisations: dict[str, Organisation]) -> tuple[list[ProcessStep], list[Ambition]]:
+def _import_network_first(
+    trajectory: Trajectory, network: dict[str, Any], organisations: dict[str, Organisation]
+) -> tuple[list[ProcessStep], list[Ambition]]:
     """Steps and ambitions first: actions refer to them."""
     trajectory.client_goals = network.get("client_goals")
     trajectory.client_goals_note = network.get("client_goals_note") or ""
     steps = []
     for position, s in enumerate(network.get("steps", []), start=1):
-        step = ProcessStep(trajectory_id=trajectory.id, position=position, title=s["title"], function=s["function"],
-                           gap=s["gap"], overlap=s["overlap"], waiting=s["waiting"], handover=s["handover"],
-                           bottleneck=s["bottleneck"], solution=s["solution"])
+        step = ProcessStep(
+            trajectory_id=trajectory.id,
+            position=position,
+            title=s["title"],
+            function=s["function"],
+            gap=s["gap"],
+            overlap=s["overlap"],
+            waiting=s["waiting"],
+            handover=s["handover"],
+            bottleneck=s["bottleneck"],
+            solution=s["solution"],
+        )
         step.organisations = [_organisation(organisations, name) for name in s["organisations"]]
         db.session.add(step)
         steps.append(step)
     ambitions = []
     for a in network.get("ambitions", []):
-        ambition = Ambition(trajectory_id=trajectory.id, title=a["title"], result_kind=ResultKind(a["result_kind"]),
-                            result=a["result"], active=a["active"])
+        ambition = Ambition(
+            trajectory_id=trajectory.id,
+            title=a["title"],
+            result_kind=ResultKind(a["result_kind"]),
+            result=a["result"],
+            active=a["active"],
+        )
         ambition.objectives = [Objective(text=text) for text in a["objectives"]]
         db.session.add(ambition)
         ambitions.append(ambition)
@@ -524,36 +722,64 @@ def _organisation(organisations: dict[str, Organisation], name: str, sector: str
     return organisations[name]
 
 
-def _import_network_rest(trajectory: Trajectory, network: dict[str, Any], members: dict[str, Membership],
-                         organisations: dict[str, Organisation], actions: dict[tuple[int, int], Action],
-                         ambitions: list[Ambition]) -> None:
+def _import_network_rest(
+    trajectory: Trajectory,
+    network: dict[str, Any],
+    members: dict[str, Membership],
+    organisations: dict[str, Organisation],
+    actions: dict[tuple[int, int], Action],
+    ambitions: list[Ambition],
+) -> None:
     def action_for(ref):
         return actions.get(tuple(ref)) if ref else None
 
     for p in network.get("partners", []):
         organisation = _organisation(organisations, p["organisation"], p["sector"])
         db.session.flush()
-        db.session.add(NetworkPartner(
-            trajectory_id=trajectory.id, organisation_id=organisation.id, contribution=p["contribution"],
-            ambition=p["ambition"], perception=Perception(p["perception"]) if p["perception"] else None,
-            direction=p["direction"], relation=Relation(p["relation"]) if p["relation"] else None,
-            contact=members.get(p["contact_email"]),
-        ))
+        db.session.add(
+            NetworkPartner(
+                trajectory_id=trajectory.id,
+                organisation_id=organisation.id,
+                contribution=p["contribution"],
+                ambition=p["ambition"],
+                perception=Perception(p["perception"]) if p["perception"] else None,
+                direction=p["direction"],
+                relation=Relation(p["relation"]) if p["relation"] else None,
+                contact=members.get(p["contact_email"]),
+            )
+        )
     for m in network.get("meetings", []):
-        meeting = Meeting(trajectory_id=trajectory.id, held_on=_date(m["held_on"]), place=m["place"],
-                          purpose=m["purpose"], outcome_bestuur=m["outcome_bestuur"],
-                          outcome_management=m["outcome_management"], outcome_uitvoerend=m["outcome_uitvoerend"],
-                          outcome_mixed=m["outcome_mixed"], notes=m["notes"])
+        meeting = Meeting(
+            trajectory_id=trajectory.id,
+            held_on=_date(m["held_on"]),
+            place=m["place"],
+            purpose=m["purpose"],
+            outcome_bestuur=m["outcome_bestuur"],
+            outcome_management=m["outcome_management"],
+            outcome_uitvoerend=m["outcome_uitvoerend"],
+            outcome_mixed=m["outcome_mixed"],
+            notes=m["notes"],
+        )
         for a in m["attendees"]:
             member = members.get(a["email"]) if a["email"] else None
-            meeting.attendees.append(MeetingAttendee(membership=member, guest_name=a["guest_name"],
-                                                     guest_organisation=a["guest_organisation"],
-                                                     guest_layer=a["guest_layer"]))
+            meeting.attendees.append(
+                MeetingAttendee(
+                    membership=member,
+                    member_name=(a.get("member_name") or "")[:200],
+                    guest_name=a["guest_name"],
+                    guest_organisation=a["guest_organisation"],
+                    guest_layer=a["guest_layer"],
+                )
+            )
         db.session.add(meeting)
         for g in m["agreements"]:
             action = action_for(g["action"])
-            agreement = Agreement(meeting=meeting, text=g["text"], owner=members.get(g["owner_email"]),
-                                  due_date=_date(g["due_date"]))
+            agreement = Agreement(
+                meeting=meeting,
+                text=g["text"],
+                owner=members.get(g["owner_email"]),
+                due_date=_date(g["due_date"]),
+            )
             db.session.add(agreement)
             db.session.flush()
             if action is not None:
@@ -564,11 +790,16 @@ def _import_network_rest(trajectory: Trajectory, network: dict[str, Any], member
         db.session.add(workshop)
         participants = []
         for p in w["participants"]:
-            member = members.get(p["email"])
-            if member is None:
-                continue
-            participant = WorkshopParticipant(workshop=workshop, membership=member, role=p["role"], grade=p["grade"],
-                                              first_step=p["first_step"])
+            # A participant who is no longer a member keeps their contribution under their name.
+            member = members.get(p["email"]) if p["email"] else None
+            participant = WorkshopParticipant(
+                workshop=workshop,
+                membership=member,
+                name=(p.get("name") or "")[:200],
+                role=p["role"],
+                grade=p["grade"],
+                first_step=p["first_step"],
+            )
             db.session.add(participant)
             db.session.flush()
             action = action_for(p["action"])
@@ -578,30 +809,52 @@ def _import_network_rest(trajectory: Trajectory, network: dict[str, Any], member
             participants.append(participant)
         for n in w["notes"]:
             if n["participant"] < len(participants):
-                db.session.add(WorkshopNote(
-                    workshop=workshop, participant=participants[n["participant"]], category=NoteCategory(n["category"]),
-                    text=n["text"], ambition=ambitions[n["ambition"]] if n["ambition"] is not None else None))
+                db.session.add(
+                    WorkshopNote(
+                        workshop=workshop,
+                        participant=participants[n["participant"]],
+                        category=NoteCategory(n["category"]),
+                        text=n["text"],
+                        ambition=ambitions[n["ambition"]] if n["ambition"] is not None else None,
+                    )
+                )
     db.session.flush()
 
 
-def _import_evaluations(trajectory: Trajectory, data: dict[str, Any], members: dict[str, Membership],
-                        organisations: dict[str, Organisation]) -> list[EvaluationRound]:
+def _import_evaluations(
+    trajectory: Trajectory,
+    data: dict[str, Any],
+    members: dict[str, Membership],
+    organisations: dict[str, Organisation],
+) -> list[EvaluationRound]:
     schedule = None
     if data.get("schedule"):
         s = data["schedule"]
         schedule = EvaluationSchedule(
-            trajectory_id=trajectory.id, framework=s["framework"], cadence=Cadence(s["cadence"]),
-            first_date=_date(s["first_date"]), open_days=s["open_days"], remind_days_before=s["remind_days_before"],
-            layers=s["layers"], anonymous=s["anonymous"], active=s["active"],
+            trajectory_id=trajectory.id,
+            framework=s["framework"],
+            cadence=Cadence(s["cadence"]),
+            first_date=_date(s["first_date"]),
+            open_days=s["open_days"],
+            remind_days_before=s["remind_days_before"],
+            layers=s["layers"],
+            anonymous=s["anonymous"],
+            active=s["active"],
         )
         db.session.add(schedule)
         db.session.flush()
     rounds = []
     for r in data.get("rounds", []):
         evaluation_round = EvaluationRound(
-            trajectory_id=trajectory.id, schedule_id=schedule.id if schedule and r["from_schedule"] else None,
-            name=r["name"], framework=r["framework"], factors=r["factors"], opens_on=_date(r["opens_on"]),
-            closes_on=_date(r["closes_on"]), remind_on=_date(r["remind_on"]), layers=r["layers"],
+            trajectory_id=trajectory.id,
+            schedule_id=schedule.id if schedule and r["from_schedule"] else None,
+            name=r["name"],
+            framework=r["framework"],
+            factors=r["factors"],
+            opens_on=_date(r["opens_on"]),
+            closes_on=_date(r["closes_on"]),
+            remind_on=_date(r["remind_on"]),
+            layers=r["layers"],
             anonymous=r["anonymous"],
         )
         db.session.add(evaluation_round)
@@ -610,8 +863,12 @@ def _import_evaluations(trajectory: Trajectory, data: dict[str, Any], members: d
         for b in r["ballots"]:
             member = members.get(b["voter_email"]) if b["voter_email"] else None
             organisation = organisations.get(b["organisation"]) if b["organisation"] else None
-            ballot = Ballot(round_id=evaluation_round.id, membership_id=member.id if member else None,
-                            layer=b["layer"], organisation_id=organisation.id if organisation else None)
+            ballot = Ballot(
+                round_id=evaluation_round.id,
+                membership_id=member.id if member else None,
+                layer=b["layer"],
+                organisation_id=organisation.id if organisation else None,
+            )
             db.session.add(ballot)
             for v in b["votes"]:
                 ballot.votes.append(Vote(factor=v["factor"], color=Color(v["color"]), comment=v["comment"]))
@@ -619,8 +876,13 @@ def _import_evaluations(trajectory: Trajectory, data: dict[str, Any], members: d
     return rounds
 
 
-def _import_plans(trajectory: Trajectory, plans: list[dict[str, Any]], members: dict[str, Membership],
-                  organisations: dict[str, Organisation], refs: dict[str, list]) -> dict[tuple[int, int], Action]:
+def _import_plans(
+    trajectory: Trajectory,
+    plans: list[dict[str, Any]],
+    members: dict[str, Membership],
+    organisations: dict[str, Organisation],
+    refs: dict[str, list],
+) -> dict[tuple[int, int], Action]:
     items = {(i.section.code, i.position): i.id for i in trajectory.items}
     actions: dict[tuple[int, int], Action] = {}
 
@@ -638,40 +900,64 @@ def _import_plans(trajectory: Trajectory, plans: list[dict[str, Any]], members: 
 
     for plan_index, p in enumerate(plans):
         organisation = organisations[p["organisation"]] if p["organisation"] else None
+        if p["kind"] != "extern" and organisation is None:
+            raise ValueError("an internal plan names its organisation")
         plan = Plan(
-            trajectory=trajectory, kind=PlanKind(p["kind"]),
-            scope="extern" if p["kind"] == "extern" else f"intern-{organisation.id}",
-            organisation=organisation, responsible=members.get(p["responsible_email"]),
-            purpose=p["purpose"], status=PlanStatus(p["status"]),
+            trajectory=trajectory,
+            kind=PlanKind(p["kind"]),
+            scope="extern" if p["kind"] == "extern" or organisation is None else f"intern-{organisation.id}",
+            organisation=organisation,
+            responsible=members.get(p["responsible_email"]),
+            purpose=p["purpose"],
+            status=PlanStatus(p["status"]),
         )
         cycles = {}
         for c in p["cycles"]:
             cycles[c["number"]] = Cycle(
-                number=c["number"], start_date=_date(c["start_date"]), end_date=_date(c["end_date"]),
-                stage=PdcaStage(c["stage"]), plan_text=c["plan_text"], do_text=c["do_text"],
-                check_text=c["check_text"], act_text=c["act_text"],
+                number=c["number"],
+                start_date=_date(c["start_date"]),
+                end_date=_date(c["end_date"]),
+                stage=PdcaStage(c["stage"]),
+                plan_text=c["plan_text"],
+                do_text=c["do_text"],
+                check_text=c["check_text"],
+                act_text=c["act_text"],
                 act_decision=ActDecision(c["act_decision"]) if c["act_decision"] else None,
                 closed_at=_datetime(c["closed_at"]),
             )
             plan.cycles.append(cycles[c["number"]])
         milestones = []
         for m in p["milestones"]:
-            milestone = Milestone(trajectory_id=trajectory.id, title=m["title"], target_date=_date(m["target_date"]),
-                                  expected_result=m["expected_result"], achieved_on=_date(m["achieved_on"]),
-                                  actual_result=m["actual_result"])
+            milestone = Milestone(
+                trajectory_id=trajectory.id,
+                title=m["title"],
+                target_date=_date(m["target_date"]),
+                expected_result=m["expected_result"],
+                achieved_on=_date(m["achieved_on"]),
+                actual_result=m["actual_result"],
+            )
             plan.milestones.append(milestone)
             milestones.append(milestone)
         db.session.add(plan)
         for action_index, a in enumerate(p["actions"]):
             objective = a.get("objective")
             action = Action(
-                trajectory_id=trajectory.id, plan=plan, cycle=cycles[a["cycle"]],
+                trajectory_id=trajectory.id,
+                plan=plan,
+                cycle=cycles[a["cycle"]],
                 carried_from=cycles.get(a["carried_from_cycle"]) if a["carried_from_cycle"] else None,
                 milestone=milestones[a["milestone"]] if a["milestone"] is not None else None,
-                title=a["title"], description=a["description"], owner=members.get(a["owner_email"]),
-                due_date=_date(a["due_date"]), status=ActionStatus(a["status"]), stage=PdcaStage(a["stage"]),
-                result=a["result"], source_type=a["source_type"], source_id=source_id(a),
-                source_key=a.get("source_key"), archived_at=_datetime(a["archived_at"]),
+                title=a["title"],
+                description=a["description"],
+                owner=members.get(a["owner_email"]),
+                due_date=_date(a["due_date"]),
+                status=ActionStatus(a["status"]),
+                stage=PdcaStage(a["stage"]),
+                result=a["result"],
+                source_type=a["source_type"],
+                source_id=source_id(a),
+                source_key=a.get("source_key"),
+                archived_at=_datetime(a["archived_at"]),
                 objective=refs["ambitions"][objective[0]].objectives[objective[1]] if objective else None,
             )
             db.session.add(action)

@@ -7,6 +7,7 @@ import io
 
 import pytest
 import requests
+from playwright.sync_api import expect
 
 from tracker.extensions import db
 from tracker.models import ChecklistItem, Trajectory
@@ -16,13 +17,12 @@ from .conftest import log_in
 pytestmark = pytest.mark.browser
 
 
-
 def test_project_lead_lands_on_the_overview_with_actions_and_next_milestone(page, demo_site):
     log_in(page, demo_site, "anouk@demo.betersamen.nl")
-    assert page.get_by_role("heading", name="Overzicht van uw trajecten").is_visible()
+    expect(page.get_by_role("heading", name="Overzicht van uw trajecten")).to_be_visible()
     row = page.get_by_role("row").filter(has_text="Preventie van pesten in de Rivierenwijk")
-    assert row.get_by_text("te laat").first.is_visible()
-    assert row.get_by_text("Eigen ruimte voor de jongeren geregeld").is_visible()
+    expect(row.get_by_text("te laat").first).to_be_visible()
+    expect(row.get_by_text("Eigen ruimte voor de jongeren geregeld")).to_be_visible()
 
 
 def test_manager_filters_actions_per_layer_and_exports_what_they_see(page, demo_site):
@@ -43,18 +43,25 @@ def test_manager_filters_actions_per_layer_and_exports_what_they_see(page, demo_
     assert "status=gepland" in page.url and "laag=management" in page.url
 
 
-def test_member_turns_an_item_into_an_action_moves_it_through_the_cycle_and_achieves_the_milestone(page, demo_site):
+def test_member_turns_an_item_into_an_action_moves_it_through_the_cycle_and_achieves_the_milestone(
+    page, demo_site
+):
     log_in(page, demo_site, "anouk@demo.betersamen.nl")
     case = db.session.scalar(db.select(Trajectory).where(Trajectory.name.like("Preventie%")))
-    item = db.session.scalar(db.select(ChecklistItem).where(ChecklistItem.trajectory_id == case.id,
-                                                           ChecklistItem.text.like("Beschrijf de stappen%")))
+    item = db.session.scalar(
+        db.select(ChecklistItem).where(
+            ChecklistItem.trajectory_id == case.id, ChecklistItem.text.like("Beschrijf de stappen%")
+        )
+    )
     page.goto(f"{demo_site}/trajecten/{case.id}/items/{item.id}")
     page.get_by_role("link", name="Maak actie van dit punt").click()
     assert page.get_by_label("Titel").input_value().startswith("Beschrijf de stappen")
     page.get_by_label("Titel").fill("Cliëntroute in kaart brengen")
-    page.get_by_label("Leidt naar mijlpaal").select_option(label="Twee wijkaandachtsfunctionarissen aan de slag (Extern actieplan)")
+    page.get_by_label("Leidt naar mijlpaal").select_option(
+        label="Twee wijkaandachtsfunctionarissen aan de slag (Extern actieplan)"
+    )
     page.get_by_role("button", name="Actie opslaan").click()
-    assert page.get_by_text("De actie is toegevoegd.").is_visible()
+    expect(page.get_by_text("De actie is toegevoegd.")).to_be_visible()
     page.get_by_role("link", name="Cliëntroute in kaart brengen").click()
     page.get_by_label("Status").select_option(label="Gereed")
     page.get_by_label("PDCA-fase").select_option(label="Check")
@@ -65,9 +72,9 @@ def test_member_turns_an_item_into_an_action_moves_it_through_the_cycle_and_achi
     page.get_by_label("Werkelijk resultaat").fill("Twee personen gestart.")
     page.get_by_role("button", name="Mijlpaal opslaan").click()
     row = page.locator("tr[id^=mijlpaal-]", has_text="Twee wijkaandachtsfunctionarissen aan de slag")
-    assert row.get_by_text("Behaald").is_visible()
+    expect(row.get_by_text("Behaald")).to_be_visible()
     page.goto(f"{demo_site}/trajecten/{case.id}/items/{item.id}")
-    assert page.get_by_role("link", name="Cliëntroute in kaart brengen").is_visible()
+    expect(page.get_by_role("link", name="Cliëntroute in kaart brengen")).to_be_visible()
 
 
 def test_the_calendar_feed_opens_in_a_calendar_client(page, demo_site):

@@ -3,28 +3,29 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from .conftest import log_in
 
 pytestmark = pytest.mark.browser
 
 
-
-
 def test_project_lead_follows_phases_answers_an_item_and_sees_progress(page, demo_site):
     log_in(page, demo_site, "anouk@demo.betersamen.nl")
-    assert page.get_by_role("heading", name="Trajecten").is_visible()
+    expect(page.get_by_role("heading", name="Trajecten")).to_be_visible()
     page.get_by_role("link", name="Preventie van pesten in de Rivierenwijk").click()
-    assert page.get_by_text("Samenwerking wenselijk (go)").first.is_visible()
+    expect(page.get_by_text("Samenwerking wenselijk (go)").first).to_be_visible()
     page.get_by_role("link", name="Fase 3: Procesanalyse").click()
-    assert page.get_by_text("0 van 6 afgerond (0%)").is_visible()
-    assert page.get_by_text("Plannen en organiseren, analyseren").is_visible()  # Tabel 1, professionals
+    expect(page.get_by_text("0 van 6 afgerond (0%)")).to_be_visible()
+    expect(page.get_by_text("Plannen en organiseren, analyseren")).to_be_visible()  # Tabel 1, professionals
     page.get_by_role("link", name="Beantwoorden en bewerken").first.click()
-    page.get_by_label("Antwoord", exact=True).fill("Van signalering op school tot nazorg door het jongerenwerk.")
+    page.get_by_label("Antwoord", exact=True).fill(
+        "Van signalering op school tot nazorg door het jongerenwerk."
+    )
     page.get_by_label("Status").select_option(label="Afgerond")
     page.get_by_role("button", name="Opslaan").click()
-    assert page.get_by_text("Het punt is opgeslagen.").is_visible()
-    assert page.get_by_text("1 van 6 afgerond (17%)").is_visible()
+    expect(page.get_by_text("Het punt is opgeslagen.")).to_be_visible()
+    expect(page.get_by_text("1 van 6 afgerond (17%)")).to_be_visible()
 
 
 def test_bad_input_gets_a_dutch_message_next_to_the_field_and_keeps_the_rest(page, demo_site):
@@ -43,16 +44,16 @@ def test_bad_input_gets_a_dutch_message_next_to_the_field_and_keeps_the_rest(pag
 
 def test_outsider_sees_nothing_of_the_case(page, demo_site):
     log_in(page, demo_site, "ruud@demo.betersamen.nl")
-    assert page.get_by_text("Gezond gewicht Oosterpark").is_visible()
+    expect(page.get_by_text("Gezond gewicht Oosterpark")).to_be_visible()
     assert page.get_by_text("Rivierenwijk").count() == 0
     response = page.goto(f"{demo_site}/trajecten/1")
     assert response.status == 403
-    assert page.get_by_role("heading", name="Geen toegang").is_visible()
+    expect(page.get_by_role("heading", name="Geen toegang")).to_be_visible()
 
 
 def test_observer_can_read_but_not_change(page, demo_site):
     log_in(page, demo_site, "tom@demo.betersamen.nl")
     page.get_by_role("link", name="Preventie van pesten in de Rivierenwijk").click()
     page.get_by_role("link", name="Fase 1", exact=True).click()
-    assert page.get_by_text("Wat is de ambitie?", exact=True).is_visible()
+    expect(page.get_by_text("Wat is de ambitie?", exact=True)).to_be_visible()
     assert page.get_by_role("button", name="Archiveren").count() == 0

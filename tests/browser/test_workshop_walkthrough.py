@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tracker.extensions import db
 from tracker.models import Trajectory
@@ -18,8 +19,12 @@ def test_a_workshop_ends_with_shared_ambitions_and_first_steps_in_my_work(page, 
     page.goto(f"{demo_site}/trajecten/{case.id}/werksessies")
     page.get_by_label("Titel").fill("Ambitiegesprek voorjaar")
     page.get_by_role("button", name="Sessie starten").click()
-    people = [("Karin Bos", "gemeente"), ("Marieke Jansen", "manager JGZ"), ("Henk Visser", "bestuur GGD"),
-              ("Lisa Meijer", "GGZ")]
+    people = [
+        ("Karin Bos", "gemeente"),
+        ("Marieke Jansen", "manager JGZ"),
+        ("Henk Visser", "bestuur GGD"),
+        ("Lisa Meijer", "GGZ"),
+    ]
     for name, role in people:
         participant = page.locator("#deelnemer-membership_id")
         participant.select_option(label=participant.locator("option", has_text=name).inner_text())
@@ -34,13 +39,14 @@ def test_a_workshop_ends_with_shared_ambitions_and_first_steps_in_my_work(page, 
         card.get_by_label("Cijfer voor de samenwerking nu (1–10)").fill(str(5 + index))
         card.get_by_label("Eerste stap (en nu)").fill(f"Eerste stap van {name}")
         card.get_by_role("button", name=f"Opslaan voor {name}").click()
-    assert page.get_by_text("Nulmeting").is_visible()
+    expect(page.get_by_text("Nulmeting")).to_be_visible()
     page.get_by_role("combobox", name="Gedeelde ambitie voor: Elke school in de wijk").select_option(
-        label="Een eigen plek voor de jongeren")
+        label="Een eigen plek voor de jongeren"
+    )
     page.get_by_role("button", name="Clustering opslaan").click()
-    assert page.get_by_text("De notities zijn geclusterd.").is_visible()
+    expect(page.get_by_text("De notities zijn geclusterd.")).to_be_visible()
     # The first steps are the participants' own actions.
     page.get_by_role("button", name="Uitloggen").click()
     log_in(page, demo_site, "lisa@demo.betersamen.nl")
     page.get_by_role("link", name="Mijn werk").click()
-    assert page.get_by_role("link", name="Eerste stap van Lisa Meijer").is_visible()
+    expect(page.get_by_role("link", name="Eerste stap van Lisa Meijer")).to_be_visible()

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from tracker.access import admin_required, require
+from tracker.access import admin_required, can_add_organisation, require
 from tracker.admin import services
 from tracker.admin.forms import OrganisationForm, SecuritySettingsForm, UserCreateForm, UserEditForm
 from tracker.auth.services import AccountError, create_user
@@ -44,7 +44,9 @@ def user_new():
     form = UserCreateForm()
     if form.validate_on_submit():
         try:
-            user = create_user(form.email.data, form.name.data, form.password.data, is_admin=form.is_admin.data)
+            user = create_user(
+                form.email.data, form.name.data, form.password.data, is_admin=form.is_admin.data
+            )
         except AccountError as exc:
             form.email.errors.append(str(exc))
         else:
@@ -63,8 +65,11 @@ def user_edit(user_id: int):
     conflict = False
     if form.validate_on_submit():
         if user.id == current_user.id and (not form.is_admin.data or not form.active.data):
-            form.is_admin.errors.append(_("You cannot remove your own administrator rights or deactivate yourself."))
+            form.is_admin.errors.append(
+                _("You cannot remove your own administrator rights or deactivate yourself.")
+            )
         else:
+
             def apply():
                 services.update_user(
                     user,
@@ -91,6 +96,7 @@ def organisations():
 @login_required
 @redisplay_on_csrf_failure
 def organisation_new():
+    require(can_add_organisation(current_user))
     form = OrganisationForm()
     if form.validate_on_submit():
         org = services.create_organisation(form.name.data, form.sector.data)
@@ -109,7 +115,9 @@ def organisation_edit(organisation_id: int):
     form = OrganisationForm(obj=org, existing_id=org.id)
     conflict = False
     if form.validate_on_submit():
-        if save_unless_stale(form, org, lambda: services.update_organisation(org, form.name.data, form.sector.data)):
+        if save_unless_stale(
+            form, org, lambda: services.update_organisation(org, form.name.data, form.sector.data)
+        ):
             flash(_("Organisation %(name)s has been saved.", name=org.name), "success")
             return redirect(url_for("admin.organisations"))
         conflict = True

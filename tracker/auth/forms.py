@@ -44,8 +44,11 @@ class CodeForm(BaseForm):
 
 class TotpDisableForm(BaseForm):
     current_password = PasswordField(_l("Current password"), validators=[required(), max_length(1024)])
-    code = StringField(_l("Code from your authenticator app"), validators=[required(), max_length(10)],
-                       render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})
+    code = StringField(
+        _l("Code from your authenticator app"),
+        validators=[required(), max_length(10)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+    )
 
 
 class PreferencesForm(BaseForm):
@@ -58,4 +61,12 @@ def email_validator():
     return Email(message=_l("Enter a valid email address."), check_deliverability=False)
 
 
-__all__ = ["CodeForm", "TotpDisableForm", "LoginForm", "PasswordChangeForm", "PreferencesForm", "SelectField", "email_validator"]
+__all__ = [
+    "CodeForm",
+    "TotpDisableForm",
+    "LoginForm",
+    "PasswordChangeForm",
+    "PreferencesForm",
+    "SelectField",
+    "email_validator",
+]

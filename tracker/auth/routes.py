@@ -36,33 +36,50 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("trajectories.index"))
     form = LoginForm()  # after login users land on the overview of their trajectories
-    status = 200
-    if form.validate_on_submit():
-        address = request.remote_addr or ""
-        if throttle.is_blocked(form.email.data, address):
-            current_app.logger.warning("login_throttled account=%s addr=%s", _account_ref(form.email.data), address)
-            form.password.errors.append(
-                _("Too many failed login attempts. Wait 15 minutes and try again.")
+    if not form.validate_on_submit():
+        return render_template("auth/login.html", form=form)
+    address = request.remote_addr or ""
+    account = services.user_by_email(form.email.data)
+    try:
+        # An account with two-factor login is exempt from the account-wide delay (throttle.py).
+        attempt = throttle.reserve(form.email.data, address, delay=not (account and account.totp_secret))
+        if not attempt.allowed:
+            current_app.logger.warning(
+                "login_throttled account=%s addr=%s reason=%s",
+                _account_ref(form.email.data),
+                address,
+                attempt.refused,
             )
+            form.password.errors.append(attempt.message())
             return render_template("auth/login.html", form=form), 429
-        user = services.authenticate(form.email.data, form.password.data)
+        user = services.check_password(account, form.password.data)  # one hash verification either way
         if user is None:
-            throttle.record_failure(form.email.data, address)
-            current_app.logger.warning("login_failure account=%s addr=%s", _account_ref(form.email.data), address)
-            form.password.errors.append(_("Email address or password is incorrect."))
+            attempt.failed()
         else:
-            db.session.commit()
-            next_url = safe_next(request.args.get("next"))
-            session.clear()  # a fresh session on login
-            if user.totp_secret:
-                session["pending_2fa"] = {"user": user.id, "remember": form.remember.data, "next": next_url}
-                return redirect(url_for("auth.login_code"))
-            return _complete_login(user, form.remember.data, next_url)
-    return render_template("auth/login.html", form=form), status
+            attempt.succeeded()
+    except throttle.ThrottleUnavailable:
+        form.password.errors.append(_unavailable_message())
+        return render_template("auth/login.html", form=form), 503
+    if user is None:
+        current_app.logger.warning("login_failure account=%s addr=%s", _account_ref(form.email.data), address)
+        form.password.errors.append(_("Email address or password is incorrect."))
+        return render_template("auth/login.html", form=form)
+    db.session.commit()
+    next_url = safe_next(request.args.get("next"))
+    session.clear()  # a fresh session on login
+    if user.totp_secret:
+        session["pending_2fa"] = {"user": user.id, "remember": form.remember.data, "next": next_url}
+        return redirect(url_for("auth.login_code"))
+    return _complete_login(user, form.remember.data, next_url)
+
+
+def _unavailable_message() -> str:
+    return _("Logging in is temporarily not possible. Try again in a few minutes.")
 
 
 def _complete_login(user, remember: bool, next_url: str | None):
     session.clear()
+    services.start_login(user)  # a new issue time in the session and the remember-me cookie
     login_user(user, remember=remember)
     sessions.start(remember=remember)
     # Create the session's CSRF secret now: otherwise two pages opened at once right after login
@@ -83,17 +100,54 @@ def login_code():
         session.pop("pending_2fa", None)
         return redirect(url_for("auth.login"))
     form = CodeForm()
-    if form.validate_on_submit():
-        address = request.remote_addr or ""
-        if throttle.is_blocked(user.email, address):
-            form.code.errors.append(_("Too many failed login attempts. Wait 15 minutes and try again."))
+    if not form.validate_on_submit():
+        return render_template("auth/login_code.html", form=form)
+    address = request.remote_addr or ""
+    try:
+        attempt = throttle.reserve(user.email, address, delay=False)
+        if not attempt.allowed:
+            form.code.errors.append(attempt.message())
             return render_template("auth/login_code.html", form=form), 429
-        if twofactor.verify(user.totp_secret, form.code.data):
-            return _complete_login(user, pending["remember"], pending.get("next"))
-        throttle.record_failure(user.email, address)
-        current_app.logger.warning("login_failure_2fa account=%s addr=%s", _account_ref(user.email), address)
-        form.code.errors.append(_("This code is not correct. Use the current code from your app."))
+        ok = twofactor.verify(user, form.code.data)  # a code is used up: it never works twice
+        attempt.succeeded() if ok else attempt.failed()
+    except throttle.ThrottleUnavailable:
+        form.code.errors.append(_unavailable_message())
+        return render_template("auth/login_code.html", form=form), 503
+    if ok:
+        db.session.commit()
+        return _complete_login(user, pending["remember"], pending.get("next"))
+    current_app.logger.warning("login_failure_2fa account=%s addr=%s", _account_ref(user.email), address)
+    form.code.errors.append(_("This code is not correct. Use the current code from your app."))
     return render_template("auth/login_code.html", form=form)
+
+
+def check_current_password(user, field, code: str | None = None) -> tuple[bool, int]:
+    """Check the current password (and, when given, a two-factor code) that the account page asks
+    for, throttled as a login is. Returns (right, HTTP status for the page); when not right the
+    reason is added to ``field.errors``. The code is checked (and used up) only after the password."""
+    try:
+        attempt = throttle.reserve(user.email, request.remote_addr or "")
+        if not attempt.allowed:
+            field.errors.append(attempt.message())
+            return False, 429
+        ok = verify_password(user.password_hash, field.data or "")
+        if ok and code is not None:
+            ok = twofactor.verify(user, code)
+        attempt.succeeded() if ok else attempt.failed()
+    except throttle.ThrottleUnavailable:
+        field.errors.append(
+            _("Checking your password is temporarily not possible. Try again in a few minutes.")
+        )
+        return False, 503
+    if not ok:
+        current_app.logger.warning("password_check_failure user=%s addr=%s", user.id, request.remote_addr)
+        field.errors.append(
+            _("The current password is incorrect.")
+            if code is None
+            else _("Password or code is not correct; two-factor login stays on.")
+        )
+        return False, 200
+    return True, 200
 
 
 def _account_ref(email: str) -> str:
@@ -118,12 +172,12 @@ def logout():
 def account():
     password_form = PasswordChangeForm(prefix="pw")
     prefs_form = PreferencesForm(prefix="prefs", obj=current_user)
+    status = 200
     if request.method == "POST" and "pw-submit" in request.form:
         if password_form.validate_on_submit():
-            if not verify_password(current_user.password_hash, password_form.current_password.data):
-                password_form.current_password.errors.append(_("The current password is incorrect."))
-            else:
-                user = current_user._get_current_object()
+            user = current_user._get_current_object()
+            ok, status = check_current_password(user, password_form.current_password)
+            if ok:
                 services.set_password(user, password_form.new_password.data)
                 db.session.commit()
                 # Other sessions end; this one continues under the new token.
@@ -137,8 +191,11 @@ def account():
             flash(_("Your preferences have been saved."), "success")
             return redirect(url_for("auth.account"))
     return render_template(
-        "auth/account.html", password_form=password_form, prefs_form=prefs_form, disable_form=TotpDisableForm(prefix="off")
-    )
+        "auth/account.html",
+        password_form=password_form,
+        prefs_form=prefs_form,
+        disable_form=TotpDisableForm(prefix="off"),
+    ), status
 
 
 @bp.route("/account/tweestaps", methods=["GET", "POST"])
@@ -153,7 +210,7 @@ def totp_setup():
         secret = session["totp_pending_secret"] = twofactor.new_secret()
     form = CodeForm()
     if form.validate_on_submit():
-        if twofactor.verify(secret, form.code.data):
+        if twofactor.verify(user, form.code.data, secret=secret):
             user.totp_secret = secret
             user.end_sessions()
             db.session.commit()
@@ -164,7 +221,10 @@ def totp_setup():
         form.code.errors.append(_("This code is not correct. Use the current code from your app."))
     uri = twofactor.provisioning_uri(secret, user.email)
     return render_template(
-        "auth/totp_setup.html", form=form, secret=secret, qr=twofactor.qr_svg(uri),
+        "auth/totp_setup.html",
+        form=form,
+        secret=secret,
+        qr=twofactor.qr_svg(uri),
         required=twofactor.required_for(user),
     )
 
@@ -177,12 +237,10 @@ def totp_disable():
     if form.validate_on_submit():
         if twofactor.required_for(user):
             flash(_("Administrators must use two-factor login in this installation."), "error")
-        elif verify_password(user.password_hash, form.current_password.data) and twofactor.verify(
-            user.totp_secret, form.code.data
-        ):
+        elif check_current_password(user, form.current_password, code=form.code.data)[0]:
             user.totp_secret = None
             db.session.commit()
             flash(_("Two-factor login is off."), "success")
         else:
-            flash(_("Password or code is not correct; two-factor login stays on."), "error")
+            flash(form.current_password.errors[-1], "error")
     return redirect(url_for("auth.account"))

@@ -2,7 +2,9 @@
 
 A normal session ends after ``SESSION_IDLE_TIMEOUT`` without activity and at the latest
 ``SESSION_ABSOLUTE_TIMEOUT`` after login. With "stay logged in" the idle limit does not apply
-and the absolute limit is the remember-me cookie's lifetime.
+and the absolute limit is the remember-me cookie's lifetime, counted from the login that issued
+it: the cookie carries that time (see ``auth.services.load_user``, which also refuses an expired
+one), so a session restored from it does not restart the clock.
 """
 
 from __future__ import annotations
@@ -14,10 +16,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
 
-def start(remember: bool) -> None:
-    """Mark a new login in the (fresh) session."""
+def start(remember: bool, login_at: float | None = None) -> None:
+    """Mark a login in the (fresh) session; ``login_at`` when it was made earlier."""
     now = time.time()
-    session["login_at"] = now
+    session["login_at"] = login_at if login_at is not None else now
     session["seen_at"] = now
     session["remembered"] = bool(remember)
 
@@ -27,13 +29,15 @@ def enforce_session_limits():
         return None
     now = time.time()
     login_at = session.get("login_at")
-    if login_at is None:  # restored from a remember-me cookie
-        start(remember=True)
-        return None
+    if login_at is None:  # restored from a remember-me cookie: the clock runs from its issue time
+        login_at = getattr(current_user, "login_issued_at", None) or now
+        start(remember=True, login_at=login_at)
     config = current_app.config
     remembered = session.get("remembered", False)
     idle = config["SESSION_IDLE_TIMEOUT"].total_seconds()
-    absolute = (config["REMEMBER_COOKIE_DURATION"] if remembered else config["SESSION_ABSOLUTE_TIMEOUT"]).total_seconds()
+    absolute = (
+        config["REMEMBER_COOKIE_DURATION"] if remembered else config["SESSION_ABSOLUTE_TIMEOUT"]
+    ).total_seconds()
     expired = now - login_at > absolute or (not remembered and now - session.get("seen_at", now) > idle)
     if expired:
         current_app.logger.info("session_expired user=%s", current_user.id)

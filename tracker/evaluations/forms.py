@@ -18,7 +18,8 @@ class MultiCheckboxField(SelectMultipleField):
 
     def pre_validate(self, form):
         values = {str(v) for v, _ in self.choices}
-        if any(d not in values for d in (self.data or [])):
+        # Bounded by what the page shows: each option at most once.
+        if len(self.data or []) > len(values) or any(d not in values for d in (self.data or [])):
             raise ValidationError(_l("Choose one of the options."))
 
 
@@ -27,12 +28,25 @@ class ScheduleForm(BaseForm):
     framework = ChoiceField(_l("Framework"), validators=[required()])
     cadence = ChoiceField(_l("Cadence"), choices=choices(Cadence), validators=[required()])
     first_date = DutchDateField(_l("First round opens on"), validators=[required_input()])
-    open_days = IntegerField(_l("A round stays open for (days)"),
-                             validators=[InputRequired(message=REQUIRED), NumberRange(min=1, max=365, message=_l("Between 1 and 365 days."))])
-    remind_days_before = IntegerField(_l("Reminder, days before closing (0: none)"),
-                                      validators=[InputRequired(message=REQUIRED), NumberRange(min=0, max=364, message=_l("Between 0 and 364 days."))])
-    layers = MultiCheckboxField(_l("Who is asked"), choices=choices(Layer),
-                                description=_l("Tick nothing to ask all members (observers never vote)."))
+    open_days = IntegerField(
+        _l("A round stays open for (days)"),
+        validators=[
+            InputRequired(message=REQUIRED),
+            NumberRange(min=1, max=365, message=_l("Between 1 and 365 days.")),
+        ],
+    )
+    remind_days_before = IntegerField(
+        _l("Reminder, days before closing (0: none)"),
+        validators=[
+            InputRequired(message=REQUIRED),
+            NumberRange(min=0, max=364, message=_l("Between 0 and 364 days.")),
+        ],
+    )
+    layers = MultiCheckboxField(
+        _l("Who is asked"),
+        choices=choices(Layer),
+        description=_l("Tick nothing to ask all members (observers never vote)."),
+    )
     anonymous = BooleanField(_l("Anonymous results (nobody sees who voted what)"))
 
     def __init__(self, *args, **kwargs):

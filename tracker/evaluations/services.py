@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
-from tracker.content import frameworks
+from tracker.content import default_framework, frameworks
 from tracker.extensions import db
 from tracker.models import (
     CADENCE_MONTHS,
@@ -23,6 +23,7 @@ from tracker.models import (
     Color,
     EvaluationRound,
     EvaluationSchedule,
+    Layer,
     Membership,
     Organisation,
     Role,
@@ -55,8 +56,20 @@ def period_name(d: date, cadence: Cadence) -> str:
         return f"{d.year} H{(d.month - 1) // 6 + 1}"
     if cadence == Cadence.JAAR:
         return str(d.year)
-    months = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
-              "oktober", "november", "december"]
+    months = [
+        "januari",
+        "februari",
+        "maart",
+        "april",
+        "mei",
+        "juni",
+        "juli",
+        "augustus",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ]
     return f"{months[d.month - 1]} {d.year}"
 
 
@@ -87,7 +100,7 @@ class PlannedRound:
 
 
 def planned_rounds(schedule: EvaluationSchedule, until: date) -> list[PlannedRound]:
-    rounds = []
+    rounds: list[PlannedRound] = []
     k = 0
     months = CADENCE_MONTHS[schedule.cadence]
     while True:
@@ -113,45 +126,72 @@ def current_planned(schedule: EvaluationSchedule, today: date) -> PlannedRound |
 
 def materialise(schedule: EvaluationSchedule, planned: PlannedRound) -> EvaluationRound:
     """The stored round for a planned one (created when first needed; safe under concurrency)."""
-    existing = db.session.scalar(sa.select(EvaluationRound).where(
-        EvaluationRound.trajectory_id == schedule.trajectory_id, EvaluationRound.opens_on == planned.opens_on))
+    existing = db.session.scalar(
+        sa.select(EvaluationRound).where(
+            EvaluationRound.trajectory_id == schedule.trajectory_id,
+            EvaluationRound.opens_on == planned.opens_on,
+        )
+    )
     if existing:
         return existing
     framework = frameworks()[schedule.framework]
     evaluation_round = EvaluationRound(
-        trajectory_id=schedule.trajectory_id, schedule_id=schedule.id, name=planned.name,
-        framework=schedule.framework, factors=_factor_snapshot(framework), opens_on=planned.opens_on,
-        closes_on=planned.closes_on, remind_on=planned.remind_on, layers=schedule.layers,
+        trajectory_id=schedule.trajectory_id,
+        schedule_id=schedule.id,
+        name=planned.name,
+        framework=schedule.framework,
+        factors=_factor_snapshot(framework),
+        opens_on=planned.opens_on,
+        closes_on=planned.closes_on,
+        remind_on=planned.remind_on,
+        layers=schedule.layers,
         anonymous=schedule.anonymous,
     )
     try:
         with db.session.begin_nested():
             db.session.add(evaluation_round)
-    except IntegrityError:
-        return db.session.scalar(sa.select(EvaluationRound).where(
-            EvaluationRound.trajectory_id == schedule.trajectory_id, EvaluationRound.opens_on == planned.opens_on))
+    except IntegrityError:  # stored at the same moment by another request: that round
+        return db.session.scalars(
+            sa.select(EvaluationRound).where(
+                EvaluationRound.trajectory_id == schedule.trajectory_id,
+                EvaluationRound.opens_on == planned.opens_on,
+            )
+        ).one()
     return evaluation_round
 
 
 def _factor_snapshot(framework: dict[str, Any]) -> list[dict[str, Any]]:
-    return [{"key": f["key"], "title": f["title"], "questions": list(f["questions"])} for f in framework["factors"]]
+    return [
+        {"key": f["key"], "title": f["title"], "questions": list(f["questions"])}
+        for f in framework["factors"]
+    ]
 
 
 def open_manual_round(trajectory: Trajectory, today: date) -> EvaluationRound:
     schedule = schedule_of(trajectory)
-    framework_key = schedule.framework if schedule else "ksf"
+    framework_key = schedule.framework if schedule else default_framework()
     open_days = schedule.open_days if schedule else 14
     closes = today + timedelta(days=open_days - 1)
-    overlapping = db.session.scalar(sa.select(EvaluationRound.id).where(
-        EvaluationRound.trajectory_id == trajectory.id, EvaluationRound.opens_on <= closes,
-        EvaluationRound.closes_on >= today))
+    overlapping = db.session.scalar(
+        sa.select(EvaluationRound.id).where(
+            EvaluationRound.trajectory_id == trajectory.id,
+            EvaluationRound.opens_on <= closes,
+            EvaluationRound.closes_on >= today,
+        )
+    )
     if overlapping or (schedule and _planned_overlap(schedule, today, closes)):
         raise ScheduleError("overlap")
     evaluation_round = EvaluationRound(
-        trajectory_id=trajectory.id, schedule_id=None, name=f"Extra ronde {today.strftime('%d-%m-%Y')}",
-        framework=framework_key, factors=_factor_snapshot(frameworks()[framework_key]), opens_on=today,
-        closes_on=closes, remind_on=closes - timedelta(days=schedule.remind_days_before) if schedule else None,
-        layers=schedule.layers if schedule else "", anonymous=schedule.anonymous if schedule else False,
+        trajectory_id=trajectory.id,
+        schedule_id=None,
+        name=f"Extra ronde {today.strftime('%d-%m-%Y')}",
+        framework=framework_key,
+        factors=_factor_snapshot(frameworks()[framework_key]),
+        opens_on=today,
+        closes_on=closes,
+        remind_on=closes - timedelta(days=schedule.remind_days_before) if schedule else None,
+        layers=schedule.layers if schedule else "",
+        anonymous=schedule.anonymous if schedule else False,
     )
     db.session.add(evaluation_round)
     db.session.flush()
@@ -163,7 +203,9 @@ def _planned_overlap(schedule: EvaluationSchedule, start: date, end: date) -> bo
 
 
 def schedule_of(trajectory: Trajectory) -> EvaluationSchedule | None:
-    return db.session.scalar(sa.select(EvaluationSchedule).where(EvaluationSchedule.trajectory_id == trajectory.id))
+    return db.session.scalar(
+        sa.select(EvaluationSchedule).where(EvaluationSchedule.trajectory_id == trajectory.id)
+    )
 
 
 def save_schedule(trajectory: Trajectory, data: dict) -> EvaluationSchedule:
@@ -185,42 +227,65 @@ def save_schedule(trajectory: Trajectory, data: dict) -> EvaluationSchedule:
 
 
 def rounds_of(trajectory: Trajectory) -> list[EvaluationRound]:
-    return list(db.session.scalars(
-        sa.select(EvaluationRound).where(EvaluationRound.trajectory_id == trajectory.id)
-        .options(selectinload(EvaluationRound.ballots).selectinload(Ballot.votes))
-        .order_by(EvaluationRound.opens_on)
-    ))
+    return list(
+        db.session.scalars(
+            sa.select(EvaluationRound)
+            .where(EvaluationRound.trajectory_id == trajectory.id)
+            .options(selectinload(EvaluationRound.ballots).selectinload(Ballot.votes))
+            .order_by(EvaluationRound.opens_on)
+        )
+    )
 
 
 def invited_members(evaluation_round: EvaluationRound, trajectory: Trajectory) -> list[Membership]:
     return [m for m in trajectory.memberships if m.role != Role.MEEKIJKER and evaluation_round.invites(m)]
 
 
-def may_vote(membership: Membership | None, evaluation_round: EvaluationRound | PlannedRound,
-             schedule: EvaluationSchedule | None = None) -> bool:
+def may_vote(
+    membership: Membership | None,
+    evaluation_round: EvaluationRound | PlannedRound,
+    schedule: EvaluationSchedule | None = None,
+) -> bool:
     if membership is None or membership.role == Role.MEEKIJKER:
         return False
-    layers = evaluation_round.layers if isinstance(evaluation_round, EvaluationRound) else (schedule.layers if schedule else "")
+    layers = (
+        evaluation_round.layers
+        if isinstance(evaluation_round, EvaluationRound)
+        else (schedule.layers if schedule else "")
+    )
     allowed = [x for x in layers.split(",") if x]
     return not allowed or membership.layer.value in allowed
 
 
+def _ballot_query(evaluation_round: EvaluationRound, membership: Membership) -> sa.Select[Ballot]:
+    return (
+        sa.select(Ballot)
+        .where(Ballot.round_id == evaluation_round.id, Ballot.membership_id == membership.id)
+        .options(selectinload(Ballot.votes))
+    )
+
+
 def ballot_of(evaluation_round: EvaluationRound, membership: Membership) -> Ballot | None:
-    return db.session.scalar(sa.select(Ballot).where(
-        Ballot.round_id == evaluation_round.id, Ballot.membership_id == membership.id).options(selectinload(Ballot.votes)))
+    return db.session.scalar(_ballot_query(evaluation_round, membership))
 
 
-def cast_ballot(evaluation_round: EvaluationRound, membership: Membership, choices: dict[str, tuple[str, str]]) -> Ballot:
+def cast_ballot(
+    evaluation_round: EvaluationRound, membership: Membership, choices: dict[str, tuple[str, str]]
+) -> Ballot:
     """Store the member's cards (one ballot per member per round; voting again replaces it)."""
     ballot = ballot_of(evaluation_round, membership)
     if ballot is None:
-        ballot = Ballot(round_id=evaluation_round.id, membership_id=membership.id, layer=membership.layer.value,
-                        organisation_id=membership.organisation_id)
+        ballot = Ballot(
+            round_id=evaluation_round.id,
+            membership_id=membership.id,
+            layer=membership.layer.value,
+            organisation_id=membership.organisation_id,
+        )
         try:
             with db.session.begin_nested():
                 db.session.add(ballot)
         except IntegrityError:  # a second tab voted at the same moment: use that ballot
-            ballot = ballot_of(evaluation_round, membership)
+            ballot = db.session.scalars(_ballot_query(evaluation_round, membership)).one()
     existing = {v.factor: v for v in ballot.votes}
     for factor, (color, comment) in choices.items():
         vote = existing.get(factor) or Vote(ballot=ballot, factor=factor)
@@ -253,7 +318,11 @@ class FactorResult:
 
     @property
     def score(self) -> float | None:
-        return (sum(SCORES[Color(c)] * n for c, n in self.counts.items()) / (2 * self.total)) if self.total else None
+        return (
+            (sum(SCORES[Color(c)] * n for c, n in self.counts.items()) / (2 * self.total))
+            if self.total
+            else None
+        )
 
     @property
     def band(self) -> str:
@@ -284,39 +353,53 @@ def results(evaluation_round: EvaluationRound, names: dict[int, str] | None = No
     """Per factor: the distribution overall, per layer and per organisation, and the comments.
     Comments carry the voter's name only in named rounds."""
     by_key = {f["key"]: FactorResult(f["key"], f["title"]) for f in evaluation_round.factors}
-    for ballot in evaluation_round.ballots:
-        for vote in ballot.votes:
-            result = by_key.get(vote.factor)
-            if result is None:
-                continue
-            color = vote.color.value
-            result.counts[color] += 1
-            result.by_layer[ballot.layer][color] += 1
-            if ballot.organisation_id:
-                result.by_organisation[ballot.organisation_id][color] += 1
-            if vote.comment:
-                who = None if evaluation_round.anonymous else (names or {}).get(ballot.membership_id)
-                result.comments.append((who, vote.comment))
+    rows = db.session.execute(  # every vote of the round in one query
+        sa.select(
+            Ballot.layer,
+            Ballot.organisation_id,
+            Ballot.membership_id,
+            Ballot.voter_name,
+            Vote.factor,
+            Vote.color,
+            Vote.comment,
+        )
+        .join(Vote, Vote.ballot_id == Ballot.id)
+        .where(Ballot.round_id == evaluation_round.id)
+        .order_by(Ballot.id, Vote.id)
+    )
+    for layer, organisation_id, membership_id, voter_name, factor, vote_color, comment in rows:
+        result = by_key.get(factor)
+        if result is None:
+            continue
+        color = vote_color.value
+        result.counts[color] += 1
+        result.by_layer[layer][color] += 1
+        if organisation_id:
+            result.by_organisation[organisation_id][color] += 1
+        if comment:
+            name = (names or {}).get(membership_id) if membership_id is not None else None
+            who = None if evaluation_round.anonymous else (name or voter_name or None)
+            result.comments.append((who, comment))
     for result in by_key.values():
         for color in ("groen", "oranje", "rood"):
             result.counts.setdefault(color, 0)
     return list(by_key.values())
 
 
-def hide_small_groups(groups: dict, anonymous: bool) -> dict:
-    """In anonymous rounds a layer or organisation with fewer than three ballots is not shown."""
-    if not anonymous:
-        return groups
-    return {k: v for k, v in groups.items() if sum(v.values()) >= MIN_GROUP_FOR_ANONYMOUS}
-
-
-def group_sizes(evaluation_round: EvaluationRound) -> tuple[Counter, Counter]:
-    layers, organisations = Counter(), Counter()
+def shown_groups(evaluation_round: EvaluationRound) -> tuple[list[Layer], list[int]]:
+    """The layers and organisations whose results are shown separately: all of them, except that
+    in an anonymous round a group with fewer than ``MIN_GROUP_FOR_ANONYMOUS`` ballots is not."""
+    layers: Counter[str] = Counter()
+    organisations: Counter[int] = Counter()
     for ballot in evaluation_round.ballots:
         layers[ballot.layer] += 1
         if ballot.organisation_id:
             organisations[ballot.organisation_id] += 1
-    return layers, organisations
+    enough = (lambda n: n >= MIN_GROUP_FOR_ANONYMOUS) if evaluation_round.anonymous else (lambda n: True)
+    return (
+        [layer for layer in Layer if enough(layers[layer.value])],
+        [oid for oid, n in organisations.items() if enough(n)],
+    )
 
 
 def with_trends(rounds: list[EvaluationRound]) -> list[tuple[EvaluationRound, list[FactorResult]]]:
@@ -337,9 +420,13 @@ def with_trends(rounds: list[EvaluationRound]) -> list[tuple[EvaluationRound, li
 
 def follow_up(evaluation_round: EvaluationRound, factor_results: list[FactorResult]) -> list[FactorResult]:
     """Factors with red cards (actie nodig), then orange ones, by how many red and orange cards."""
-    linked = db.session.execute(sa.select(Action.source_key, Action.id).where(
-        Action.source_type == SOURCE_RED_CARD, Action.source_id == evaluation_round.id,
-        Action.archived_at.is_(None)))
+    linked = db.session.execute(
+        sa.select(Action.source_key, Action.id).where(
+            Action.source_type == SOURCE_RED_CARD,
+            Action.source_id == evaluation_round.id,
+            Action.archived_at.is_(None),
+        )
+    )
     by_factor = defaultdict(list)
     for key, action_id in linked:
         by_factor[key].append(action_id)
@@ -353,9 +440,15 @@ def open_follow_up_actions(trajectory: Trajectory, before: date | None = None) -
     """Open actions that came from red cards of earlier rounds: each new round opens with them."""
     stmt = (
         sa.select(Action)
-        .join(EvaluationRound, sa.and_(Action.source_type == SOURCE_RED_CARD, Action.source_id == EvaluationRound.id))
-        .where(Action.trajectory_id == trajectory.id, Action.archived_at.is_(None),
-               Action.status.in_(OPEN_ACTION_STATUSES))
+        .join(
+            EvaluationRound,
+            sa.and_(Action.source_type == SOURCE_RED_CARD, Action.source_id == EvaluationRound.id),
+        )
+        .where(
+            Action.trajectory_id == trajectory.id,
+            Action.archived_at.is_(None),
+            Action.status.in_(OPEN_ACTION_STATUSES),
+        )
         .options(joinedload(Action.owner).joinedload(Membership.user))
         .order_by(Action.due_date.is_(None), Action.due_date)
     )
@@ -368,14 +461,21 @@ def organisation_names(ids) -> dict[int, str]:
     ids = list(ids)
     if not ids:
         return {}
-    return dict(db.session.execute(sa.select(Organisation.id, Organisation.name).where(Organisation.id.in_(ids))).all())
+    return dict(
+        db.session.execute(
+            sa.select(Organisation.id, Organisation.name).where(Organisation.id.in_(ids))
+        ).all()
+    )
 
 
 def next_rounds(trajectory_ids: list[int], today: date) -> dict[int, PlannedRound]:
     """The open or next evaluation round per trajectory (from the schedules), for the overview."""
     result = {}
-    for schedule in db.session.scalars(sa.select(EvaluationSchedule).where(
-            EvaluationSchedule.trajectory_id.in_(trajectory_ids), EvaluationSchedule.active.is_(True))):
+    for schedule in db.session.scalars(
+        sa.select(EvaluationSchedule).where(
+            EvaluationSchedule.trajectory_id.in_(trajectory_ids), EvaluationSchedule.active.is_(True)
+        )
+    ):
         planned = current_planned(schedule, today)
         if planned:
             result[schedule.trajectory_id] = planned

@@ -3,6 +3,11 @@
 Idempotent and safe to run every few minutes from several places at once: rounds are unique per
 trajectory and date, messages are unique per round, member and kind, and a message is claimed
 (``sent_at`` set where it was empty) before it is sent, so no invitation or reminder goes out twice.
+
+Only members who have not voted get an invitation or a reminder, and never both together: a
+reminder is queued only for an invitation queued before the reminder day (by an earlier run), and is
+not sent while that invitation is still waiting or went out in the same run. Such a message is marked
+as not sent (``sent_at`` set, ``error`` one of the ``SKIPPED_*`` codes), so it is never retried.
 """
 
 from __future__ import annotations
@@ -17,7 +22,11 @@ from sqlalchemy.exc import IntegrityError
 from tracker.evaluations import mail
 from tracker.evaluations.services import current_planned, invited_members, materialise
 from tracker.extensions import db
-from tracker.models import Ballot, EvaluationRound, EvaluationSchedule, OutboxMessage, Trajectory, utcnow
+from tracker.models import Ballot, EvaluationRound, EvaluationSchedule, OutboxMessage, Trajectory
+from tracker.textsafe import clean_text, header_text
+
+SKIPPED_VOTED = "skipped:voted"
+SKIPPED_INVITATION = "skipped:invitation"
 
 
 @dataclass
@@ -26,12 +35,17 @@ class RunReport:
     queued: int = 0
     sent: int = 0
     failed: int = 0
+    skipped: int = 0
 
 
 def _link(evaluation_round: EvaluationRound) -> str:
     try:
-        return url_for("evaluations.round_view", trajectory_id=evaluation_round.trajectory_id,
-                       round_id=evaluation_round.id, _external=True)
+        return url_for(
+            "evaluations.round_view",
+            trajectory_id=evaluation_round.trajectory_id,
+            round_id=evaluation_round.id,
+            _external=True,
+        )
     except RuntimeError:
         base = current_app.config.get("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/")
         return f"{base}/trajecten/{evaluation_round.trajectory_id}/evaluaties/{evaluation_round.id}"
@@ -42,16 +56,30 @@ def _queue(evaluation_round: EvaluationRound, membership, kind: str) -> bool:
     closes = evaluation_round.closes_on.strftime("%d-%m-%Y")
     if kind == "invitation":
         subject = f"Evaluatieronde {evaluation_round.name} — {trajectory.name}"
-        body = (f"Beste {membership.user.name},\n\nDe evaluatieronde {evaluation_round.name} van ‘{trajectory.name}’ "
-                f"is geopend. Geef per kritische succesfactor een groene, oranje of rode kaart, uiterlijk op {closes}.\n\n"
-                f"{_link(evaluation_round)}\n\nMet vriendelijke groet,\nBETER SAMEN")
+        body = (
+            f"Beste {membership.user.name},\n\n"
+            f"De evaluatieronde {evaluation_round.name} van ‘{trajectory.name}’ "
+            f"is geopend. Geef per kritische succesfactor een groene, oranje of rode kaart, "
+            f"uiterlijk op {closes}.\n\n"
+            f"{_link(evaluation_round)}\n\nMet vriendelijke groet,\nBETER SAMEN"
+        )
     else:
         subject = f"Herinnering: evaluatieronde {evaluation_round.name} sluit op {closes}"
-        body = (f"Beste {membership.user.name},\n\nU heeft nog niet gestemd in de evaluatieronde "
-                f"{evaluation_round.name} van ‘{trajectory.name}’. De ronde sluit op {closes}.\n\n"
-                f"{_link(evaluation_round)}\n\nMet vriendelijke groet,\nBETER SAMEN")
-    message = OutboxMessage(round_id=evaluation_round.id, membership_id=membership.id, kind=kind,
-                            to_email=membership.user.email, subject=subject, body=body)
+        body = (
+            f"Beste {membership.user.name},\n\nU heeft nog niet gestemd in de evaluatieronde "
+            f"{evaluation_round.name} van ‘{trajectory.name}’. De ronde sluit op {closes}.\n\n"
+            f"{_link(evaluation_round)}\n\nMet vriendelijke groet,\nBETER SAMEN"
+        )
+    # Names are user text: the subject is one line (a name with CR/LF must not make every send
+    # fail), within the column's length; the body loses control characters.
+    message = OutboxMessage(
+        round_id=evaluation_round.id,
+        membership_id=membership.id,
+        kind=kind,
+        to_email=membership.user.email,
+        subject=header_text(subject)[:300],
+        body=clean_text(body),
+    )
     try:
         with db.session.begin_nested():
             db.session.add(message)
@@ -64,47 +92,100 @@ def run_due(today: date | None = None) -> RunReport:
     today = today or date.today()
     report = RunReport()
     # 1. Open due rounds: the round of every active schedule whose window contains today.
-    for schedule in db.session.scalars(sa.select(EvaluationSchedule).where(EvaluationSchedule.active.is_(True))):
+    for schedule in db.session.scalars(
+        sa.select(EvaluationSchedule).where(EvaluationSchedule.active.is_(True))
+    ):
         planned = current_planned(schedule, today)
         if planned and planned.opens_on <= today <= planned.closes_on:
-            existed = db.session.scalar(sa.select(EvaluationRound.id).where(
-                EvaluationRound.trajectory_id == schedule.trajectory_id, EvaluationRound.opens_on == planned.opens_on))
+            existed = db.session.scalar(
+                sa.select(EvaluationRound.id).where(
+                    EvaluationRound.trajectory_id == schedule.trajectory_id,
+                    EvaluationRound.opens_on == planned.opens_on,
+                )
+            )
             materialise(schedule, planned)
             report.opened += 0 if existed else 1
     db.session.commit()
     # 2. Invitations for open rounds, reminders for those who have not voted.
-    open_rounds = db.session.scalars(sa.select(EvaluationRound).where(
-        EvaluationRound.opens_on <= today, EvaluationRound.closes_on >= today))
+    open_rounds = db.session.scalars(
+        sa.select(EvaluationRound).where(
+            EvaluationRound.opens_on <= today, EvaluationRound.closes_on >= today
+        )
+    )
     for evaluation_round in open_rounds:
-        trajectory = db.session.get(Trajectory, evaluation_round.trajectory_id)
-        voted = set(db.session.scalars(sa.select(Ballot.membership_id).where(Ballot.round_id == evaluation_round.id)))
+        trajectory = db.session.get_one(Trajectory, evaluation_round.trajectory_id)
+        voted = set(
+            db.session.scalars(sa.select(Ballot.membership_id).where(Ballot.round_id == evaluation_round.id))
+        )
+        invited = dict(
+            db.session.execute(
+                sa.select(OutboxMessage.membership_id, OutboxMessage.created_at).where(
+                    OutboxMessage.round_id == evaluation_round.id, OutboxMessage.kind == "invitation"
+                )
+            ).all()
+        )
+        remind_on = evaluation_round.remind_on
         for membership in invited_members(evaluation_round, trajectory):
-            if not membership.user.active:
+            if not membership.user.active or membership.id in voted:
                 continue
-            report.queued += _queue(evaluation_round, membership, "invitation")
-            if evaluation_round.remind_on and today >= evaluation_round.remind_on and membership.id not in voted:
+            if membership.id not in invited:
+                report.queued += _queue(evaluation_round, membership, "invitation")
+            elif remind_on and today >= remind_on and invited[membership.id].date() < remind_on:
+                # A reminder only after an invitation of before the reminder day: an invitation
+                # made on or after that day already says when the round closes.
                 report.queued += _queue(evaluation_round, membership, "reminder")
     db.session.commit()
     # 3. Send what is queued (when SMTP is configured), each message claimed before sending.
     if mail.smtp_configured():
-        for message_id in db.session.scalars(sa.select(OutboxMessage.id).where(OutboxMessage.sent_at.is_(None))):
-            claimed = db.session.execute(
-                sa.update(OutboxMessage).where(OutboxMessage.id == message_id, OutboxMessage.sent_at.is_(None))
-                .values(sent_at=utcnow())
-            ).rowcount
-            db.session.commit()
-            if not claimed:
-                continue
-            message = db.session.get(OutboxMessage, message_id)
-            try:
-                mail.send(message)
-            except Exception as exc:  # noqa: BLE001 - any delivery failure is retried on the next run
-                message.sent_at = None
-                message.error = f"{type(exc).__name__}: {exc}"[:500]
-                report.failed += 1
-                current_app.logger.warning("mail_failed message=%s error=%s", message.id, type(exc).__name__)
-            else:
-                message.error = ""
-                report.sent += 1
-            db.session.commit()
+        _send_queued(report)
     return report
+
+
+def _skip_reason(message: OutboxMessage, sent_now: set[int]) -> str | None:
+    """Why a claimed invitation or reminder must not go out (anymore), or None."""
+    if (
+        message.round_id is None
+        or message.membership_id is None
+        or message.kind not in ("invitation", "reminder")
+    ):
+        return None
+    if db.session.scalar(
+        sa.select(Ballot.id).where(
+            Ballot.round_id == message.round_id, Ballot.membership_id == message.membership_id
+        )
+    ):
+        return SKIPPED_VOTED
+    if message.kind == "reminder":
+        invitation = db.session.scalar(
+            sa.select(OutboxMessage).where(
+                OutboxMessage.round_id == message.round_id,
+                OutboxMessage.membership_id == message.membership_id,
+                OutboxMessage.kind == "invitation",
+            )
+        )
+        if invitation is not None and (invitation.sent_at is None or invitation.id in sent_now):
+            return SKIPPED_INVITATION
+    return None
+
+
+def _send_queued(report: RunReport) -> None:
+    sent_now: set[int] = set()
+    for message_id in db.session.scalars(
+        sa.select(OutboxMessage.id).where(OutboxMessage.sent_at.is_(None)).order_by(OutboxMessage.id)
+    ).all():
+        message = mail.claim(message_id)
+        if message is None:
+            continue
+        skip = _skip_reason(message, sent_now)
+        if skip:
+            message.error = skip  # stays claimed: never sent, never retried
+            report.skipped += 1
+            current_app.logger.info("mail_skipped message=%s reason=%s", message.id, skip)
+            db.session.commit()
+            continue
+        if mail.deliver_claimed(message):
+            report.sent += 1
+            sent_now.add(message.id)
+        else:
+            report.failed += 1
+        db.session.commit()

@@ -25,6 +25,7 @@ from tracker.models.evaluation import (
     RoundState,
     Vote,
 )
+from tracker.models.invitation import Invitation
 from tracker.models.network import (
     MAX_ACTIVE_AMBITIONS,
     Agreement,
@@ -75,6 +76,7 @@ __all__ = [
     "Relation",
     "ResultKind",
     "Workshop",
+    "Invitation",
     "WorkshopNote",
     "WorkshopParticipant",
     "CADENCE_MONTHS",

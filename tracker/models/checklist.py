@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.extensions import db
+from tracker.extensions import Base
 from tracker.models.base import UTCDateTime, enum_column, utcnow
 from tracker.models.enums import ItemStatus, Layer
 
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from tracker.models.trajectory import Membership, Trajectory
 
 
-class Phase(db.Model):
+class Phase(Base):
     __tablename__ = "phases"
     __table_args__ = (sa.UniqueConstraint("trajectory_id", "number"),)
 
@@ -35,7 +35,7 @@ class Phase(db.Model):
     )
 
 
-class Section(db.Model):
+class Section(Base):
     __tablename__ = "sections"
     __table_args__ = (sa.UniqueConstraint("phase_id", "code"),)
 
@@ -53,23 +53,19 @@ class Section(db.Model):
     )
 
 
-class ChecklistItem(db.Model):
+class ChecklistItem(Base):
     __tablename__ = "checklist_items"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     trajectory_id: Mapped[int] = mapped_column(
         sa.ForeignKey("trajectories.id", ondelete="CASCADE"), index=True
     )
-    section_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("sections.id", ondelete="CASCADE"), index=True
-    )
+    section_id: Mapped[int] = mapped_column(sa.ForeignKey("sections.id", ondelete="CASCADE"), index=True)
     position: Mapped[int]
     text: Mapped[str] = mapped_column(sa.Text)
     is_custom: Mapped[bool] = mapped_column(default=False)
     answer: Mapped[str] = mapped_column(sa.Text, default="")
-    status: Mapped[ItemStatus] = mapped_column(
-        enum_column(ItemStatus, "status"), default=ItemStatus.OPEN
-    )
+    status: Mapped[ItemStatus] = mapped_column(enum_column(ItemStatus, "status"), default=ItemStatus.OPEN)
     owner_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("memberships.id", ondelete="SET NULL"), index=True
     )
@@ -85,14 +81,6 @@ class ChecklistItem(db.Model):
     owner: Mapped[Membership | None] = relationship()
 
     __mapper_args__ = {"version_id_col": version}
-
-    @property
-    def is_done(self) -> bool:
-        return self.status == ItemStatus.AFGEROND
-
-    @property
-    def is_applicable(self) -> bool:
-        return self.status != ItemStatus.NVT
 
     def is_overdue(self, today: date) -> bool:
         return (

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.extensions import db
+from tracker.extensions import Base
 from tracker.models.base import UTCDateTime, enum_column, utcnow
 from tracker.models.enums import DecisionKind, DecisionOutcome
 from tracker.models.user import User
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from tracker.models.trajectory import Trajectory
 
 
-class Decision(db.Model):
+class Decision(Base):
     __tablename__ = "decisions"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.extensions import db
+from tracker.extensions import Base
 from tracker.models.base import UTCDateTime, enum_column, utcnow
 
 if TYPE_CHECKING:
@@ -47,7 +47,7 @@ def round_state(opens_on: date, closes_on: date, today: date) -> RoundState:
     return RoundState.OPEN
 
 
-class EvaluationSchedule(db.Model):
+class EvaluationSchedule(Base):
     __tablename__ = "evaluation_schedules"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -70,13 +70,17 @@ class EvaluationSchedule(db.Model):
     __mapper_args__ = {"version_id_col": version}
 
 
-class EvaluationRound(db.Model):
+class EvaluationRound(Base):
     __tablename__ = "evaluation_rounds"
     __table_args__ = (sa.UniqueConstraint("trajectory_id", "opens_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    trajectory_id: Mapped[int] = mapped_column(sa.ForeignKey("trajectories.id", ondelete="CASCADE"), index=True)
-    schedule_id: Mapped[int | None] = mapped_column(sa.ForeignKey("evaluation_schedules.id", ondelete="SET NULL"))
+    trajectory_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("trajectories.id", ondelete="CASCADE"), index=True
+    )
+    schedule_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("evaluation_schedules.id", ondelete="SET NULL")
+    )
     name: Mapped[str] = mapped_column(sa.String(100))
     framework: Mapped[str] = mapped_column(sa.String(40))
     # The factors as they were when the round opened (later edits of the content never change it).
@@ -99,18 +103,24 @@ class EvaluationRound(db.Model):
         return not layers or membership.layer.value in layers
 
 
-class Ballot(db.Model):
+class Ballot(Base):
     """One member's cards in one round; the database allows one ballot per member per round."""
 
     __tablename__ = "ballots"
     __table_args__ = (sa.UniqueConstraint("round_id", "membership_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    round_id: Mapped[int] = mapped_column(sa.ForeignKey("evaluation_rounds.id", ondelete="CASCADE"), index=True)
+    round_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("evaluation_rounds.id", ondelete="CASCADE"), index=True
+    )
     membership_id: Mapped[int | None] = mapped_column(sa.ForeignKey("memberships.id", ondelete="SET NULL"))
     # The voter's layer and organisation when voting, for the breakdowns.
     layer: Mapped[str] = mapped_column(sa.String(30))
-    organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id", ondelete="SET NULL"))
+    organisation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="SET NULL")
+    )
+    # Only in named rounds: the voter's name, kept when they are no longer a member.
+    voter_name: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(default=1)
@@ -121,7 +131,7 @@ class Ballot(db.Model):
     __mapper_args__ = {"version_id_col": version}
 
 
-class Vote(db.Model):
+class Vote(Base):
     __tablename__ = "votes"
     __table_args__ = (sa.UniqueConstraint("ballot_id", "factor"),)
 
@@ -134,15 +144,18 @@ class Vote(db.Model):
     ballot: Mapped[Ballot] = relationship(back_populates="votes")
 
 
-class OutboxMessage(db.Model):
+class OutboxMessage(Base):
     """Invitations and reminders; sent by SMTP when configured, otherwise kept for admins to read.
-    The unique key makes sending idempotent: one invitation and one reminder per member per round."""
+    The unique key makes sending idempotent: one invitation and one reminder per member per round.
+    Messages without a round are invitations to join a trajectory (tracker/invitations)."""
 
     __tablename__ = "outbox_messages"
     __table_args__ = (sa.UniqueConstraint("round_id", "membership_id", "kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    round_id: Mapped[int] = mapped_column(sa.ForeignKey("evaluation_rounds.id", ondelete="CASCADE"), index=True)
+    round_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("evaluation_rounds.id", ondelete="CASCADE"), index=True
+    )
     membership_id: Mapped[int | None] = mapped_column(sa.ForeignKey("memberships.id", ondelete="SET NULL"))
     kind: Mapped[str] = mapped_column(sa.String(20))
     to_email: Mapped[str] = mapped_column(sa.String(254))

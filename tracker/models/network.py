@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.extensions import db
+from tracker.extensions import Base, db
 from tracker.models.base import UTCDateTime, enum_column, utcnow
 from tracker.models.organisation import Organisation
 
@@ -45,12 +45,14 @@ class NoteCategory(enum.StrEnum):
     DOEN_WE_AL = "doen_we_al"
 
 
-class NetworkPartner(db.Model):
+class NetworkPartner(Base):
     __tablename__ = "network_partners"
     __table_args__ = (sa.UniqueConstraint("trajectory_id", "organisation_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    trajectory_id: Mapped[int] = mapped_column(sa.ForeignKey("trajectories.id", ondelete="CASCADE"), index=True)
+    trajectory_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("trajectories.id", ondelete="CASCADE"), index=True
+    )
     organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"))
     contribution: Mapped[str] = mapped_column(sa.Text, default="")
     ambition: Mapped[str] = mapped_column(sa.Text, default="")
@@ -66,11 +68,13 @@ class NetworkPartner(db.Model):
     __mapper_args__ = {"version_id_col": version}
 
 
-class Meeting(db.Model):
+class Meeting(Base):
     __tablename__ = "meetings"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    trajectory_id: Mapped[int] = mapped_column(sa.ForeignKey("trajectories.id", ondelete="CASCADE"), index=True)
+    trajectory_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("trajectories.id", ondelete="CASCADE"), index=True
+    )
     held_on: Mapped[date] = mapped_column(sa.Date)
     place: Mapped[str] = mapped_column(sa.String(200), default="")
     purpose: Mapped[str] = mapped_column(sa.Text, default="")
@@ -82,15 +86,17 @@ class Meeting(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     version: Mapped[int] = mapped_column(default=1)
 
-    attendees: Mapped[list[MeetingAttendee]] = relationship(back_populates="meeting", cascade="all, delete-orphan",
-                                                            order_by="MeetingAttendee.id")
-    agreements: Mapped[list[Agreement]] = relationship(back_populates="meeting", cascade="all, delete-orphan",
-                                                       order_by="Agreement.id")
+    attendees: Mapped[list[MeetingAttendee]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan", order_by="MeetingAttendee.id"
+    )
+    agreements: Mapped[list[Agreement]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan", order_by="Agreement.id"
+    )
 
     __mapper_args__ = {"version_id_col": version}
 
 
-class MeetingAttendee(db.Model):
+class MeetingAttendee(Base):
     """A member, or a guest with organisation and layer."""
 
     __tablename__ = "meeting_attendees"
@@ -101,12 +107,24 @@ class MeetingAttendee(db.Model):
     guest_name: Mapped[str] = mapped_column(sa.String(200), default="")
     guest_organisation: Mapped[str] = mapped_column(sa.String(200), default="")
     guest_layer: Mapped[str] = mapped_column(sa.String(30), default="")
+    # A member's name, copied when they are recorded as present and kept after they leave.
+    member_name: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
 
     meeting: Mapped[Meeting] = relationship(back_populates="attendees")
     membership: Mapped[Membership | None] = relationship()
 
+    @property
+    def is_guest(self) -> bool:
+        return self.membership_id is None and not self.member_name
 
-class Agreement(db.Model):
+    @property
+    def display_name(self) -> str:
+        if self.membership is not None:
+            return self.membership.user.name
+        return self.member_name or self.guest_name
+
+
+class Agreement(Base):
     """A working agreement ("werkafspraak") made in a meeting; it becomes an action."""
 
     __tablename__ = "agreements"
@@ -130,13 +148,15 @@ process_step_organisations = sa.Table(
 )
 
 
-class ProcessStep(db.Model):
+class ProcessStep(Base):
     """One step of the client path, from signalling to aftercare."""
 
     __tablename__ = "process_steps"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    trajectory_id: Mapped[int] = mapped_column(sa.ForeignKey("trajectories.id", ondelete="CASCADE"), index=True)
+    trajectory_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("trajectories.id", ondelete="CASCADE"), index=True
+    )
     position: Mapped[int]
     title: Mapped[str] = mapped_column(sa.String(200))
     function: Mapped[str] = mapped_column(sa.Text, default="")
@@ -148,8 +168,9 @@ class ProcessStep(db.Model):
     solution: Mapped[str] = mapped_column(sa.Text, default="")
     version: Mapped[int] = mapped_column(default=1)
 
-    organisations: Mapped[list[Organisation]] = relationship(secondary=process_step_organisations,
-                                                             order_by="Organisation.name")
+    organisations: Mapped[list[Organisation]] = relationship(
+        secondary=process_step_organisations, order_by="Organisation.name"
+    )
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -158,13 +179,15 @@ class ProcessStep(db.Model):
         return self.gap or self.overlap or self.waiting or self.handover
 
 
-class Ambition(db.Model):
+class Ambition(Base):
     """A shared ambition: the result for children and youth, with concrete objectives."""
 
     __tablename__ = "ambitions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    trajectory_id: Mapped[int] = mapped_column(sa.ForeignKey("trajectories.id", ondelete="CASCADE"), index=True)
+    trajectory_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("trajectories.id", ondelete="CASCADE"), index=True
+    )
     title: Mapped[str] = mapped_column(sa.String(300))
     result_kind: Mapped[ResultKind] = mapped_column(enum_column(ResultKind, "result_kind"))
     result: Mapped[str] = mapped_column(sa.Text, default="")
@@ -172,13 +195,14 @@ class Ambition(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     version: Mapped[int] = mapped_column(default=1)
 
-    objectives: Mapped[list[Objective]] = relationship(back_populates="ambition", cascade="all, delete-orphan",
-                                                       order_by="Objective.id")
+    objectives: Mapped[list[Objective]] = relationship(
+        back_populates="ambition", cascade="all, delete-orphan", order_by="Objective.id"
+    )
 
     __mapper_args__ = {"version_id_col": version}
 
 
-class Objective(db.Model):
+class Objective(Base):
     __tablename__ = "objectives"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -188,13 +212,15 @@ class Objective(db.Model):
     ambition: Mapped[Ambition] = relationship(back_populates="objectives")
 
 
-class Workshop(db.Model):
+class Workshop(Base):
     """A Taart van ambities / Ambitiegesprek session."""
 
     __tablename__ = "workshops"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    trajectory_id: Mapped[int] = mapped_column(sa.ForeignKey("trajectories.id", ondelete="CASCADE"), index=True)
+    trajectory_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("trajectories.id", ondelete="CASCADE"), index=True
+    )
     held_on: Mapped[date] = mapped_column(sa.Date)
     title: Mapped[str] = mapped_column(sa.String(200))
     photo: Mapped[str | None] = mapped_column(sa.String(100))  # file name under UPLOAD_FOLDER
@@ -202,28 +228,43 @@ class Workshop(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     participants: Mapped[list[WorkshopParticipant]] = relationship(
-        back_populates="workshop", cascade="all, delete-orphan", order_by="WorkshopParticipant.id")
-    notes: Mapped[list[WorkshopNote]] = relationship(back_populates="workshop", cascade="all, delete-orphan",
-                                                     order_by="WorkshopNote.id")
+        back_populates="workshop", cascade="all, delete-orphan", order_by="WorkshopParticipant.id"
+    )
+    notes: Mapped[list[WorkshopNote]] = relationship(
+        back_populates="workshop", cascade="all, delete-orphan", order_by="WorkshopNote.id"
+    )
 
 
-class WorkshopParticipant(db.Model):
+class WorkshopParticipant(Base):
     __tablename__ = "workshop_participants"
     __table_args__ = (sa.UniqueConstraint("workshop_id", "membership_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     workshop_id: Mapped[int] = mapped_column(sa.ForeignKey("workshops.id", ondelete="CASCADE"), index=True)
-    membership_id: Mapped[int] = mapped_column(sa.ForeignKey("memberships.id", ondelete="CASCADE"))
+    # Empty once the person is no longer a member: their grade, first step and notes stay, under ``name``.
+    membership_id: Mapped[int | None] = mapped_column(sa.ForeignKey("memberships.id", ondelete="SET NULL"))
+    name: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
     role: Mapped[str] = mapped_column(sa.String(200), default="")
     grade: Mapped[int | None]
     first_step: Mapped[str] = mapped_column(sa.Text, default="")
     action_id: Mapped[int | None] = mapped_column(sa.ForeignKey("actions.id", ondelete="SET NULL"))
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     workshop: Mapped[Workshop] = relationship(back_populates="participants")
-    membership: Mapped[Membership] = relationship()
+    membership: Mapped[Membership | None] = relationship()
+
+    @property
+    def display_name(self) -> str:
+        return self.membership.user.name if self.membership is not None else self.name
+
+    @property
+    def organisation_name(self) -> str:
+        return self.membership.organisation.name if self.membership is not None else ""
+
+    __mapper_args__ = {"version_id_col": version}
 
 
-class WorkshopNote(db.Model):
+class WorkshopNote(Base):
     __tablename__ = "workshop_notes"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.extensions import db
+from tracker.extensions import Base
 from tracker.models.base import UTCDateTime, enum_column, utcnow
 from tracker.models.organisation import Organisation
 
@@ -62,12 +62,14 @@ class MilestoneState(enum.StrEnum):
     BEHAALD = "behaald"
 
 
-class Plan(db.Model):
+class Plan(Base):
     __tablename__ = "plans"
     __table_args__ = (sa.UniqueConstraint("trajectory_id", "scope"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    trajectory_id: Mapped[int] = mapped_column(sa.ForeignKey("trajectories.id", ondelete="CASCADE"), index=True)
+    trajectory_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("trajectories.id", ondelete="CASCADE"), index=True
+    )
     kind: Mapped[PlanKind] = mapped_column(enum_column(PlanKind, "kind"))
     # "extern", or "intern-<organisation id>": one external plan, one internal plan per organisation.
     scope: Mapped[str] = mapped_column(sa.String(40))
@@ -81,10 +83,12 @@ class Plan(db.Model):
     trajectory: Mapped[Trajectory] = relationship()
     organisation: Mapped[Organisation | None] = relationship()
     responsible: Mapped[Membership | None] = relationship()
-    cycles: Mapped[list[Cycle]] = relationship(back_populates="plan", cascade="all, delete-orphan",
-                                               order_by="Cycle.number")
-    milestones: Mapped[list[Milestone]] = relationship(back_populates="plan", cascade="all, delete-orphan",
-                                                       order_by="(Milestone.target_date, Milestone.id)")
+    cycles: Mapped[list[Cycle]] = relationship(
+        back_populates="plan", cascade="all, delete-orphan", order_by="Cycle.number"
+    )
+    milestones: Mapped[list[Milestone]] = relationship(
+        back_populates="plan", cascade="all, delete-orphan", order_by="(Milestone.target_date, Milestone.id)"
+    )
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -100,7 +104,7 @@ class Plan(db.Model):
         return f"Intern actieplan {self.organisation.name if self.organisation else ''}".strip()
 
 
-class Cycle(db.Model):
+class Cycle(Base):
     __tablename__ = "cycles"
     __table_args__ = (sa.UniqueConstraint("plan_id", "number"),)
 
@@ -119,8 +123,9 @@ class Cycle(db.Model):
     version: Mapped[int] = mapped_column(default=1)
 
     plan: Mapped[Plan] = relationship(back_populates="cycles")
-    actions: Mapped[list[Action]] = relationship(back_populates="cycle", foreign_keys="Action.cycle_id",
-                                                 order_by="(Action.due_date, Action.id)")
+    actions: Mapped[list[Action]] = relationship(
+        back_populates="cycle", foreign_keys="Action.cycle_id", order_by="(Action.due_date, Action.id)"
+    )
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -129,11 +134,13 @@ class Cycle(db.Model):
         return (self.end_date - self.start_date).days
 
 
-class Milestone(db.Model):
+class Milestone(Base):
     __tablename__ = "milestones"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    trajectory_id: Mapped[int] = mapped_column(sa.ForeignKey("trajectories.id", ondelete="CASCADE"), index=True)
+    trajectory_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("trajectories.id", ondelete="CASCADE"), index=True
+    )
     plan_id: Mapped[int] = mapped_column(sa.ForeignKey("plans.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(sa.String(300))
     target_date: Mapped[date] = mapped_column(sa.Date)
@@ -143,7 +150,9 @@ class Milestone(db.Model):
     version: Mapped[int] = mapped_column(default=1)
 
     plan: Mapped[Plan] = relationship(back_populates="milestones")
-    actions: Mapped[list[Action]] = relationship(back_populates="milestone", order_by="(Action.due_date, Action.id)")
+    actions: Mapped[list[Action]] = relationship(
+        back_populates="milestone", order_by="(Action.due_date, Action.id)"
+    )
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -162,22 +171,32 @@ class Milestone(db.Model):
         return MilestoneState.OP_SCHEMA
 
 
-class Action(db.Model):
+class Action(Base):
     __tablename__ = "actions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    trajectory_id: Mapped[int] = mapped_column(sa.ForeignKey("trajectories.id", ondelete="CASCADE"), index=True)
+    trajectory_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("trajectories.id", ondelete="CASCADE"), index=True
+    )
     plan_id: Mapped[int] = mapped_column(sa.ForeignKey("plans.id", ondelete="CASCADE"), index=True)
     cycle_id: Mapped[int] = mapped_column(sa.ForeignKey("cycles.id", ondelete="CASCADE"), index=True)
     carried_from_cycle_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cycles.id", ondelete="SET NULL"))
-    milestone_id: Mapped[int | None] = mapped_column(sa.ForeignKey("milestones.id", ondelete="SET NULL"), index=True)
+    milestone_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("milestones.id", ondelete="SET NULL"), index=True
+    )
     # An action can hang under an objective of a shared ambition: ambition → objective → action.
-    objective_id: Mapped[int | None] = mapped_column(sa.ForeignKey("objectives.id", ondelete="SET NULL"), index=True)
+    objective_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("objectives.id", ondelete="SET NULL"), index=True
+    )
     title: Mapped[str] = mapped_column(sa.String(300))
     description: Mapped[str] = mapped_column(sa.Text, default="")
-    owner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("memberships.id", ondelete="SET NULL"), index=True)
+    owner_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("memberships.id", ondelete="SET NULL"), index=True
+    )
     due_date: Mapped[date | None] = mapped_column(sa.Date, index=True)
-    status: Mapped[ActionStatus] = mapped_column(enum_column(ActionStatus, "status"), default=ActionStatus.GEPLAND)
+    status: Mapped[ActionStatus] = mapped_column(
+        enum_column(ActionStatus, "status"), default=ActionStatus.GEPLAND
+    )
     stage: Mapped[PdcaStage] = mapped_column(enum_column(PdcaStage, "stage"), default=PdcaStage.PLAN)
     result: Mapped[str] = mapped_column(sa.Text, default="")
     # Where the action comes from, kept generic: ("checklist_item", id), ("meeting_agreement", id),
@@ -208,6 +227,7 @@ class Action(db.Model):
 
     def is_due_soon(self, today: date) -> bool:
         return (
-            self.is_open and self.due_date is not None
+            self.is_open
+            and self.due_date is not None
             and today <= self.due_date <= today + timedelta(days=DUE_SOON_DAYS)
         )

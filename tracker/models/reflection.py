@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.extensions import db
+from tracker.extensions import Base
 from tracker.models.base import UTCDateTime, enum_column, utcnow
 from tracker.models.enums import Movement
 
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from tracker.models.trajectory import Trajectory
 
 
-class StartReflection(db.Model):
+class StartReflection(Base):
     __tablename__ = "start_reflections"
     __table_args__ = (sa.UniqueConstraint("trajectory_id", "aspect_key"),)
 

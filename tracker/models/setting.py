@@ -5,12 +5,12 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tracker.extensions import db
+from tracker.extensions import Base, db
 
 REQUIRE_2FA_FOR_ADMINS = "require_2fa_for_admins"
 
 
-class Setting(db.Model):
+class Setting(Base):
     __tablename__ = "settings"
 
     key: Mapped[str] = mapped_column(sa.String(100), primary_key=True)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.extensions import db
+from tracker.extensions import Base
 from tracker.models.base import UTCDateTime, enum_column, utcnow
 from tracker.models.enums import Layer, Role, TrajectoryStatus
 from tracker.models.organisation import Organisation
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from tracker.models.reflection import StartReflection
 
 
-class Trajectory(db.Model):
+class Trajectory(Base):
     __tablename__ = "trajectories"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -28,9 +28,7 @@ class Trajectory(db.Model):
     theme: Mapped[str] = mapped_column(sa.String(200))
     target_groups: Mapped[str] = mapped_column(sa.Text, default="")
     area: Mapped[str] = mapped_column(sa.String(200), default="")
-    coordinator_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL")
-    )
+    coordinator_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     focus_layer: Mapped[Layer] = mapped_column(enum_column(Layer, "focus_layer"))
     start_date: Mapped[date] = mapped_column(sa.Date)
     status: Mapped[TrajectoryStatus] = mapped_column(
@@ -52,7 +50,7 @@ class Trajectory(db.Model):
         back_populates="trajectory", cascade="all, delete-orphan", order_by="Phase.number"
     )
     items: Mapped[list[ChecklistItem]] = relationship(
-        back_populates="trajectory", cascade="all, delete-orphan", viewonly=False
+        back_populates="trajectory", cascade="all, delete-orphan", order_by="ChecklistItem.id"
     )
     decisions: Mapped[list[Decision]] = relationship(
         back_populates="trajectory",
@@ -69,7 +67,7 @@ class Trajectory(db.Model):
         return f"<Trajectory {self.id} {self.name}>"
 
 
-class Membership(db.Model):
+class Membership(Base):
     __tablename__ = "memberships"
     __table_args__ = (sa.UniqueConstraint("trajectory_id", "user_id"),)
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import secrets
+import time
 from datetime import datetime
+from typing import cast
 
 import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tracker.extensions import db
+from tracker.extensions import Base
 from tracker.models.base import UTCDateTime, utcnow
 
 
@@ -17,7 +19,7 @@ def new_session_token() -> str:
     return secrets.token_hex(16)
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Base):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -33,14 +35,23 @@ class User(UserMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Optional TOTP two-factor login: the shared secret once the user has confirmed a code.
     totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    # The last TOTP time step accepted for this user: a code of that step or earlier is refused,
+    # so a code works once.
+    totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
     # The secret part of the personal calendar feed's URL; renewing it revokes the old URL.
     calendar_token: Mapped[str] = mapped_column(sa.String(64), default=new_session_token, index=True)
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}
 
+    # When the login behind this object's session was made (Unix seconds; not stored: it travels
+    # in the session and the remember-me cookie, both signed). Set at login and by the loader.
+    login_issued_at = cast("int | None", None)  # no annotation: the ORM would try to map it
+
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_token}"
+        """The login's id: user id, session token and issue time (see auth.services.load_user)."""
+        issued = self.login_issued_at if self.login_issued_at is not None else int(time.time())
+        return f"{self.id}:{self.session_token}:{issued}"
 
     @property
     def is_active(self) -> bool:  # type: ignore[override]

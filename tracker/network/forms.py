@@ -14,13 +14,23 @@ from tracker.models.network import NoteCategory, Perception, Relation, ResultKin
 class PartnerForm(BaseForm):
     version = HiddenField()
     organisation_id = ChoiceField(_l("Organisation"), validators=[required()])
-    contribution = TextAreaField(_l("Current contribution for the target group"), validators=[Optional(), max_length(5000)])
+    contribution = TextAreaField(
+        _l("Current contribution for the target group"), validators=[Optional(), max_length(5000)]
+    )
     ambition = TextAreaField(_l("Ambition for the target group"), validators=[Optional(), max_length(5000)])
-    perception = ChoiceField(_l("Shares the problem perception"),
-                             choices=[("", _l("Not known yet"))] + choices(Perception), validators=[Optional()])
-    direction = TextAreaField(_l("Which way it is moving (collaboration, funding, …)"), validators=[Optional(), max_length(5000)])
-    relation = ChoiceField(_l("Current relation"), choices=[("", _l("Not known yet"))] + choices(Relation),
-                           validators=[Optional()])
+    perception = ChoiceField(
+        _l("Shares the problem perception"),
+        choices=[("", _l("Not known yet"))] + choices(Perception),
+        validators=[Optional()],
+    )
+    direction = TextAreaField(
+        _l("Which way it is moving (collaboration, funding, …)"), validators=[Optional(), max_length(5000)]
+    )
+    relation = ChoiceField(
+        _l("Current relation"),
+        choices=[("", _l("Not known yet"))] + choices(Relation),
+        validators=[Optional()],
+    )
     contact_id = ChoiceField(_l("Who in our organisation holds the contact"), validators=[Optional()])
 
 
@@ -31,13 +41,22 @@ class MeetingForm(BaseForm):
     purpose = TextAreaField(_l("Purpose"), validators=[required(), max_length(5000)])
     attendee_ids = MultiCheckboxField(_l("Members present"))
     guests = TextAreaField(
-        _l("Guests"), validators=[Optional(), max_length(5000)],
+        _l("Guests"),
+        validators=[Optional(), max_length(5000)],
         description=_l("One guest per line: name; organisation; layer (bestuur, management or uitvoerend)."),
     )
-    outcome_bestuur = TextAreaField(_l("Outcome of the board (bestuur) group"), validators=[Optional(), max_length(10000)])
-    outcome_management = TextAreaField(_l("Outcome of the management group"), validators=[Optional(), max_length(10000)])
-    outcome_uitvoerend = TextAreaField(_l("Outcome of the professionals' group"), validators=[Optional(), max_length(10000)])
-    outcome_mixed = TextAreaField(_l("Outcome of the mixed round"), validators=[Optional(), max_length(10000)])
+    outcome_bestuur = TextAreaField(
+        _l("Outcome of the board (bestuur) group"), validators=[Optional(), max_length(10000)]
+    )
+    outcome_management = TextAreaField(
+        _l("Outcome of the management group"), validators=[Optional(), max_length(10000)]
+    )
+    outcome_uitvoerend = TextAreaField(
+        _l("Outcome of the professionals' group"), validators=[Optional(), max_length(10000)]
+    )
+    outcome_mixed = TextAreaField(
+        _l("Outcome of the mixed round"), validators=[Optional(), max_length(10000)]
+    )
     notes = TextAreaField(_l("Notes"), validators=[Optional(), max_length(20000)])
 
 
@@ -49,29 +68,41 @@ class AgreementForm(BaseForm):
 
 class StepForm(BaseForm):
     version = HiddenField()
-    title = StringField(_l("Step"), validators=[required(), max_length(200)],
-                        description=_l("For example: signalering, toeleiding, hulp, nazorg."))
-    function = TextAreaField(_l("What happens in this step (the function)"), validators=[Optional(), max_length(5000)])
+    title = StringField(
+        _l("Step"),
+        validators=[required(), max_length(200)],
+        description=_l("For example: signalering, toeleiding, hulp, nazorg."),
+    )
+    function = TextAreaField(
+        _l("What happens in this step (the function)"), validators=[Optional(), max_length(5000)]
+    )
     organisation_ids = MultiCheckboxField(_l("Which organisation(s) do it"))
     gap = BooleanField(_l("Gap (hiaat)"))
     overlap = BooleanField(_l("Overlap"))
     waiting = BooleanField(_l("Waiting time (wachttijd)"))
     handover = BooleanField(_l("Faltering handover (haperende overdracht)"))
     bottleneck = TextAreaField(_l("Description of the bottleneck"), validators=[Optional(), max_length(5000)])
-    solution = TextAreaField(_l("What and who is needed to solve it"), validators=[Optional(), max_length(5000)])
+    solution = TextAreaField(
+        _l("What and who is needed to solve it"), validators=[Optional(), max_length(5000)]
+    )
 
 
 class ClientGoalsForm(BaseForm):
-    client_goals = ChoiceField(_l("Do parents and children pursue the same goals as the partners?"),
-                               choices=[("", _l("Not known yet"))] + choices(Perception), validators=[Optional()])
+    version = HiddenField()
+    client_goals = ChoiceField(
+        _l("Do parents and children pursue the same goals as the partners?"),
+        choices=[("", _l("Not known yet"))] + choices(Perception),
+        validators=[Optional()],
+    )
     client_goals_note = TextAreaField(_l("Explanation"), validators=[Optional(), max_length(5000)])
 
 
 class AmbitionForm(BaseForm):
     version = HiddenField()
     title = StringField(_l("Shared ambition"), validators=[required(), max_length(300)])
-    result_kind = ChoiceField(_l("The result for children and youth is"), choices=choices(ResultKind),
-                              validators=[required()])
+    result_kind = ChoiceField(
+        _l("The result for children and youth is"), choices=choices(ResultKind), validators=[required()]
+    )
     result = TextAreaField(_l("The result for children and youth"), validators=[required(), max_length(5000)])
     active = BooleanField(_l("Active"), default=True)
 
@@ -97,11 +128,13 @@ class NoteForm(BaseForm):
 
 
 class GradeForm(BaseForm):
-    grade = IntegerField(_l("Grade for the collaboration now (1–10)"),
-                         validators=[Optional(), NumberRange(min=1, max=10, message=_l("A grade from 1 to 10."))])
+    version = HiddenField()
+    grade = IntegerField(
+        _l("Grade for the collaboration now (1–10)"),
+        validators=[Optional(), NumberRange(min=1, max=10, message=_l("A grade from 1 to 10."))],
+    )
     first_step = TextAreaField(_l("First step (en nu)"), validators=[Optional(), max_length(2000)])
 
 
 class PhotoForm(BaseForm):
     photo = FileField(_l("Photo of the paper sheet"))
-

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import joinedload, selectinload
 
+from tracker.concurrency import lock_parent, set_positions
 from tracker.extensions import db
 from tracker.models import (
     MAX_ACTIVE_AMBITIONS,
@@ -56,18 +57,27 @@ class NetworkError(ValueError):
 
 
 def partners_of(trajectory: Trajectory) -> list[NetworkPartner]:
-    return list(db.session.scalars(
-        sa.select(NetworkPartner).where(NetworkPartner.trajectory_id == trajectory.id)
-        .options(joinedload(NetworkPartner.organisation),
-                 joinedload(NetworkPartner.contact).joinedload(Membership.user))
-        .join(Organisation).order_by(Organisation.name)
-    ))
+    return list(
+        db.session.scalars(
+            sa.select(NetworkPartner)
+            .where(NetworkPartner.trajectory_id == trajectory.id)
+            .options(
+                joinedload(NetworkPartner.organisation),
+                joinedload(NetworkPartner.contact).joinedload(Membership.user),
+            )
+            .join(Organisation)
+            .order_by(Organisation.name)
+        )
+    )
 
 
 def save_partner(trajectory: Trajectory, partner: NetworkPartner | None, data: dict) -> NetworkPartner:
     organisation_id = int(data["organisation_id"])
-    other = db.session.scalar(sa.select(NetworkPartner.id).where(
-        NetworkPartner.trajectory_id == trajectory.id, NetworkPartner.organisation_id == organisation_id))
+    other = db.session.scalar(
+        sa.select(NetworkPartner.id).where(
+            NetworkPartner.trajectory_id == trajectory.id, NetworkPartner.organisation_id == organisation_id
+        )
+    )
     if other and (partner is None or other != partner.id):
         raise NetworkError("duplicate")
     partner = partner or NetworkPartner(trajectory_id=trajectory.id)
@@ -87,12 +97,19 @@ def save_partner(trajectory: Trajectory, partner: NetworkPartner | None, data: d
 
 
 def meetings_of(trajectory: Trajectory) -> list[Meeting]:
-    return list(db.session.scalars(
-        sa.select(Meeting).where(Meeting.trajectory_id == trajectory.id)
-        .options(selectinload(Meeting.attendees).joinedload(MeetingAttendee.membership).joinedload(Membership.user),
-                 selectinload(Meeting.agreements).joinedload(Agreement.owner).joinedload(Membership.user))
-        .order_by(Meeting.held_on, Meeting.id)
-    ))
+    return list(
+        db.session.scalars(
+            sa.select(Meeting)
+            .where(Meeting.trajectory_id == trajectory.id)
+            .options(
+                selectinload(Meeting.attendees)
+                .joinedload(MeetingAttendee.membership)
+                .joinedload(Membership.user),
+                selectinload(Meeting.agreements).joinedload(Agreement.owner).joinedload(Membership.user),
+            )
+            .order_by(Meeting.held_on, Meeting.id)
+        )
+    )
 
 
 def parse_guests(text: str) -> list[tuple[str, str, str]]:
@@ -114,99 +131,151 @@ def parse_guests(text: str) -> list[tuple[str, str, str]]:
 def save_meeting(trajectory: Trajectory, meeting: Meeting | None, data: dict) -> Meeting:
     guests = parse_guests(data.get("guests") or "")
     meeting = meeting or Meeting(trajectory_id=trajectory.id)
-    for key in ("held_on", "place", "purpose", "outcome_bestuur", "outcome_management", "outcome_uitvoerend",
-                "outcome_mixed", "notes"):
+    for key in (
+        "held_on",
+        "place",
+        "purpose",
+        "outcome_bestuur",
+        "outcome_management",
+        "outcome_uitvoerend",
+        "outcome_mixed",
+        "notes",
+    ):
         setattr(meeting, key, data.get(key) or ("" if key != "held_on" else None))
-    members = {str(m.id) for m in trajectory.memberships}
-    meeting.attendees.clear()
+    members = {str(m.id): m for m in trajectory.memberships}
+    # The form lists current members and guests; the attendance of people who have left stays.
+    meeting.attendees[:] = [a for a in meeting.attendees if a.membership_id is None and a.member_name]
     for membership_id in data.get("attendee_ids") or []:
         if membership_id in members:
-            meeting.attendees.append(MeetingAttendee(membership_id=int(membership_id)))
+            meeting.attendees.append(
+                MeetingAttendee(
+                    membership_id=int(membership_id), member_name=members[membership_id].user.name
+                )
+            )
     for name, organisation, layer in guests:
-        meeting.attendees.append(MeetingAttendee(guest_name=name, guest_organisation=organisation, guest_layer=layer))
+        meeting.attendees.append(
+            MeetingAttendee(guest_name=name, guest_organisation=organisation, guest_layer=layer)
+        )
     db.session.add(meeting)
     db.session.flush()
     return meeting
 
 
 def guests_text(meeting: Meeting) -> str:
-    return "\n".join(f"{a.guest_name}; {a.guest_organisation}; {a.guest_layer}".rstrip("; ")
-                     for a in meeting.attendees if a.membership_id is None)
+    return "\n".join(
+        f"{a.guest_name}; {a.guest_organisation}; {a.guest_layer}".rstrip("; ")
+        for a in meeting.attendees
+        if a.is_guest
+    )
 
 
 def external_plan(trajectory: Trajectory) -> Plan | None:
-    return db.session.scalar(sa.select(Plan).where(Plan.trajectory_id == trajectory.id,
-                                                   Plan.kind == PlanKind.EXTERN))
+    return db.session.scalar(
+        sa.select(Plan).where(Plan.trajectory_id == trajectory.id, Plan.kind == PlanKind.EXTERN)
+    )
 
 
-def make_action(trajectory: Trajectory, title: str, owner_id: int, due_date: date | None, description: str,
-                source: tuple[str, int]) -> Action:
+def make_action(
+    trajectory: Trajectory,
+    title: str,
+    owner_id: int | None,
+    due_date: date | None,
+    description: str,
+    source: tuple[str, int],
+) -> Action:
     plan = external_plan(trajectory)
     if plan is None or plan.current_cycle is None or plan.current_cycle.closed_at is not None:
         raise NetworkError("no_plan")
-    return plans.create_action(trajectory, plan, {
-        "title": title[:300], "description": description, "owner_id": str(owner_id), "due_date": due_date,
-        "status": "gepland", "stage": "plan"}, source=source)
+    return plans.create_action(
+        trajectory,
+        plan,
+        {
+            "title": title[:300],
+            "description": description,
+            "owner_id": str(owner_id),
+            "due_date": due_date,
+            "status": "gepland",
+            "stage": "plan",
+        },
+        source=source,
+    )
 
 
 def add_agreement(trajectory: Trajectory, meeting: Meeting, data: dict) -> Agreement:
-    agreement = Agreement(meeting=meeting, text=data["text"], owner_id=int(data["owner_id"]),
-                          due_date=data["due_date"])
+    agreement = Agreement(
+        meeting=meeting, text=data["text"], owner_id=int(data["owner_id"]), due_date=data["due_date"]
+    )
     db.session.add(agreement)
     db.session.flush()
-    action = make_action(trajectory, data["text"], int(data["owner_id"]), data["due_date"],
-                         f"Werkafspraak uit de bijeenkomst van {meeting.held_on.strftime('%d-%m-%Y')}.",
-                         (SOURCE_AGREEMENT, agreement.id))
+    action = make_action(
+        trajectory,
+        data["text"],
+        int(data["owner_id"]),
+        data["due_date"],
+        f"Werkafspraak uit de bijeenkomst van {meeting.held_on.strftime('%d-%m-%Y')}.",
+        (SOURCE_AGREEMENT, agreement.id),
+    )
     agreement.action_id = action.id
     db.session.flush()
     return agreement
-
-
-def next_meeting(trajectory_ids, today: date) -> dict[int, Meeting]:
-    result = {}
-    for meeting in db.session.scalars(sa.select(Meeting).where(Meeting.trajectory_id.in_(trajectory_ids),
-                                                               Meeting.held_on >= today).order_by(Meeting.held_on)):
-        result.setdefault(meeting.trajectory_id, meeting)
-    return result
 
 
 # --- the client path ------------------------------------------------------------------------
 
 
 def steps_of(trajectory: Trajectory) -> list[ProcessStep]:
-    return list(db.session.scalars(
-        sa.select(ProcessStep).where(ProcessStep.trajectory_id == trajectory.id)
-        .options(selectinload(ProcessStep.organisations)).order_by(ProcessStep.position, ProcessStep.id)
-    ))
+    return list(
+        db.session.scalars(
+            sa.select(ProcessStep)
+            .where(ProcessStep.trajectory_id == trajectory.id)
+            .options(selectinload(ProcessStep.organisations))
+            .order_by(ProcessStep.position, ProcessStep.id)
+        )
+    )
 
 
 def save_step(trajectory: Trajectory, step: ProcessStep | None, data: dict) -> ProcessStep:
     if step is None:
-        position = (db.session.scalar(sa.select(sa.func.max(ProcessStep.position))
-                                      .where(ProcessStep.trajectory_id == trajectory.id)) or 0) + 1
+        position = (
+            db.session.scalar(
+                sa.select(sa.func.max(ProcessStep.position)).where(ProcessStep.trajectory_id == trajectory.id)
+            )
+            or 0
+        ) + 1
         step = ProcessStep(trajectory_id=trajectory.id, position=position)
     for key in ("title", "function", "bottleneck", "solution"):
         setattr(step, key, data.get(key) or "")
     for key in ("gap", "overlap", "waiting", "handover"):
         setattr(step, key, bool(data.get(key)))
     ids = [int(i) for i in data.get("organisation_ids") or []]
-    step.organisations = list(db.session.scalars(sa.select(Organisation).where(Organisation.id.in_(ids)))) if ids else []
+    step.organisations = (
+        list(db.session.scalars(sa.select(Organisation).where(Organisation.id.in_(ids)))) if ids else []
+    )
     db.session.add(step)
     db.session.flush()
     return step
 
 
 def move_step(trajectory: Trajectory, step: ProcessStep, direction: int) -> bool:
-    steps = steps_of(trajectory)
-    index = next(i for i, s in enumerate(steps) if s.id == step.id)
+    """Movers of one trajectory's steps take turns (the trajectory row is locked) and read the
+    latest order; positions are written without bumping the steps' versions."""
+    lock_parent(Trajectory, trajectory.id)
+    ids = list(
+        db.session.scalars(
+            sa.select(ProcessStep.id)
+            .where(ProcessStep.trajectory_id == trajectory.id)
+            .order_by(ProcessStep.position, ProcessStep.id)
+        )
+    )
+    if step.id not in ids:
+        return False
+    index = ids.index(step.id)
     other = index + direction
-    if not 0 <= other < len(steps):
+    if not 0 <= other < len(ids):
         return False
     # Renumber, then swap, so that equal positions never stall a move.
-    for number, s in enumerate(steps, start=1):
-        s.position = number
-    steps[index].position, steps[other].position = steps[other].position, steps[index].position
-    db.session.flush()
+    ids[index], ids[other] = ids[other], ids[index]
+    set_positions(ProcessStep, {step_id: number for number, step_id in enumerate(ids, start=1)})
     return True
 
 
@@ -223,17 +292,27 @@ def swimlane(steps: list[ProcessStep]) -> list[Organisation]:
 
 
 def ambitions_of(trajectory: Trajectory) -> list[Ambition]:
-    return list(db.session.scalars(
-        sa.select(Ambition).where(Ambition.trajectory_id == trajectory.id)
-        .options(selectinload(Ambition.objectives)).order_by(Ambition.active.desc(), Ambition.id)
-    ))
+    return list(
+        db.session.scalars(
+            sa.select(Ambition)
+            .where(Ambition.trajectory_id == trajectory.id)
+            .options(selectinload(Ambition.objectives))
+            .order_by(Ambition.active.desc(), Ambition.id)
+        )
+    )
 
 
 def save_ambition(trajectory: Trajectory, ambition: Ambition | None, data: dict) -> Ambition:
     active = bool(data.get("active", True))
     if active and (ambition is None or not ambition.active):
-        count = db.session.scalar(sa.select(sa.func.count(Ambition.id)).where(
-            Ambition.trajectory_id == trajectory.id, Ambition.active.is_(True)))
+        count = (
+            db.session.scalar(
+                sa.select(sa.func.count(Ambition.id)).where(
+                    Ambition.trajectory_id == trajectory.id, Ambition.active.is_(True)
+                )
+            )
+            or 0
+        )
         if count >= MAX_ACTIVE_AMBITIONS:
             raise NetworkError("too_many")
     ambition = ambition or Ambition(trajectory_id=trajectory.id)
@@ -256,11 +335,17 @@ def add_objective(ambition: Ambition, text: str) -> Objective:
 def actions_by_objective(trajectory: Trajectory) -> dict[int, list[Action]]:
     result: dict[int, list[Action]] = {}
     for action in db.session.scalars(
-        sa.select(Action).where(Action.trajectory_id == trajectory.id, Action.objective_id.is_not(None),
-                                Action.archived_at.is_(None))
-        .options(joinedload(Action.owner).joinedload(Membership.user)).order_by(Action.id)
+        sa.select(Action)
+        .where(
+            Action.trajectory_id == trajectory.id,
+            Action.objective_id.is_not(None),
+            Action.archived_at.is_(None),
+        )
+        .options(joinedload(Action.owner).joinedload(Membership.user))
+        .order_by(Action.id)
     ):
-        result.setdefault(action.objective_id, []).append(action)
+        if action.objective_id is not None:  # always: the query asks for it
+            result.setdefault(action.objective_id, []).append(action)
     return result
 
 
@@ -269,26 +354,39 @@ def actions_by_objective(trajectory: Trajectory) -> dict[int, list[Action]]:
 
 def workshop_with_everything(workshop_id: int) -> Workshop | None:
     return db.session.scalar(
-        sa.select(Workshop).where(Workshop.id == workshop_id)
-        .options(selectinload(Workshop.participants).joinedload(WorkshopParticipant.membership)
-                 .joinedload(Membership.user),
-                 selectinload(Workshop.participants).joinedload(WorkshopParticipant.membership)
-                 .joinedload(Membership.organisation),
-                 selectinload(Workshop.notes).joinedload(WorkshopNote.ambition))
+        sa.select(Workshop)
+        .where(Workshop.id == workshop_id)
+        .options(
+            selectinload(Workshop.participants)
+            .joinedload(WorkshopParticipant.membership)
+            .joinedload(Membership.user),
+            selectinload(Workshop.participants)
+            .joinedload(WorkshopParticipant.membership)
+            .joinedload(Membership.organisation),
+            selectinload(Workshop.notes).joinedload(WorkshopNote.ambition),
+        )
     )
 
 
 def add_participant(workshop: Workshop, membership_id: int, role: str) -> WorkshopParticipant:
     if any(p.membership_id == membership_id for p in workshop.participants):
         raise NetworkError("duplicate")
-    participant = WorkshopParticipant(workshop=workshop, membership_id=membership_id, role=role)
+    membership = db.session.get(Membership, membership_id)
+    participant = WorkshopParticipant(
+        workshop=workshop,
+        membership_id=membership_id,
+        role=role,
+        name=membership.user.name if membership else "",
+    )
     db.session.add(participant)
     db.session.flush()
     return participant
 
 
 def add_note(workshop: Workshop, participant_id: int, category: str, text: str) -> WorkshopNote:
-    note = WorkshopNote(workshop=workshop, participant_id=participant_id, category=NoteCategory(category), text=text)
+    note = WorkshopNote(
+        workshop=workshop, participant_id=participant_id, category=NoteCategory(category), text=text
+    )
     db.session.add(note)
     db.session.flush()
     return note
@@ -304,19 +402,31 @@ def cluster(workshop: Workshop, assignments: dict[int, int | None], trajectory: 
     db.session.flush()
 
 
-def save_participant(trajectory: Trajectory, participant: WorkshopParticipant, grade: int | None,
-                     first_step: str) -> Action | None:
+def save_client_goals(trajectory: Trajectory, data: dict) -> None:
+    trajectory.client_goals = data.get("client_goals") or None
+    trajectory.client_goals_note = data.get("client_goals_note") or ""
+    db.session.flush()
+
+
+def save_participant(
+    trajectory: Trajectory, participant: WorkshopParticipant, grade: int | None, first_step: str
+) -> Action | None:
     """Record the grade and the first step; a new first step becomes the participant's own action."""
     participant.grade = grade
     created = None
     if first_step and first_step != participant.first_step:
         if participant.action_id:
-            action = db.session.get(Action, participant.action_id)
+            action = db.session.get_one(Action, participant.action_id)
             action.title = first_step[:300]
         else:
-            created = make_action(trajectory, first_step, participant.membership_id, None,
-                                  f"Eerste stap uit ‘{participant.workshop.title}’.",
-                                  (SOURCE_WORKSHOP, participant.id))
+            created = make_action(
+                trajectory,
+                first_step,
+                participant.membership_id,
+                None,
+                f"Eerste stap uit ‘{participant.workshop.title}’.",
+                (SOURCE_WORKSHOP, participant.id),
+            )
             participant.action_id = created.id
     participant.first_step = first_step
     db.session.flush()

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, IntegerField, TextAreaField
+from wtforms import HiddenField, TextAreaField
 from wtforms.validators import Optional
 
 from tracker.forms import BaseForm, ChoiceField, DutchDateField, max_length, required
@@ -25,9 +25,3 @@ class ItemForm(ItemFieldsMixin, BaseForm):
 
 class NewItemForm(ItemFieldsMixin, BaseForm):
     text = TextAreaField(_l("Question or point of attention"), validators=[required(), max_length(2000)])
-
-
-class VersionForm(BaseForm):
-    """For one-click actions on an item (move, archive) that must not act on a stale page."""
-
-    version = IntegerField(validators=[Optional()])

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from tracker.access import can_edit, can_view, get_item_or_404, load_trajectory
-from tracker.concurrency import save_unless_stale
+from tracker.concurrency import commit_or_conflict, save_unless_stale
 from tracker.content import handreiking, tabel1_for_phase
 from tracker.extensions import db
 from tracker.forms import redisplay_on_csrf_failure
@@ -77,7 +77,11 @@ def item_edit(trajectory_id: int, item_id: int):
             return redirect(_phase_url(item))
         conflict = item
     return render_template(
-        "phases/item_edit.html", trajectory=trajectory, item=item, form=form, conflict=conflict,
+        "phases/item_edit.html",
+        trajectory=trajectory,
+        item=item,
+        form=form,
+        conflict=conflict,
         actions=actions_from_item(item),
     )
 
@@ -96,9 +100,7 @@ def item_new(trajectory_id: int, section_id: int):
         db.session.commit()
         flash(_("The item has been added."), "success")
         return redirect(_phase_url(item))
-    return render_template(
-        "phases/item_new.html", trajectory=trajectory, section=section, form=form
-    ), 422
+    return render_template("phases/item_new.html", trajectory=trajectory, section=section, form=form), 422
 
 
 @bp.route("/trajecten/<id:trajectory_id>/items/<id:item_id>/verplaatsen", methods=["POST"])
@@ -107,8 +109,9 @@ def item_move(trajectory_id: int, item_id: int):
     trajectory = load_trajectory(trajectory_id, can_edit)
     item = get_item_or_404(trajectory, item_id)
     direction = -1 if request.form.get("richting") == "omhoog" else 1
-    if item.archived_at is None and services.move_item(item, direction):
-        db.session.commit()
+    if item.archived_at is None:
+        with commit_or_conflict():
+            services.move_item(item, direction)
     return redirect(_phase_url(item))
 
 
@@ -119,11 +122,11 @@ def item_archive(trajectory_id: int, item_id: int):
     item = get_item_or_404(trajectory, item_id)
     url = url_for("phases.phase", trajectory_id=trajectory.id, number=item.section.phase.number)
     if item.archived_at is None:
-        outcome = services.archive_or_delete(item)
-        db.session.commit()
-        if outcome == "deleted":
+        with commit_or_conflict() as saved:
+            outcome = services.archive_or_delete(item)
+        if saved.saved and outcome == "deleted":
             flash(_("The item has been removed."), "success")
-        else:
+        elif saved.saved:
             flash(_("The item has been archived; it can be restored below."), "success")
     return redirect(url)
 
@@ -134,7 +137,8 @@ def item_restore(trajectory_id: int, item_id: int):
     trajectory = load_trajectory(trajectory_id, can_edit)
     item = get_item_or_404(trajectory, item_id)
     if item.archived_at is not None:
-        services.restore(item)
-        db.session.commit()
-        flash(_("The item has been restored."), "success")
+        with commit_or_conflict() as outcome:
+            services.restore(item)
+        if outcome.saved:
+            flash(_("The item has been restored."), "success")
     return redirect(_phase_url(item))

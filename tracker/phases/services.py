@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from tracker.concurrency import lock_parent, set_positions
 from tracker.extensions import db
 from tracker.models import ChecklistItem, ItemStatus, Layer, Membership, Phase, Section, Trajectory, utcnow
 
@@ -50,7 +51,9 @@ def update_item(item: ChecklistItem, data: dict) -> None:
 def add_item(section: Section, trajectory: Trajectory, data: dict) -> ChecklistItem:
     values = _clean(data, trajectory)
     position = (
-        db.session.scalar(sa.select(sa.func.max(ChecklistItem.position)).where(ChecklistItem.section_id == section.id))
+        db.session.scalar(
+            sa.select(sa.func.max(ChecklistItem.position)).where(ChecklistItem.section_id == section.id)
+        )
         or 0
     ) + 1
     item = ChecklistItem(
@@ -62,15 +65,29 @@ def add_item(section: Section, trajectory: Trajectory, data: dict) -> ChecklistI
 
 
 def move_item(item: ChecklistItem, direction: int) -> bool:
-    """Swap the item with its active neighbour above (-1) or below (+1). False at the edge."""
-    siblings = [i for i in item.section.items if i.archived_at is None]
-    index = siblings.index(item)
+    """Swap the item with its active neighbour above (-1) or below (+1). False at the edge.
+
+    Movers of one section take turns (the section row is locked) and read the latest positions;
+    the positions are written without bumping the items' versions, so an open edit form of a
+    moved item still saves."""
+    lock_parent(Section, item.section_id)
+    siblings = db.session.execute(
+        sa.select(ChecklistItem.id, ChecklistItem.position)
+        .where(ChecklistItem.section_id == item.section_id, ChecklistItem.archived_at.is_(None))
+        .order_by(ChecklistItem.position, ChecklistItem.id)
+    ).all()
+    index = next((i for i, row in enumerate(siblings) if row.id == item.id), None)
+    if index is None:  # archived in the meantime
+        return False
     other_index = index + direction
     if not 0 <= other_index < len(siblings):
         return False
     other = siblings[other_index]
-    item.position, other.position = other.position, item.position
-    db.session.flush()
+    positions = {item.id: other.position, other.id: siblings[index].position}
+    if other.position == siblings[index].position:  # equal positions never stall a move
+        positions = {row.id: number for number, row in enumerate(siblings, start=1)}
+        positions[item.id], positions[other.id] = other_index + 1, index + 1
+    set_positions(ChecklistItem, positions)
     return True
 
 
@@ -88,4 +105,3 @@ def archive_or_delete(item: ChecklistItem) -> str:
 def restore(item: ChecklistItem) -> None:
     item.archived_at = None
     db.session.flush()
-

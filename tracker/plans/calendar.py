@@ -5,21 +5,26 @@ from __future__ import annotations
 from datetime import timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 from icalendar import Calendar, Event
 from sqlalchemy.orm import joinedload
 
 from tracker.extensions import db
 from tracker.models import OPEN_ACTION_STATUSES, Action, Membership, Milestone, Plan, User, utcnow
+from tracker.textsafe import clean_text, installation_host
 
 
 def _event(uid: str, stamp, start, end, summary: str, description: str = "", url: str = "") -> Event:
-    """An all-day event from ``start`` up to (not including) ``end``."""
+    """An all-day event from ``start`` up to (not including) ``end``. The UID carries this
+    installation's host, so events of two installations never collide in one calendar; text
+    loses the control characters RFC 5545 does not allow."""
     event = Event()
-    event.add("uid", f"{uid}@beter-samen")
+    event.add("uid", f"{uid}@{installation_host(current_app.config)}")
     event.add("dtstamp", stamp)
     event.add("dtstart", start)
     event.add("dtend", end)
-    event.add("summary", summary)
+    event.add("summary", clean_text(summary))
+    description = clean_text(description)
     if description:
         event.add("description", description)
     if url:
@@ -32,55 +37,84 @@ def feed(user: User, base_url: str) -> bytes:
     calendar.add("prodid", "-//BETER SAMEN tracker//NL")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", f"BETER SAMEN — {user.name}")
+    calendar.add("x-wr-calname", clean_text(f"BETER SAMEN — {user.name}"))
     now = utcnow()
     actions = db.session.scalars(
         sa.select(Action)
         .join(Membership, Action.owner_id == Membership.id)
-        .where(Membership.user_id == user.id, Action.archived_at.is_(None), Action.due_date.is_not(None),
-               Action.status.in_(OPEN_ACTION_STATUSES))
+        .where(
+            Membership.user_id == user.id,
+            Action.archived_at.is_(None),
+            Action.due_date.is_not(None),
+            Action.status.in_(OPEN_ACTION_STATUSES),
+        )
         .options(joinedload(Action.plan).joinedload(Plan.trajectory))
     )
     for action in actions:
-        calendar.add_component(_event(
-            f"action-{action.id}", now, action.due_date, action.due_date + timedelta(days=1),
-            f"Actie: {action.title}", f"{action.plan.trajectory.name} — {action.plan.title}\n{action.description}",
-            f"{base_url}/trajecten/{action.trajectory_id}/acties/{action.id}",
-        ))
+        if action.due_date is None:  # excluded by the query
+            continue
+        calendar.add_component(
+            _event(
+                f"action-{action.id}",
+                now,
+                action.due_date,
+                action.due_date + timedelta(days=1),
+                f"Actie: {action.title}",
+                f"{action.plan.trajectory.name} — {action.plan.title}\n{action.description}",
+                f"{base_url}/trajecten/{action.trajectory_id}/acties/{action.id}",
+            )
+        )
     trajectory_ids = sa.select(Membership.trajectory_id).where(Membership.user_id == user.id)
     milestones = db.session.scalars(
-        sa.select(Milestone).where(Milestone.trajectory_id.in_(trajectory_ids))
+        sa.select(Milestone)
+        .where(Milestone.trajectory_id.in_(trajectory_ids))
         .options(joinedload(Milestone.plan).joinedload(Plan.trajectory))
     )
     for milestone in milestones:
-        calendar.add_component(_event(
-            f"milestone-{milestone.id}", now, milestone.target_date, milestone.target_date + timedelta(days=1),
-            f"Mijlpaal: {milestone.title}{' (behaald)' if milestone.achieved_on else ''}",
-            f"{milestone.plan.trajectory.name} — {milestone.plan.title}\n{milestone.expected_result}",
-        ))
+        calendar.add_component(
+            _event(
+                f"milestone-{milestone.id}",
+                now,
+                milestone.target_date,
+                milestone.target_date + timedelta(days=1),
+                f"Mijlpaal: {milestone.title}{' (behaald)' if milestone.achieved_on else ''}",
+                f"{milestone.plan.trajectory.name} — {milestone.plan.title}\n{milestone.expected_result}",
+            )
+        )
     from tracker.models import Meeting
 
     for meeting in db.session.scalars(
         sa.select(Meeting).where(Meeting.trajectory_id.in_(trajectory_ids), Meeting.held_on >= now.date())
     ):
-        calendar.add_component(_event(
-            f"meeting-{meeting.id}", now, meeting.held_on, meeting.held_on + timedelta(days=1),
-            f"Netwerkbijeenkomst{': ' + meeting.place if meeting.place else ''}", meeting.purpose,
-        ))
+        calendar.add_component(
+            _event(
+                f"meeting-{meeting.id}",
+                now,
+                meeting.held_on,
+                meeting.held_on + timedelta(days=1),
+                f"Netwerkbijeenkomst{': ' + meeting.place if meeting.place else ''}",
+                meeting.purpose,
+            )
+        )
     from tracker.evaluations.services import planned_rounds
     from tracker.models import EvaluationSchedule
 
     horizon = now.date() + timedelta(days=400)
     for schedule in db.session.scalars(
-        sa.select(EvaluationSchedule).where(EvaluationSchedule.trajectory_id.in_(trajectory_ids),
-                                            EvaluationSchedule.active.is_(True))
+        sa.select(EvaluationSchedule)
+        .where(EvaluationSchedule.trajectory_id.in_(trajectory_ids), EvaluationSchedule.active.is_(True))
         .options(joinedload(EvaluationSchedule.trajectory))
     ):
         for planned in planned_rounds(schedule, horizon):
             if planned.closes_on < now.date() - timedelta(days=400):
                 continue
-            calendar.add_component(_event(
-                f"round-{schedule.trajectory_id}-{planned.opens_on.isoformat()}", now, planned.opens_on,
-                planned.closes_on + timedelta(days=1), f"Evaluatieronde {planned.name}: {schedule.trajectory.name}",
-            ))
+            calendar.add_component(
+                _event(
+                    f"round-{schedule.trajectory_id}-{planned.opens_on.isoformat()}",
+                    now,
+                    planned.opens_on,
+                    planned.closes_on + timedelta(days=1),
+                    f"Evaluatieronde {planned.name}: {schedule.trajectory.name}",
+                )
+            )
     return calendar.to_ical()

@@ -12,19 +12,42 @@ from openpyxl.utils import get_column_letter
 
 from tracker.models import Action, Milestone
 from tracker.models.enums import label
+from tracker.textsafe import clean_text
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def action_rows(actions: list[Action], today: date) -> tuple[list[str], list[list]]:
-    header = ["Traject", "Plan", "Cyclus", "Actie", "Eigenaar", "Organisatie", "Laag", "Status", "PDCA-fase",
-              "Deadline", "Te laat", "Mijlpaal", "Resultaat"]
+    header = [
+        "Traject",
+        "Plan",
+        "Cyclus",
+        "Actie",
+        "Eigenaar",
+        "Organisatie",
+        "Laag",
+        "Status",
+        "PDCA-fase",
+        "Deadline",
+        "Te laat",
+        "Mijlpaal",
+        "Resultaat",
+    ]
     rows = [
         [
-            a.plan.trajectory.name, a.plan.title, a.cycle.number, a.title,
-            a.owner.user.name if a.owner else "", a.owner.organisation.name if a.owner else "",
-            label(a.owner.layer) if a.owner else "", label(a.status), label(a.stage),
-            a.due_date, "ja" if a.is_overdue(today) else "", a.milestone.title if a.milestone else "", a.result,
+            a.plan.trajectory.name,
+            a.plan.title,
+            a.cycle.number,
+            a.title,
+            a.owner.user.name if a.owner else "",
+            a.owner.organisation.name if a.owner else "",
+            label(a.owner.layer) if a.owner else "",
+            label(a.status),
+            label(a.stage),
+            a.due_date,
+            "ja" if a.is_overdue(today) else "",
+            a.milestone.title if a.milestone else "",
+            a.result,
         ]
         for a in actions
     ]
@@ -32,21 +55,48 @@ def action_rows(actions: list[Action], today: date) -> tuple[list[str], list[lis
 
 
 def milestone_rows(milestones: list[Milestone], today: date) -> tuple[list[str], list[list]]:
-    header = ["Traject", "Plan", "Mijlpaal", "Streefdatum", "Verwacht resultaat", "Behaald op",
-              "Werkelijk resultaat", "Stand"]
+    header = [
+        "Traject",
+        "Plan",
+        "Mijlpaal",
+        "Streefdatum",
+        "Verwacht resultaat",
+        "Behaald op",
+        "Werkelijk resultaat",
+        "Stand",
+    ]
     rows = [
-        [m.plan.trajectory.name, m.plan.title, m.title, m.target_date, m.expected_result, m.achieved_on,
-         m.actual_result, label(m.state(today))]
+        [
+            m.plan.trajectory.name,
+            m.plan.title,
+            m.title,
+            m.target_date,
+            m.expected_result,
+            m.achieved_on,
+            m.actual_result,
+            label(m.state(today)),
+        ]
         for m in milestones
     ]
     return header, rows
 
 
 def _safe(value):
-    """Neutralise spreadsheet formulas in text cells (CSV injection)."""
+    """A CSV cell: characters no writer may emit removed, spreadsheet formulas neutralised (CSV
+    injection: a spreadsheet program opening the file would evaluate them)."""
+    value = clean_text(value)
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return value
+
+
+def _xlsx_cell(sheet, row: int, column: int, value) -> None:
+    """An XLSX cell. Text is stored as a string, never as a formula, so it needs no guard and
+    keeps exactly what the user typed (less the characters XML 1.0 does not allow)."""
+    value = clean_text(value)
+    cell = sheet.cell(row=row, column=column, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"  # openpyxl would otherwise make a formula of text starting with "="
 
 
 def download(fmt: str, header: list[str], rows: list[list], filename: str, title: str) -> Response:
@@ -73,9 +123,9 @@ def xlsx_response(header: list[str], rows: list[list], filename: str, title: str
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title[:31]
-    sheet.append(header)
-    for row in rows:
-        sheet.append([_safe(v) for v in row])
+    for row_number, row in enumerate([header, *rows], start=1):
+        for column, value in enumerate(row, start=1):
+            _xlsx_cell(sheet, row_number, column, value)
     for index, name in enumerate(header, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = max(12, min(50, len(name) + 8))
         if isinstance(rows[0][index - 1] if rows else None, date):

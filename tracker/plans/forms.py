@@ -48,13 +48,17 @@ class CycleForm(BaseForm):
     )
     act_text = TextAreaField(_l("Act: what we adjust"), validators=[Optional(), max_length(10000)])
     act_decision = ChoiceField(
-        _l("Act: decision"), choices=[("", _l("Not decided yet"))] + _choices(ActDecision), validators=[Optional()]
+        _l("Act: decision"),
+        choices=[("", _l("Not decided yet"))] + _choices(ActDecision),
+        validators=[Optional()],
     )
 
 
 class CloseCycleForm(BaseForm):
+    confirm = HiddenField()
     next_end = DutchDateField(
-        _l("Next cycle ends"), validators=[Optional()],
+        _l("Next cycle ends"),
+        validators=[Optional()],
         description=_l("Leave empty for a cycle as long as this one."),
     )
 

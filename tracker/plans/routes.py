@@ -21,10 +21,12 @@ from tracker.access import (
     load_trajectory,
     membership_of,
     require,
+    results_visible,
 )
-from tracker.concurrency import save_unless_stale
+from tracker.concurrency import commit_or_conflict, save_unless_stale
 from tracker.extensions import db
 from tracker.forms import redisplay_on_csrf_failure
+from tracker.ids import arg_id, parse_id
 from tracker.models import Action, ChecklistItem, Cycle, Layer, Milestone, Plan, User
 from tracker.models.enums import label
 from tracker.models.plan import ActionStatus
@@ -44,8 +46,10 @@ def can_run_plan(user, plan: Plan) -> bool:
 
 def _member_choices(trajectory, empty=None):
     choices = [("", empty)] if empty else [("", _("Choose a member"))]
-    return choices + [(str(m.id), f"{m.user.name} ({m.organisation.name}, {label(m.layer)})")
-                      for m in trajectory.memberships]
+    return choices + [
+        (str(m.id), f"{m.user.name} ({m.organisation.name}, {label(m.layer)})")
+        for m in trajectory.memberships
+    ]
 
 
 def _plan_choices(plans):
@@ -55,7 +59,8 @@ def _plan_choices(plans):
 def _prepare_plan_form(form, trajectory):
     orgs = {m.organisation_id: m.organisation.name for m in trajectory.memberships}
     form.organisation_id.choices = [("", _("Not applicable (external plan)"))] + [
-        (str(i), n) for i, n in sorted(orgs.items(), key=lambda x: x[1])]
+        (str(i), n) for i, n in sorted(orgs.items(), key=lambda x: x[1])
+    ]
     form.responsible_id.choices = _member_choices(trajectory)
 
 
@@ -81,8 +86,13 @@ def index(trajectory_id: int):
             db.session.commit()
             flash(_("The plan has been made, with its first cycle."), "success")
             return redirect(url_for("plans.plan", trajectory_id=trajectory.id, plan_id=plan.id))
-    return render_template("plans/index.html", trajectory=trajectory, plans=services.plans_of(trajectory),
-                           form=form, today=date.today())
+    return render_template(
+        "plans/index.html",
+        trajectory=trajectory,
+        plans=services.plans_of(trajectory),
+        form=form,
+        today=date.today(),
+    )
 
 
 @bp.route("/trajecten/<id:trajectory_id>/plannen/<id:plan_id>", methods=["GET", "POST"])
@@ -101,15 +111,32 @@ def plan(trajectory_id: int, plan_id: int):
             if save_unless_stale(cycle_form, cycle, lambda: services.update_cycle(cycle, cycle_form.data)):
                 flash(_("The cycle has been saved."), "success")
                 return redirect(url_for("plans.plan", trajectory_id=trajectory.id, plan_id=plan.id))
-            flash(_("Someone else saved this cycle in the meantime. Your text is kept below; save again to replace theirs."), "error")
-    actions = db.session.scalars(
-        sa.select(Action).where(Action.plan_id == plan.id)
-        .options(joinedload(Action.owner), joinedload(Action.milestone), joinedload(Action.carried_from))
-        .order_by(Action.due_date.is_(None), Action.due_date, Action.id)
-    ).unique().all()
+            flash(
+                _(
+                    "Someone else saved this cycle in the meantime. "
+                    "Your text is kept below; save again to replace theirs."
+                ),
+                "error",
+            )
+    actions = (
+        db.session.scalars(
+            sa.select(Action)
+            .where(Action.plan_id == plan.id)
+            .options(joinedload(Action.owner), joinedload(Action.milestone), joinedload(Action.carried_from))
+            .order_by(Action.due_date.is_(None), Action.due_date, Action.id)
+        )
+        .unique()
+        .all()
+    )
     return render_template(
-        "plans/plan.html", trajectory=trajectory, plan=plan, cycle=cycle, cycle_form=cycle_form,
-        close_form=CloseCycleForm(prefix="close"), actions=actions, today=date.today(),
+        "plans/plan.html",
+        trajectory=trajectory,
+        plan=plan,
+        cycle=cycle,
+        cycle_form=cycle_form,
+        close_form=CloseCycleForm(prefix="close"),
+        actions=actions,
+        today=date.today(),
         can_run=can_run_plan(current_user, plan),
     )
 
@@ -136,7 +163,9 @@ def plan_edit(trajectory_id: int, plan_id: int):
         except services.PlanError:
             db.session.rollback()
             form.kind.errors.append(_("This trajectory already has this plan."))
-    return render_template("plans/plan_edit.html", trajectory=trajectory, plan=plan, form=form, conflict=conflict)
+    return render_template(
+        "plans/plan_edit.html", trajectory=trajectory, plan=plan, form=form, conflict=conflict
+    )
 
 
 @bp.route("/trajecten/<id:trajectory_id>/cycli/<id:cycle_id>/afsluiten", methods=["POST"])
@@ -147,13 +176,30 @@ def cycle_close(trajectory_id: int, cycle_id: int):
     require(can_run_plan(current_user, cycle.plan))
     form = CloseCycleForm(prefix="close")
     if cycle.closed_at is None and form.validate_on_submit():
-        following = services.close_cycle(cycle, form.next_end.data)
-        db.session.commit()
-        if following is None:
+        if form.confirm.data != "1":
+            # First say what will happen; only the confirmation closes the cycle.
+            form.confirm.data = "1"
+            return render_template(
+                "plans/cycle_close.html",
+                trajectory=trajectory,
+                plan=cycle.plan,
+                cycle=cycle,
+                form=form,
+                preview=services.close_preview(cycle, form.next_end.data),
+            )
+        with commit_or_conflict() as outcome:
+            following = services.close_cycle(cycle, form.next_end.data)
+        if outcome.saved and following is None:
             flash(_("The cycle has been closed and the plan stopped, as decided in Act."), "success")
-        else:
-            flash(_("Cycle %(n)d has been closed; cycle %(m)d has started with the unfinished actions.",
-                    n=cycle.number, m=following.number), "success")
+        elif outcome.saved and following is not None:
+            flash(
+                _(
+                    "Cycle %(n)d has been closed; cycle %(m)d has started with the unfinished actions.",
+                    n=cycle.number,
+                    m=following.number,
+                ),
+                "success",
+            )
     elif form.errors:
         flash(_("The cycle has not been closed: %(error)s", error=" ".join(form.next_end.errors)), "error")
     return redirect(url_for("plans.plan", trajectory_id=trajectory.id, plan_id=cycle.plan_id))
@@ -166,12 +212,17 @@ def _prepare_action_form(form, trajectory, plans):
     form.plan_id.choices = _plan_choices(plans)
     form.owner_id.choices = _member_choices(trajectory)
     milestones = [m for p in plans for m in p.milestones]
-    form.milestone_id.choices = [("", _("No milestone"))] + [(str(m.id), f"{m.title} ({m.plan.title})")
-                                                              for m in milestones]
+    form.milestone_id.choices = [("", _("No milestone"))] + [
+        (str(m.id), f"{m.title} ({m.plan.title})") for m in milestones
+    ]
     from tracker.network.services import ambitions_of
 
     form.objective_id.choices = [("", _("No objective"))] + [
-        (str(o.id), f"{a.title}: {o.text[:80]}") for a in ambitions_of(trajectory) if a.active for o in a.objectives]
+        (str(o.id), f"{a.title}: {o.text[:80]}")
+        for a in ambitions_of(trajectory)
+        if a.active
+        for o in a.objectives
+    ]
 
 
 def _check_action(form, plans, trajectory) -> Plan | None:
@@ -185,8 +236,12 @@ def _check_action(form, plans, trajectory) -> Plan | None:
         form.plan_id.errors.append(_("This plan has no open cycle."))
         return None
     if form.due_date.data and form.due_date.data < cycle.start_date:
-        form.due_date.errors.append(_("The due date lies before the current cycle starts (%(date)s).",
-                                      date=cycle.start_date.strftime("%d-%m-%Y")))
+        form.due_date.errors.append(
+            _(
+                "The due date lies before the current cycle starts (%(date)s).",
+                date=cycle.start_date.strftime("%d-%m-%Y"),
+            )
+        )
         return None
     if form.milestone_id.data:
         milestone = next((m for m in plan.milestones if str(m.id) == form.milestone_id.data), None)
@@ -208,16 +263,16 @@ def action_new(trajectory_id: int):
     form = ActionForm()
     _prepare_action_form(form, trajectory, plans)
     item = None
-    source_item_id = request.args.get("punt", type=int) or (
-        int(form.source_id.data) if form.source_type.data == services.SOURCE_CHECKLIST_ITEM
-        and (form.source_id.data or "").isdigit() else None)
+    source_item_id = arg_id(request.args, "punt") or (
+        parse_id(form.source_id.data) if form.source_type.data == services.SOURCE_CHECKLIST_ITEM else None
+    )
     if source_item_id:
         item = get_item_or_404(trajectory, source_item_id)
     red_card = _red_card(trajectory)
     if request.method == "GET":
         external = next((p for p in plans if p.kind.value == "extern"), plans[0])
-        form.plan_id.data = request.args.get("plan") or str(external.id)
-        form.objective_id.data = request.args.get("doel") or ""
+        form.plan_id.data = str(arg_id(request.args, "plan") or external.id)
+        form.objective_id.data = str(arg_id(request.args, "doel") or "")
         form.status.data, form.stage.data = "gepland", "plan"
         mine = membership_of(current_user, trajectory)
         form.owner_id.data = str(item.owner_id) if item and item.owner_id else (str(mine.id) if mine else "")
@@ -229,9 +284,13 @@ def action_new(trajectory_id: int):
         if red_card is not None:
             evaluation_round, factor, result = red_card
             form.title.data = f"Actie op ‘{factor['title']}’ (evaluatie {evaluation_round.name})"[:300]
-            form.description.data = _("Cards in round %(name)s: %(red)d red, %(orange)d orange, %(green)d green.",
-                                      name=evaluation_round.name, red=result.counts["rood"],
-                                      orange=result.counts["oranje"], green=result.counts["groen"])
+            form.description.data = _(
+                "Cards in round %(name)s: %(red)d red, %(orange)d orange, %(green)d green.",
+                name=evaluation_round.name,
+                red=result.counts["rood"],
+                orange=result.counts["oranje"],
+                green=result.counts["groen"],
+            )
             comments = [c for _w, c in result.comments]
             if comments:
                 form.description.data += "\n" + "\n".join(f"– {c}" for c in comments)
@@ -246,15 +305,25 @@ def action_new(trajectory_id: int):
                 action.source_key = red_card[1]["key"]
             db.session.commit()
             flash(_("The action has been added."), "success")
-            return redirect(url_for("plans.plan", trajectory_id=trajectory.id, plan_id=plan.id,
-                                    _anchor=f"actie-{action.id}"))
-    return render_template("plans/action_form.html", trajectory=trajectory, form=form, action=None, item=item,
-                           red_card=red_card, today=date.today())
+            return redirect(
+                url_for(
+                    "plans.plan", trajectory_id=trajectory.id, plan_id=plan.id, _anchor=f"actie-{action.id}"
+                )
+            )
+    return render_template(
+        "plans/action_form.html",
+        trajectory=trajectory,
+        form=form,
+        action=None,
+        item=item,
+        red_card=red_card,
+        today=date.today(),
+    )
 
 
 def _red_card(trajectory):
     """The evaluation round and factor an action is made for (?kaart=<round>&factor=<key>)."""
-    round_id = request.args.get("kaart", type=int)
+    round_id = arg_id(request.args, "kaart")
     if not round_id:
         return None
     from tracker.evaluations import services as evaluation_services
@@ -263,6 +332,7 @@ def _red_card(trajectory):
     evaluation_round = db.session.get(EvaluationRound, round_id)
     if evaluation_round is None or evaluation_round.trajectory_id != trajectory.id:
         abort(404)
+    require(results_visible(evaluation_round))  # the form is prefilled with the round's cards and comments
     factor = next((f for f in evaluation_round.factors if f["key"] == request.args.get("factor")), None)
     if factor is None:
         abort(404)
@@ -289,8 +359,14 @@ def action_edit(trajectory_id: int, action_id: int):
         if plan is not None:
             if save_unless_stale(form, action, lambda: services.update_action(action, plan, form.data)):
                 flash(_("The action has been saved."), "success")
-                return redirect(url_for("plans.plan", trajectory_id=trajectory.id, plan_id=action.plan_id,
-                                        _anchor=f"actie-{action.id}"))
+                return redirect(
+                    url_for(
+                        "plans.plan",
+                        trajectory_id=trajectory.id,
+                        plan_id=action.plan_id,
+                        _anchor=f"actie-{action.id}",
+                    )
+                )
             conflict = action
     item = red_card = None
     if action.source_type == services.SOURCE_CHECKLIST_ITEM and action.source_id:
@@ -299,11 +375,23 @@ def action_edit(trajectory_id: int, action_id: int):
         from tracker.models import EvaluationRound
 
         evaluation_round = db.session.get(EvaluationRound, action.source_id)
-        factor = next((f for f in evaluation_round.factors if f["key"] == action.source_key), None) if evaluation_round else None
+        factor = (
+            next((f for f in evaluation_round.factors if f["key"] == action.source_key), None)
+            if evaluation_round
+            else None
+        )
         red_card = (evaluation_round, factor, None) if factor else None
-    return render_template("plans/action_form.html", trajectory=trajectory, form=form, action=action,
-                           item=item, red_card=red_card, origin=_origin(trajectory, action), conflict=conflict,
-                           today=date.today())
+    return render_template(
+        "plans/action_form.html",
+        trajectory=trajectory,
+        form=form,
+        action=action,
+        item=item,
+        red_card=red_card,
+        origin=_origin(trajectory, action),
+        conflict=conflict,
+        today=date.today(),
+    )
 
 
 def _origin(trajectory, action: Action) -> tuple[str, str] | None:
@@ -313,18 +401,27 @@ def _origin(trajectory, action: Action) -> tuple[str, str] | None:
     if action.source_type == "meeting_agreement" and action.source_id:
         agreement = db.session.get(Agreement, action.source_id)
         if agreement and agreement.meeting.trajectory_id == trajectory.id:
-            return (_("Agreement from the meeting of %(date)s", date=agreement.meeting.held_on.strftime("%d-%m-%Y")),
-                    url_for("network.meeting", trajectory_id=trajectory.id, meeting_id=agreement.meeting_id))
+            return (
+                _(
+                    "Agreement from the meeting of %(date)s",
+                    date=agreement.meeting.held_on.strftime("%d-%m-%Y"),
+                ),
+                url_for("network.meeting", trajectory_id=trajectory.id, meeting_id=agreement.meeting_id),
+            )
     if action.source_type == "process_step" and action.source_id:
         step = db.session.get(ProcessStep, action.source_id)
         if step and step.trajectory_id == trajectory.id:
-            return (_("Bottleneck in the client path: %(step)s", step=step.title),
-                    url_for("network.process", trajectory_id=trajectory.id, _anchor=f"stap-{step.id}"))
+            return (
+                _("Bottleneck in the client path: %(step)s", step=step.title),
+                url_for("network.process", trajectory_id=trajectory.id, _anchor=f"stap-{step.id}"),
+            )
     if action.source_type == "workshop_step" and action.source_id:
         participant = db.session.get(WorkshopParticipant, action.source_id)
         if participant and participant.workshop.trajectory_id == trajectory.id:
-            return (_("First step from the workshop %(title)s", title=participant.workshop.title),
-                    url_for("network.workshop", trajectory_id=trajectory.id, workshop_id=participant.workshop_id))
+            return (
+                _("First step from the workshop %(title)s", title=participant.workshop.title),
+                url_for("network.workshop", trajectory_id=trajectory.id, workshop_id=participant.workshop_id),
+            )
     return None
 
 
@@ -334,9 +431,10 @@ def action_archive(trajectory_id: int, action_id: int):
     trajectory = load_trajectory(trajectory_id, can_edit)
     action = get_in_trajectory_or_404(Action, trajectory, action_id)
     if action.archived_at is None:
-        services.archive_action(action)
-        db.session.commit()
-        flash(_("The action has been archived; its history stays and it can be restored."), "success")
+        with commit_or_conflict() as outcome:
+            services.archive_action(action)
+        if outcome.saved:
+            flash(_("The action has been archived; its history stays and it can be restored."), "success")
     return redirect(url_for("plans.plan", trajectory_id=trajectory.id, plan_id=action.plan_id))
 
 
@@ -346,11 +444,15 @@ def action_restore(trajectory_id: int, action_id: int):
     trajectory = load_trajectory(trajectory_id, can_edit)
     action = get_in_trajectory_or_404(Action, trajectory, action_id)
     if action.archived_at is not None:
-        services.restore_action(action)
-        db.session.commit()
-        flash(_("The action has been restored."), "success")
-    return redirect(url_for("plans.plan", trajectory_id=trajectory.id, plan_id=action.plan_id,
-                            _anchor=f"actie-{action.id}"))
+        with commit_or_conflict() as outcome:
+            services.restore_action(action)
+        if outcome.saved:
+            flash(_("The action has been restored."), "success")
+    return redirect(
+        url_for(
+            "plans.plan", trajectory_id=trajectory.id, plan_id=action.plan_id, _anchor=f"actie-{action.id}"
+        )
+    )
 
 
 # --- milestones -----------------------------------------------------------------------------
@@ -361,7 +463,9 @@ def action_restore(trajectory_id: int, action_id: int):
 @login_required
 @redisplay_on_csrf_failure
 def milestone_form(trajectory_id: int, milestone_id: int | None = None):
-    trajectory = load_trajectory(trajectory_id, can_edit if request.method == "POST" or milestone_id is None else can_view)
+    trajectory = load_trajectory(
+        trajectory_id, can_edit if request.method == "POST" or milestone_id is None else can_view
+    )
     milestone = get_in_trajectory_or_404(Milestone, trajectory, milestone_id) if milestone_id else None
     plans = services.plans_of(trajectory)
     if not plans:
@@ -370,7 +474,9 @@ def milestone_form(trajectory_id: int, milestone_id: int | None = None):
     form = MilestoneForm(obj=milestone)
     form.plan_id.choices = _plan_choices(plans)
     if request.method == "GET":
-        form.plan_id.data = str(milestone.plan_id) if milestone else (request.args.get("plan") or str(plans[0].id))
+        form.plan_id.data = (
+            str(milestone.plan_id) if milestone else str(arg_id(request.args, "plan") or plans[0].id)
+        )
     conflict = None
     if form.validate_on_submit():
         plan = next(p for p in plans if str(p.id) == form.plan_id.data)
@@ -383,8 +489,14 @@ def milestone_form(trajectory_id: int, milestone_id: int | None = None):
             flash(_("The milestone has been saved."), "success")
             return redirect(url_for("plans.plan", trajectory_id=trajectory.id, plan_id=plan.id))
         conflict = milestone
-    return render_template("plans/milestone_form.html", trajectory=trajectory, form=form, milestone=milestone,
-                           conflict=conflict, today=date.today())
+    return render_template(
+        "plans/milestone_form.html",
+        trajectory=trajectory,
+        form=form,
+        milestone=milestone,
+        conflict=conflict,
+        today=date.today(),
+    )
 
 
 # --- actions per layer, overview lists and exports -----------------------------------------
@@ -404,8 +516,14 @@ def actions(trajectory_id: int | None = None):
     trajectory = load_trajectory(trajectory_id) if trajectory_id else None
     flt, today, actions = _action_view(trajectory)
     return render_template(
-        "plans/actions.html", trajectory=trajectory, flt=flt, actions=actions, today=today,
-        matrix=services.matrix(actions, today), layers=list(Layer), statuses=list(ActionStatus),
+        "plans/actions.html",
+        trajectory=trajectory,
+        flt=flt,
+        actions=actions,
+        today=today,
+        matrix=services.matrix(actions, today),
+        layers=list(Layer),
+        statuses=list(ActionStatus),
         choices=services.filter_choices(current_user, trajectory),
         milestones=services.milestones_for(current_user, trajectory=trajectory, plan_id=flt.plan_id),
     )
@@ -427,7 +545,9 @@ def actions_export(fmt: str, trajectory_id: int | None = None):
 def milestones_export(fmt: str, trajectory_id: int | None = None):
     trajectory = load_trajectory(trajectory_id) if trajectory_id else None
     today = date.today()
-    milestones = services.milestones_for(current_user, trajectory=trajectory, plan_id=request.args.get("plan", type=int))
+    milestones = services.milestones_for(
+        current_user, trajectory=trajectory, plan_id=arg_id(request.args, "plan")
+    )
     header, rows = exports.milestone_rows(milestones, today)
     return exports.download(fmt, header, rows, f"mijlpalen-{today.isoformat()}", "Mijlpalen")
 

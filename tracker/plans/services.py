@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.extensions import db
+from tracker.ids import arg_id
 from tracker.models import (
     OPEN_ACTION_STATUSES,
     ActDecision,
@@ -41,17 +44,19 @@ class PlanError(ValueError):
 
 
 def plans_of(trajectory: Trajectory) -> list[Plan]:
-    return list(db.session.scalars(
-        sa.select(Plan)
-        .where(Plan.trajectory_id == trajectory.id)
-        .options(
-            joinedload(Plan.organisation),
-            joinedload(Plan.responsible).joinedload(Membership.user),
-            selectinload(Plan.cycles),
-            selectinload(Plan.milestones).selectinload(Milestone.actions),
+    return list(
+        db.session.scalars(
+            sa.select(Plan)
+            .where(Plan.trajectory_id == trajectory.id)
+            .options(
+                joinedload(Plan.organisation),
+                joinedload(Plan.responsible).joinedload(Membership.user),
+                selectinload(Plan.cycles),
+                selectinload(Plan.milestones).selectinload(Milestone.actions),
+            )
+            .order_by(Plan.kind, Plan.id)
         )
-        .order_by(Plan.kind, Plan.id)
-    ))
+    )
 
 
 def _scope(kind: PlanKind, organisation_id: int | None) -> str:
@@ -65,8 +70,13 @@ def create_plan(trajectory: Trajectory, data: dict) -> Plan:
     if db.session.scalar(sa.select(Plan.id).where(Plan.trajectory_id == trajectory.id, Plan.scope == scope)):
         raise PlanError("duplicate")
     plan = Plan(
-        trajectory=trajectory, kind=kind, scope=scope, organisation_id=organisation_id,
-        responsible_id=int(data["responsible_id"]), purpose=data["purpose"], status=PlanStatus(data["status"]),
+        trajectory=trajectory,
+        kind=kind,
+        scope=scope,
+        organisation_id=organisation_id,
+        responsible_id=int(data["responsible_id"]),
+        purpose=data["purpose"],
+        status=PlanStatus(data["status"]),
     )
     plan.cycles.append(Cycle(number=1, start_date=data["cycle_start"], end_date=data["cycle_end"]))
     db.session.add(plan)
@@ -79,7 +89,9 @@ def update_plan(plan: Plan, data: dict) -> None:
     organisation_id = int(data["organisation_id"]) if kind == PlanKind.INTERN else None
     scope = _scope(kind, organisation_id)
     other = db.session.scalar(
-        sa.select(Plan.id).where(Plan.trajectory_id == plan.trajectory_id, Plan.scope == scope, Plan.id != plan.id)
+        sa.select(Plan.id).where(
+            Plan.trajectory_id == plan.trajectory_id, Plan.scope == scope, Plan.id != plan.id
+        )
     )
     if other:
         raise PlanError("duplicate")
@@ -98,23 +110,45 @@ def update_cycle(cycle: Cycle, data: dict) -> None:
     db.session.flush()
 
 
+@dataclass
+class ClosePreview:
+    """What closing a cycle will do, shown before it is done."""
+
+    stops: bool
+    start: date
+    end: date
+    carried: list[Action]
+
+
+def close_preview(cycle: Cycle, next_end: date | None) -> ClosePreview:
+    start = cycle.end_date + timedelta(days=1)
+    end = next_end if next_end and next_end > start else start + timedelta(days=max(cycle.period_days, 1))
+    carried = [a for a in cycle.actions if a.archived_at is None and a.status in OPEN_ACTION_STATUSES]
+    return ClosePreview(
+        stops=cycle.act_decision == ActDecision.STOPPEN,
+        start=start,
+        end=end,
+        carried=sorted(carried, key=lambda a: (a.due_date is None, a.due_date or date.min, a.id)),
+    )
+
+
 def close_cycle(cycle: Cycle, next_end: date | None) -> Cycle | None:
     """Close the cycle; unless the Act decision is to stop, open the next one and carry the
     unfinished actions over (they show where they came from)."""
+    preview = close_preview(cycle, next_end)
     cycle.closed_at = utcnow()
     cycle.stage = PdcaStage.ACT
-    if cycle.act_decision == ActDecision.STOPPEN:
+    if preview.stops:
         cycle.plan.status = PlanStatus.AFGEROND
         db.session.flush()
         return None
-    start = cycle.end_date + timedelta(days=1)
-    end = next_end if next_end and next_end > start else start + timedelta(days=max(cycle.period_days, 1))
-    following = Cycle(plan=cycle.plan, number=cycle.number + 1, start_date=start, end_date=end)
+    following = Cycle(
+        plan=cycle.plan, number=cycle.number + 1, start_date=preview.start, end_date=preview.end
+    )
     db.session.add(following)
-    for action in list(cycle.actions):
-        if action.archived_at is None and action.status in OPEN_ACTION_STATUSES:
-            action.carried_from = cycle
-            action.cycle = following
+    for action in preview.carried:
+        action.carried_from = cycle
+        action.cycle = following
     db.session.flush()
     return following
 
@@ -136,7 +170,9 @@ def _action_values(data: dict) -> dict:
     }
 
 
-def create_action(trajectory: Trajectory, plan: Plan, data: dict, *, source: tuple[str, int] | None = None) -> Action:
+def create_action(
+    trajectory: Trajectory, plan: Plan, data: dict, *, source: tuple[str, int] | None = None
+) -> Action:
     action = Action(trajectory_id=trajectory.id, plan=plan, cycle=plan.current_cycle, **_action_values(data))
     if source:
         action.source_type, action.source_id = source
@@ -148,7 +184,7 @@ def create_action(trajectory: Trajectory, plan: Plan, data: dict, *, source: tup
 def update_action(action: Action, plan: Plan, data: dict) -> None:
     if plan.id != action.plan_id:
         action.plan = plan
-        action.cycle = plan.current_cycle
+        action.cycle = cast(Cycle, plan.current_cycle)  # a plan is made with its first cycle
     for key, value in _action_values(data).items():
         setattr(action, key, value)
     db.session.flush()
@@ -190,10 +226,14 @@ def update_milestone(milestone: Milestone, plan: Plan, data: dict) -> None:
 
 
 def actions_from_item(item: ChecklistItem) -> list[Action]:
-    return list(db.session.scalars(
-        sa.select(Action).where(Action.source_type == SOURCE_CHECKLIST_ITEM, Action.source_id == item.id)
-        .options(joinedload(Action.owner).joinedload(Membership.user)).order_by(Action.id)
-    ))
+    return list(
+        db.session.scalars(
+            sa.select(Action)
+            .where(Action.source_type == SOURCE_CHECKLIST_ITEM, Action.source_id == item.id)
+            .options(joinedload(Action.owner).joinedload(Membership.user))
+            .order_by(Action.id)
+        )
+    )
 
 
 # --- filtered lists, the layer × status matrix, the overview -------------------------------
@@ -215,9 +255,9 @@ class ActionFilter:
         status = args.get("status")
         return cls(
             layer=layer if layer in {m.value for m in Layer} else None,
-            organisation_id=args.get("organisatie", type=int),
-            owner_user_id=args.get("eigenaar", type=int),
-            plan_id=args.get("plan", type=int),
+            organisation_id=arg_id(args, "organisatie"),
+            owner_user_id=arg_id(args, "eigenaar"),
+            plan_id=arg_id(args, "plan"),
             status=status if status in {m.value for m in ActionStatus} else None,
             overdue=args.get("te_laat") == "1",
             due_soon=args.get("binnenkort") == "1",
@@ -227,13 +267,17 @@ class ActionFilter:
         """The URL of ``endpoint`` with these filters (and overrides), within the trajectory if any."""
         from flask import url_for
 
-        extra = {"trajectory_id": trajectory.id} if trajectory is not None else {}
+        extra: dict[str, Any] = {"trajectory_id": trajectory.id} if trajectory is not None else {}
         return url_for(endpoint, **extra, **self.args(**overrides))
 
     def args(self, **overrides) -> dict:
         values = {
-            "laag": self.layer, "organisatie": self.organisation_id, "eigenaar": self.owner_user_id,
-            "plan": self.plan_id, "status": self.status, "te_laat": "1" if self.overdue else None,
+            "laag": self.layer,
+            "organisatie": self.organisation_id,
+            "eigenaar": self.owner_user_id,
+            "plan": self.plan_id,
+            "status": self.status,
+            "te_laat": "1" if self.overdue else None,
             "binnenkort": "1" if self.due_soon else None,
         }
         values.update(overrides)
@@ -247,8 +291,9 @@ def visible_trajectory_ids(user: User):
     return sa.select(Membership.trajectory_id).where(Membership.user_id == user.id)
 
 
-def filtered_actions(user: User, flt: ActionFilter, *, trajectory: Trajectory | None = None,
-                     today: date | None = None) -> list[Action]:
+def filtered_actions(
+    user: User, flt: ActionFilter, *, trajectory: Trajectory | None = None, today: date | None = None
+) -> list[Action]:
     today = today or date.today()
     stmt = (
         sa.select(Action)
@@ -280,8 +325,11 @@ def filtered_actions(user: User, flt: ActionFilter, *, trajectory: Trajectory | 
     if flt.overdue:
         stmt = stmt.where(Action.status.in_(OPEN_ACTION_STATUSES), Action.due_date < today)
     if flt.due_soon:
-        stmt = stmt.where(Action.status.in_(OPEN_ACTION_STATUSES), Action.due_date >= today,
-                          Action.due_date <= today + timedelta(days=14))
+        stmt = stmt.where(
+            Action.status.in_(OPEN_ACTION_STATUSES),
+            Action.due_date >= today,
+            Action.due_date <= today + timedelta(days=14),
+        )
     return list(db.session.scalars(stmt).unique())
 
 
@@ -319,8 +367,9 @@ def filter_choices(user: User, trajectory: Trajectory | None) -> dict:
         .where(Membership.trajectory_id.in_(ids))
     ).all()
     plans = db.session.scalars(
-        sa.select(Plan).where(Plan.trajectory_id.in_(ids)).options(joinedload(Plan.organisation),
-                                                                  joinedload(Plan.trajectory))
+        sa.select(Plan)
+        .where(Plan.trajectory_id.in_(ids))
+        .options(joinedload(Plan.organisation), joinedload(Plan.trajectory))
     ).all()
     return {
         "organisations": sorted({(o, n) for o, n, _, _ in members}, key=lambda x: x[1]),
@@ -329,11 +378,16 @@ def filter_choices(user: User, trajectory: Trajectory | None) -> dict:
     }
 
 
-def milestones_for(user: User, *, trajectory: Trajectory | None = None, plan_id: int | None = None) -> list[Milestone]:
+def milestones_for(
+    user: User, *, trajectory: Trajectory | None = None, plan_id: int | None = None
+) -> list[Milestone]:
     stmt = (
         sa.select(Milestone)
-        .options(selectinload(Milestone.actions), joinedload(Milestone.plan).joinedload(Plan.organisation),
-                 joinedload(Milestone.plan).joinedload(Plan.trajectory))
+        .options(
+            selectinload(Milestone.actions),
+            joinedload(Milestone.plan).joinedload(Plan.organisation),
+            joinedload(Milestone.plan).joinedload(Plan.trajectory),
+        )
         .order_by(Milestone.target_date, Milestone.id)
     )
     if trajectory is not None:
@@ -358,14 +412,17 @@ def summaries(trajectory_ids: list[int], today: date | None = None) -> dict[int,
     result = {tid: TrajectoryActionSummary() for tid in trajectory_ids}
     if not trajectory_ids:
         return result
-    rows = db.session.execute(
+    rows: Iterable[tuple[int, int, int | None]] = db.session.execute(
         sa.select(
             Action.trajectory_id,
             sa.func.count(),
             sa.func.sum(sa.case((Action.due_date < today, 1), else_=0)),
         )
-        .where(Action.trajectory_id.in_(trajectory_ids), Action.archived_at.is_(None),
-               Action.status.in_(OPEN_ACTION_STATUSES))
+        .where(
+            Action.trajectory_id.in_(trajectory_ids),
+            Action.archived_at.is_(None),
+            Action.status.in_(OPEN_ACTION_STATUSES),
+        )
         .group_by(Action.trajectory_id)
     )
     for tid, open_count, overdue in rows:

@@ -1,11 +1,19 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, FieldList, Form, FormField, HiddenField, StringField, TextAreaField
+from wtforms import BooleanField, EmailField, Form, FormField, HiddenField, StringField, TextAreaField
 from wtforms.validators import Optional, ValidationError
 
 from tracker.auth.forms import email_validator
-from tracker.forms import BaseForm, ChoiceField, DutchDateField, max_length, required, required_input
+from tracker.forms import (
+    BaseForm,
+    BoundedFieldList,
+    ChoiceField,
+    DutchDateField,
+    max_length,
+    required,
+    required_input,
+)
 from tracker.models.enums import (
     DecisionOutcome,
     Layer,
@@ -24,9 +32,7 @@ class TrajectoryForm(BaseForm):
         description=_l("For example: Preventie van pesten"),
     )
     target_groups = TextAreaField(_l("Target group(s)"), validators=[Optional(), max_length(2000)])
-    area = StringField(
-        _l("Area (municipality / neighbourhood)"), validators=[Optional(), max_length(200)]
-    )
+    area = StringField(_l("Area (municipality / neighbourhood)"), validators=[Optional(), max_length(200)])
     focus_layer = ChoiceField(
         _l("Centre of gravity of the collaboration"),
         choices=choices(Layer),
@@ -49,13 +55,18 @@ class TrajectoryEditForm(TrajectoryForm):
 
 class MemberAddForm(BaseForm):
     email = EmailField(
-        _l("Email address of the user"),
+        _l("Email address"),
         validators=[required(), email_validator(), max_length(254)],
-        description=_l("The person needs an account; an administrator creates accounts."),
+        description=_l("The person receives an invitation by email with a link to join the trajectory."),
     )
     organisation_id = ChoiceField(_l("Organisation"), validators=[required()])
     layer = ChoiceField(_l("Layer"), choices=choices(Layer), validators=[required()])
-    role = ChoiceField(_l("Role in the trajectory"), choices=choices(Role), validators=[required()])
+    # No role is preselected: the lead chooses one deliberately.
+    role = ChoiceField(
+        _l("Role in the trajectory"),
+        choices=[("", _l("Choose a role")), *choices(Role)],
+        validators=[required()],
+    )
 
 
 class MemberEditForm(BaseForm):
@@ -91,18 +102,27 @@ class Phase1DecisionForm(BaseForm):
     open_questions = TextAreaField(
         _l("Open questions to investigate first"),
         validators=[
-            _required_when(DecisionOutcome.INVESTIGATE, _l("List the questions that must be investigated first.")),
+            _required_when(
+                DecisionOutcome.INVESTIGATE, _l("List the questions that must be investigated first.")
+            ),
             max_length(10000),
         ],
     )
     shared_vision = TextAreaField(
         _l("Shared vision"),
-        validators=[_required_when(DecisionOutcome.GO, _l("A go records the shared vision.")), max_length(10000)],
+        validators=[
+            _required_when(DecisionOutcome.GO, _l("A go records the shared vision.")),
+            max_length(10000),
+        ],
     )
     shared_ambition = TextAreaField(
         _l("Shared ambition"),
-        validators=[_required_when(DecisionOutcome.GO, _l("A go records the shared ambition.")), max_length(10000)],
+        validators=[
+            _required_when(DecisionOutcome.GO, _l("A go records the shared ambition.")),
+            max_length(10000),
+        ],
     )
+    confirm_open = BooleanField(_l("Record the go although questions of phase 1 are still open"))
 
 
 def _formal(message):
@@ -128,7 +148,10 @@ class Phase4DecisionForm(BaseForm):
     )
     agreement_consists_of = TextAreaField(
         _l("What the collaboration consists of"),
-        validators=[_formal(_l("A formal agreement describes what the collaboration consists of.")), max_length(10000)],
+        validators=[
+            _formal(_l("A formal agreement describes what the collaboration consists of.")),
+            max_length(10000),
+        ],
     )
     agreement_direction = TextAreaField(
         _l("Who directs the collaboration (regie)"),
@@ -136,8 +159,14 @@ class Phase4DecisionForm(BaseForm):
     )
     agreement_accountability = TextAreaField(
         _l("What partners hold each other accountable for"),
-        validators=[_formal(_l("A formal agreement says what partners may hold each other to.")), max_length(10000)],
+        validators=[
+            _formal(_l("A formal agreement says what partners may hold each other to.")),
+            max_length(10000),
+        ],
     )
+
+
+MAX_ASPECTS = 50
 
 
 class AspectForm(Form):
@@ -151,4 +180,6 @@ class AspectForm(Form):
 
 
 class ReflectionForm(BaseForm):
-    aspects = FieldList(FormField(AspectForm), min_entries=0)
+    # Bounded by what the page can show: one entry per aspect (the handreiking has ten; imported
+    # or older trajectories keep their own list, so leave room).
+    aspects = BoundedFieldList(FormField(AspectForm), min_entries=0, max_entries=MAX_ASPECTS)

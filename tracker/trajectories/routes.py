@@ -12,13 +12,15 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.access import can_edit, can_manage, can_view, get_membership_or_404, load_trajectory
 from tracker.admin.services import list_organisations
-from tracker.auth.services import user_by_email
 from tracker.concurrency import save_unless_stale
 from tracker.content import handreiking, tabel1_for_layer, tabel1_grid
 from tracker.evaluations import services as evaluation_services
 from tracker.extensions import db
 from tracker.forms import redisplay_on_csrf_failure
-from tracker.models import DecisionKind, Layer, Organisation
+from tracker.ids import arg_id, parse_id
+from tracker.invitations import routes as invitation_routes
+from tracker.invitations import services as invitation_services
+from tracker.models import DecisionKind, DecisionOutcome, Layer, Organisation, utcnow
 from tracker.models.enums import label
 from tracker.plans import services as plan_services
 from tracker.trajectories import services
@@ -41,7 +43,8 @@ def organisation_choices() -> list[tuple[str, str]]:
 
 
 def _organisation(form_value: str) -> Organisation:
-    org = db.session.get(Organisation, int(form_value))
+    org_id = parse_id(form_value)
+    org = db.session.get(Organisation, org_id) if org_id else None
     if org is None:  # the choice was validated; a vanished row is a 404, not a 500
         abort(404)
     return org
@@ -137,25 +140,17 @@ def members(trajectory_id: int):
     trajectory = load_trajectory(trajectory_id, can_manage if request.method == "POST" else can_view)
     form = MemberAddForm()
     form.organisation_id.choices = organisation_choices()
-    if request.method == "POST":
-        if form.validate_on_submit():
-            user = user_by_email(form.email.data)
-            if user is None:
-                form.email.errors.append(
-                    _("There is no user with this email address. Ask an administrator to create the account.")
-                )
-            else:
-                try:
-                    services.add_member(
-                        trajectory, user, _organisation(form.organisation_id.data), form.layer.data, form.role.data
-                    )
-                except services.MembershipError:
-                    form.email.errors.append(_("This person is already a member of the trajectory."))
-                else:
-                    db.session.commit()
-                    flash(_("%(name)s has been added.", name=user.name), "success")
-                    return redirect(url_for("trajectories.members", trajectory_id=trajectory.id))
-    return render_template("trajectories/members.html", trajectory=trajectory, form=form)
+    if current_user.is_admin:
+        form.email.description = _(
+            "An existing account is added at once; anyone else receives an invitation by email."
+        )
+    if request.method == "POST" and form.validate_on_submit():
+        if invitation_routes.add_or_invite(trajectory, form, _organisation(form.organisation_id.data)):
+            return redirect(url_for("trajectories.members", trajectory_id=trajectory.id))
+    pending = invitation_services.pending(trajectory) if can_manage(current_user, trajectory) else []
+    return render_template(
+        "trajectories/members.html", trajectory=trajectory, form=form, invitations=pending, now=utcnow()
+    )
 
 
 @bp.route("/trajecten/<id:trajectory_id>/leden/<id:membership_id>", methods=["GET", "POST"])
@@ -170,8 +165,11 @@ def member_edit(trajectory_id: int, membership_id: int):
         form.organisation_id.data = str(membership.organisation_id)
     conflict = False
     if form.validate_on_submit():
+
         def apply():
-            services.update_member(membership, _organisation(form.organisation_id.data), form.layer.data, form.role.data)
+            services.update_member(
+                membership, _organisation(form.organisation_id.data), form.layer.data, form.role.data
+            )
 
         try:
             if save_unless_stale(form, membership, apply):
@@ -182,24 +180,12 @@ def member_edit(trajectory_id: int, membership_id: int):
             db.session.rollback()
             form.role.errors.append(_("A trajectory needs at least one project lead."))
     return render_template(
-        "trajectories/member_edit.html", trajectory=trajectory, membership=membership, form=form, conflict=conflict
+        "trajectories/member_edit.html",
+        trajectory=trajectory,
+        membership=membership,
+        form=form,
+        conflict=conflict,
     )
-
-
-@bp.route("/trajecten/<id:trajectory_id>/leden/<id:membership_id>/verwijderen", methods=["POST"])
-@login_required
-def member_remove(trajectory_id: int, membership_id: int):
-    trajectory = load_trajectory(trajectory_id, can_manage)
-    membership = get_membership_or_404(trajectory, membership_id)
-    name = membership.user.name
-    try:
-        services.remove_member(membership)
-    except services.MembershipError:
-        flash(_("A trajectory needs at least one project lead."), "error")
-    else:
-        db.session.commit()
-        flash(_("%(name)s is no longer a member; their items are now without owner.", name=name), "success")
-    return redirect(url_for("trajectories.members", trajectory_id=trajectory.id))
 
 
 # --- layers ---------------------------------------------------------------------------------
@@ -249,10 +235,17 @@ def tabel1(trajectory_id: int):
 def reflection(trajectory_id: int):
     trajectory = load_trajectory(trajectory_id, can_edit if request.method == "POST" else can_view)
     reflections = trajectory.reflections
-    if request.method == "POST":
-        form = ReflectionForm()
+    form = ReflectionForm() if request.method == "POST" else None
+    if form is not None and form.aspects.too_many:
+        # More aspects than the page shows: refused before any of them is looked at.
+        flash(_("Not saved: the form contained more aspects than the start reflection has."), "error")
+        form = None
+        status = 400
     else:
+        status = 200
+    if form is None:
         form = ReflectionForm(
+            formdata=None,
             data={
                 "aspects": [
                     {
@@ -263,10 +256,10 @@ def reflection(trajectory_id: int):
                     }
                     for r in reflections
                 ]
-            }
+            },
         )
     conflicts = []
-    if form.validate_on_submit():
+    if status == 200 and form.validate_on_submit():
         conflicts = services.stale_reflections(trajectory, form.aspects.data)
         if not conflicts:
             try:
@@ -292,7 +285,7 @@ def reflection(trajectory_id: int):
         rows=list(zip(reflections, form.aspects, strict=False)),
         five_vs=handreiking()["five_vs"],
         intro=handreiking()["reflection"]["intro"],
-    )
+    ), status
 
 
 # --- decisions ------------------------------------------------------------------------------
@@ -319,7 +312,8 @@ def decision_new(trajectory_id: int, kind: str):
     form = DECISION_FORMS[decision_kind]()
     if request.method == "GET":
         form.decided_on.data = date.today()
-    if form.validate_on_submit():
+    open_questions = services.open_questions(trajectory, 1) if decision_kind == DecisionKind.PHASE1 else 0
+    if form.validate_on_submit() and not _go_unconfirmed(form, open_questions):
         services.record_decision(trajectory, decision_kind, form.data, by=current_user)
         db.session.commit()
         flash(_("The decision has been recorded."), "success")
@@ -330,7 +324,23 @@ def decision_new(trajectory_id: int, kind: str):
         form=form,
         kind=decision_kind,
         phase=trajectory.phases[0 if decision_kind == DecisionKind.PHASE1 else 3],
+        open_questions=open_questions,
     )
+
+
+def _go_unconfirmed(form, open_questions: int) -> bool:
+    """A go on phase 1 with open questions needs its confirmation; the message says how many."""
+    if form.outcome.data != DecisionOutcome.GO.value or not open_questions or form.confirm_open.data:
+        return False
+    if open_questions == 1:
+        message = _("There is still 1 open question in phase 1. Confirm that you want to record a go anyway.")
+    else:
+        message = _(
+            "There are still %(n)d open questions in phase 1. Confirm that you want to record a go anyway.",
+            n=open_questions,
+        )
+    form.confirm_open.errors = [message]
+    return True
 
 
 # --- export ---------------------------------------------------------------------------------
@@ -350,8 +360,18 @@ def export(trajectory_id: int):
 
 # --- history --------------------------------------------------------------------------------
 
-HISTORY_ENTITIES = {"Trajectory", "Membership", "ChecklistItem", "Decision", "StartReflection", "Plan", "Cycle",
-                    "Action", "Milestone"}
+HISTORY_ENTITIES = {
+    "Trajectory",
+    "Membership",
+    "ChecklistItem",
+    "Decision",
+    "StartReflection",
+    "Plan",
+    "Cycle",
+    "Action",
+    "Milestone",
+    "Invitation",
+}
 
 
 @bp.route("/trajecten/<id:trajectory_id>/geschiedenis")
@@ -361,8 +381,8 @@ def history(trajectory_id: int):
     entity = request.args.get("soort")
     if entity not in HISTORY_ENTITIES:
         entity = None
-    entity_id = request.args.get("id", type=int)
-    before = request.args.get("voor", type=int)
+    entity_id = arg_id(request.args, "id")
+    before = arg_id(request.args, "voor")
     events = services.history(trajectory, entity=entity, entity_id=entity_id, before=before)
     return render_template(
         "trajectories/history.html",
@@ -383,9 +403,15 @@ def history(trajectory_id: int):
 def my_work():
     include_done = request.args.get("alles") == "1"
     items = services.my_items(current_user, include_done=include_done)
-    my_actions = plan_services.filtered_actions(current_user, plan_services.ActionFilter(owner_user_id=current_user.id))
+    my_actions = plan_services.filtered_actions(
+        current_user, plan_services.ActionFilter(owner_user_id=current_user.id)
+    )
     if not include_done:
         my_actions = [a for a in my_actions if a.is_open]
     return render_template(
-        "trajectories/my_work.html", items=items, actions=my_actions, include_done=include_done, today=date.today()
+        "trajectories/my_work.html",
+        items=items,
+        actions=my_actions,
+        include_done=include_done,
+        today=date.today(),
     )

@@ -76,9 +76,7 @@ def instantiate_template(trajectory: Trajectory) -> None:
         )
 
 
-def create_trajectory(
-    data: dict, *, creator: User, organisation: Organisation, layer: Layer
-) -> Trajectory:
+def create_trajectory(data: dict, *, creator: User, organisation: Organisation, layer: Layer) -> Trajectory:
     trajectory = Trajectory(
         **{k: data[k] for k in TRAJECTORY_FIELDS},
         focus_layer=Layer(data["focus_layer"]),
@@ -108,7 +106,9 @@ def update_trajectory(trajectory: Trajectory, data: dict) -> None:
 # --- members --------------------------------------------------------------------------------
 
 
-def add_member(trajectory: Trajectory, user: User, organisation: Organisation, layer: str, role: str) -> Membership:
+def add_member(
+    trajectory: Trajectory, user: User, organisation: Organisation, layer: str, role: str
+) -> Membership:
     if any(m.user_id == user.id for m in trajectory.memberships):
         raise MembershipError("duplicate")
     membership = Membership(user=user, organisation=organisation, layer=Layer(layer), role=Role(role))
@@ -129,19 +129,6 @@ def update_member(membership: Membership, organisation: Organisation, layer: str
     membership.organisation = organisation
     membership.layer = Layer(layer)
     membership.role = new_role
-    db.session.flush()
-
-
-def remove_member(membership: Membership) -> None:
-    trajectory = membership.trajectory
-    if membership.role == Role.PROJECTLEIDER and len(_project_leads(trajectory)) == 1:
-        raise MembershipError("last_lead")
-    # Row by row (not a bulk update) so that every item's change is in the audit trail.
-    for item in db.session.scalars(sa.select(ChecklistItem).where(ChecklistItem.owner_id == membership.id)):
-        item.owner_id = None
-    if trajectory.coordinator_id == membership.user_id:
-        trajectory.coordinator_id = None
-    trajectory.memberships.remove(membership)
     db.session.flush()
 
 
@@ -187,13 +174,14 @@ def stale_reflections(trajectory: Trajectory, entries: list[dict]) -> list[Start
     """The aspects someone else saved since the form was loaded."""
     versions = {e.get("aspect_key"): e.get("version") for e in entries}
     return [
-        r for r in trajectory.reflections
+        r
+        for r in trajectory.reflections
         if versions.get(r.aspect_key) and versions[r.aspect_key] != str(r.version)
     ]
 
 
 def update_reflection(trajectory: Trajectory, entries: list[dict]) -> None:
-    by_key = {r.aspect_key: r for r in trajectory.reflections}
+    by_key: dict[str | None, StartReflection] = {r.aspect_key: r for r in trajectory.reflections}
     for entry in entries:
         reflection = by_key.get(entry.get("aspect_key"))
         if reflection is None:
@@ -261,6 +249,12 @@ def progress_for(trajectory_ids: list[int]) -> dict[int, TrajectoryProgress]:
         for number in range(1, 5):
             progress.phase(number)
     return result
+
+
+def open_questions(trajectory: Trajectory, number: int) -> int:
+    """Questions of the phase that apply and are not done yet."""
+    phase = progress_for([trajectory.id])[trajectory.id].phase(number)
+    return phase.applicable - phase.done
 
 
 # --- listings -------------------------------------------------------------------------------
@@ -342,6 +336,8 @@ def ownership_by_layer(trajectory: Trajectory) -> dict[Layer, list[dict]]:
     )
     counts: dict[int, dict[str, int]] = {}
     for owner_id, status, count in rows:
+        if owner_id is None:  # excluded by the query
+            continue
         c = counts.setdefault(owner_id, {"open": 0, "done": 0, "total": 0})
         c["total"] += count
         if status == ItemStatus.AFGEROND:
@@ -359,8 +355,13 @@ def ownership_by_layer(trajectory: Trajectory) -> dict[Layer, list[dict]]:
 HISTORY_PAGE = 100
 
 
-def history(trajectory: Trajectory, *, entity: str | None = None, entity_id: int | None = None,
-            before: int | None = None) -> list[AuditEvent]:
+def history(
+    trajectory: Trajectory,
+    *,
+    entity: str | None = None,
+    entity_id: int | None = None,
+    before: int | None = None,
+) -> list[AuditEvent]:
     """Audit events of the trajectory, newest first; optionally of one record."""
     stmt = (
         sa.select(AuditEvent)

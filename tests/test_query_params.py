@@ -1,0 +1,202 @@
+"""Ids in query strings and forms: one shared parser, so no query parameter can produce a 500."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tracker.extensions import db
+from tracker.ids import parse_id
+from tracker.models import ChecklistItem, Role
+
+ROOT = Path(__file__).resolve().parent.parent
+BAD_VALUES = ["99999999999999999999", "²", "-1", "0", "abc"]
+# Names the issue lists, whatever the code calls them today.
+GENERIC = {"plan", "layer", "owner", "organisation", "status", "page", "entity", "entity_id", "id"}
+SKIP = {"static"}
+
+
+def _query_parameters() -> set[str]:
+    """Every query parameter the code reads, collected from the source."""
+    source = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "tracker").rglob("*.py"))
+    names = set(re.findall(r"""args\.get\(\s*["']([^"']+)["']""", source))
+    names |= set(re.findall(r"""arg_id\(\s*[\w.]+,\s*["']([^"']+)["']""", source))
+    return names | GENERIC
+
+
+def _get_urls(app, world):
+    a = world["a"]
+    item = db.session.scalar(db.select(ChecklistItem).where(ChecklistItem.trajectory_id == a.id).limit(1))
+    member = next(m for m in a.memberships if m.role == Role.TEAMLID)
+    args = {
+        "trajectory_id": a.id,
+        "item_id": item.id,
+        "membership_id": member.id,
+        "number": 1,
+        "layer": "bestuur",
+        "kind": "fase1",
+        "user_id": world["users"]["teamlid"].id,
+        "organisation_id": member.organisation_id,
+        "plan_id": world["plan"].id,
+        "action_id": world["action"].id,
+        "milestone_id": world["milestone"].id,
+        "round_id": world["round"].id,
+        "partner_id": world["partner"].id,
+        "meeting_id": world["meeting"].id,
+        "step_id": world["step"].id,
+        "ambition_id": world["ambition"].id,
+        "workshop_id": world["workshop"].id,
+        "fmt": "csv",
+        "token": "0" * 32,
+        "invite_token": "0" * 43,
+        "opens": "2030-01-01",
+    }
+    urls = []
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods or rule.endpoint in SKIP:
+            continue
+        url = rule.rule
+        for key, value in args.items():
+            url = url.replace(f"<id:{key}>", str(value)).replace(f"<{key}>", str(value))
+        assert "<" not in url, url
+        urls.append(url)
+    return urls
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("1", 1),
+        ("2147483647", 2**31 - 1),
+        ("2147483648", None),
+        ("99999999999999999999", None),
+        ("²", None),
+        ("٣", None),
+        ("-1", None),
+        ("0", None),
+        ("abc", None),
+        ("", None),
+        (None, None),
+        (" 1", None),
+        ("1\n", None),
+        ("+1", None),
+        ("1.0", None),
+        (5, 5),
+        (0, None),
+        (True, None),
+    ],
+)
+def test_parse_id_accepts_only_bounded_ascii_ids(value, expected):
+    assert parse_id(value) == expected
+
+
+def test_the_known_query_parameters_are_collected():
+    names = _query_parameters()
+    assert {"plan", "kaart", "punt", "doel", "organisatie", "eigenaar", "laag", "voor", "id"} <= names
+
+
+def test_no_query_parameter_value_gives_a_500(app, client, login, world):
+    """Every GET route × every query parameter × hostile numbers: never a 500."""
+    login(world["users"]["admin"])
+    urls = _get_urls(app, world)
+    names = sorted(_query_parameters())
+    failures = []
+    for url in urls:
+        for value in BAD_VALUES:
+            # All parameters at once, and each alone (an early 404 on one must not hide another).
+            queries = [dict.fromkeys(names, value)]
+            if value == "99999999999999999999":
+                queries += [{name: value} for name in names]
+            for query in queries:
+                status = client.get(url, query_string=query).status_code
+                if status >= 500:
+                    failures.append((url, query if len(query) == 1 else value, status))
+    assert failures == []
+
+
+def test_an_absurd_id_in_a_filter_shows_the_unfiltered_page(client, login, world):
+    login(world["users"]["projectleider"])
+    response = client.get(f"/trajecten/{world['a'].id}/acties", query_string={"plan": "99999999999999999999"})
+    assert response.status_code == 200
+    assert "Bijeenkomst organiseren" in response.get_data(as_text=True)
+
+
+def test_a_superscript_digit_in_a_form_id_is_refused_quietly(client, login, world):
+    login(world["users"]["projectleider"])
+    a = world["a"]
+    response = client.post(
+        f"/trajecten/{a.id}/acties/nieuw",
+        data={
+            "title": "Nieuwe actie",
+            "plan_id": "²",
+            "owner_id": "²",
+            "status": "gepland",
+            "stage": "plan",
+            "source_type": "checklist_item",
+            "source_id": "²",
+        },
+    )
+    assert response.status_code < 500
+    assert "Nieuwe actie" in response.get_data(as_text=True)  # the typed text is kept
+
+
+# --- repeated form fields are bounded by what the page shows --------------------------------------
+
+
+def test_a_start_reflection_with_20000_aspects_is_refused_without_processing_them(client, login, world):
+    from tracker.models import StartReflection
+
+    a = world["a"]
+    reflection = a.reflections[0]
+    before = [(r.aspect_key, r.version, r.movement, r.note) for r in a.reflections]
+    login(world["users"]["teamlid"])
+    data = {}
+    for n in range(20_000):
+        data[f"aspects-{n}-aspect_key"] = reflection.aspect_key
+        data[f"aspects-{n}-version"] = str(reflection.version)
+        data[f"aspects-{n}-movement"] = "deels"
+        data[f"aspects-{n}-note"] = f"Noot {n}"
+    response = client.post(f"/trajecten/{a.id}/startreflectie", data=data)
+    assert response.status_code == 400
+    assert (
+        "Niet opgeslagen: het formulier bevatte meer aspecten dan de startreflectie heeft."
+        in response.get_data(as_text=True)
+    )
+    db.session.expire_all()
+    after = db.session.scalars(
+        db.select(StartReflection)
+        .where(StartReflection.trajectory_id == a.id)
+        .order_by(StartReflection.position)
+    ).all()
+    assert [(r.aspect_key, r.version, r.movement, r.note) for r in after] == before
+
+
+def test_the_bounded_list_builds_no_entries_beyond_its_bound_and_ignores_odd_indices(app):
+    from werkzeug.datastructures import MultiDict
+
+    from tracker.trajectories.forms import MAX_ASPECTS, ReflectionForm
+
+    with app.test_request_context(method="POST"):
+        many = MultiDict({f"aspects-{n}-note": "x" for n in range(MAX_ASPECTS + 1)})
+        form = ReflectionForm(formdata=many, meta={"csrf": False})
+        assert form.aspects.entries == [] and not form.validate()
+        odd = MultiDict(
+            {"aspects-²-note": "x", "aspects-99999999999999999999-note": "y", "aspects-0-note": "z"}
+        )
+        form = ReflectionForm(formdata=odd, meta={"csrf": False})
+        assert [e.form.note.data for e in form.aspects.entries] == ["z"]
+
+
+def test_a_checkbox_list_with_more_values_than_options_is_refused(client, login, world):
+    a = world["a"]
+    login(world["users"]["teamlid"])
+    organisation_id = str(a.memberships[0].organisation_id)
+    response = client.post(
+        f"/trajecten/{a.id}/proces", data={"title": "Stap", "organisation_ids": [organisation_id] * 5000}
+    )
+    assert response.status_code < 500
+    from tracker.models import ProcessStep
+
+    assert db.session.scalar(db.select(db.func.count(ProcessStep.id)).where(ProcessStep.title == "Stap")) == 0
