@@ -1,21 +1,36 @@
 """Access rules, in one place.
 
-Every view follows the same order: load the object (404), check access with :func:`require`
-(403), then act. The predicates are also Jinja globals, so templates hide what a user may not do.
+Every view follows the same order: load the object (404), check access (403), then act.
+
+Views under ``/trajecten/<id>`` live on blueprints made by :func:`trajectory_blueprint`: its URL
+value preprocessor loads the trajectory once per request into ``g.trajectory`` (404), and every such
+view declares its rule with :func:`rule` (who may read it, who may write to it); the view receives
+the trajectory as its first argument. Views outside a trajectory declare :func:`public`,
+:func:`signed_in` or :func:`admin_required`. ``check_declarations`` refuses to start an app with an
+undeclared view, and the access-matrix test reads these declarations. Objects inside a trajectory
+load through :func:`get_in_trajectory_or_404`. The predicates are also Jinja globals, so templates
+hide what a user may not do.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from functools import wraps
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from flask import abort, current_app, request
+from flask import Blueprint, Flask, abort, current_app, g, request
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
 from tracker.extensions import db
 from tracker.models import ChecklistItem, Membership, Role, RoundState, Trajectory
+
+Check = Callable[[Any, Trajectory], bool]
+View = TypeVar("View", bound=Callable[..., Any])
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 EDITOR_ROLES = frozenset({Role.PROJECTLEIDER, Role.MANAGER, Role.TEAMLID})
 
@@ -130,6 +145,7 @@ def admin_required(view):
         require(current_user.is_admin)
         return view(*args, **kwargs)
 
+    _declare(wrapped, ADMIN)
     return wrapped
 
 
@@ -139,3 +155,115 @@ def results_visible(evaluation_round, today: date | None = None) -> bool:
     comparing two exports around one ballot reveals what that member voted, even in anonymous rounds.
     The one rule for every results route and template; who may see the trajectory is checked apart."""
     return evaluation_round is not None and evaluation_round.state(today or date.today()) == RoundState.CLOSED
+
+
+def can_vote(user, trajectory: Trajectory) -> bool:
+    """Fill in an evaluation round: members with a working role (not observers, not admins as
+    such). Whether the round asks the member's layer is checked on the round (:func:`may_vote`)."""
+    m = membership_of(user, trajectory)
+    return m is not None and m.role in EDITOR_ROLES
+
+
+def may_vote(membership: Membership | None, layers: str) -> bool:
+    """Whether this member is asked in a round that asks ``layers`` (comma-separated; empty: all)."""
+    if membership is None or membership.role == Role.MEEKIJKER:
+        return False
+    allowed = [x for x in layers.split(",") if x]
+    return not allowed or membership.layer.value in allowed
+
+
+def can_run_plan(user, plan) -> bool:
+    """Plans are run by the project leads and by the plan's own responsible member."""
+    if can_manage(user, plan.trajectory):
+        return True
+    mine = membership_of(user, plan.trajectory)
+    return mine is not None and plan.responsible_id == mine.id and can_edit(user, plan.trajectory)
+
+
+# --- declarations -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AccessRule:
+    """Who may read (GET) and who may write (POST) a view; ``None`` as scope-less marker below."""
+
+    read: Check
+    write: Check
+    optional: bool = False  # the view also answers outside a trajectory (lists across all of them)
+
+
+PUBLIC = "public"  # no login (the login page, a calendar feed's secret URL, an invitation link)
+SIGNED_IN = "signed_in"  # any logged-in user, on their own data
+ADMIN = "admin"  # administrators only
+
+
+def _declare(view: Any, declared: AccessRule | str) -> None:
+    view.access_rule = declared
+
+
+def rule(
+    read: Check = can_view, write: Check = can_edit, *, optional: bool = False
+) -> Callable[[View], View]:
+    """Declare who may read and who may write a view of a trajectory. The view gets the trajectory
+    (loaded once by the blueprint) as its first argument; ``optional`` views get None outside one."""
+    declared = AccessRule(read, write, optional)
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            trajectory = current_trajectory(optional=optional)
+            if trajectory is not None:
+                check = declared.read if request.method in SAFE_METHODS else declared.write
+                require(check(current_user, trajectory))
+            return view(trajectory, *args, **kwargs)
+
+        wrapped = login_required(guarded)
+        _declare(wrapped, declared)
+        return wrapped  # type: ignore[return-value]
+
+    return decorate
+
+
+def public(view: View) -> View:
+    _declare(view, PUBLIC)
+    return view
+
+
+def signed_in(view: View) -> View:
+    wrapped = login_required(view)
+    _declare(wrapped, SIGNED_IN)
+    return wrapped  # type: ignore[no-any-return]
+
+
+def trajectory_blueprint(name: str, import_name: str) -> Blueprint:
+    """A feature's blueprint. For its routes under ``/trajecten/<id:trajectory_id>`` the id is
+    taken from the URL values and the trajectory loaded once into ``g.trajectory`` (404) for a
+    signed-in user; anonymous visitors are sent to the login page by the view's rule first."""
+    bp = Blueprint(name, import_name)
+
+    @bp.url_value_preprocessor
+    def load(endpoint: str | None, values: dict[str, Any] | None) -> None:
+        if values is None or "trajectory_id" not in values:
+            return
+        trajectory_id = values.pop("trajectory_id")
+        g.trajectory = get_trajectory_or_404(trajectory_id) if current_user.is_authenticated else None
+
+    return bp
+
+
+def current_trajectory(optional: bool = False) -> Trajectory | None:
+    trajectory = g.get("trajectory")
+    if trajectory is None and not optional:
+        abort(404)
+    return trajectory
+
+
+def check_declarations(app: Flask) -> None:
+    """Refuse to start when a view declares no access rule, or a trajectory's view has no rule."""
+    for url_rule in app.url_map.iter_rules():
+        if url_rule.endpoint == "static":
+            continue
+        declared = getattr(app.view_functions[url_rule.endpoint], "access_rule", None)
+        scoped = "<id:trajectory_id>" in url_rule.rule
+        if declared is None or (scoped and not isinstance(declared, AccessRule)):
+            raise RuntimeError(f"view {url_rule.endpoint} ({url_rule.rule}) declares no access rule")

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from tracker.auth.services import create_user
 from tracker.extensions import db
 from tracker.models import (
+    ActionSource,
     DecisionKind,
     ItemStatus,
     Layer,
@@ -585,7 +586,7 @@ def _load_plans(trajectory, members, sections, today: date) -> None:
         14,
         "gepland",
         "plan",
-        source=("checklist_item", sections["2b"].items[1].id),
+        source=(ActionSource.CHECKLIST_ITEM, sections["2b"].items[1].id),
     )
     act(ggd, "marieke", "Scholing gespreksvoering met jongeren inplannen", 30, "gepland", "plan", on_track)
     act(
@@ -713,7 +714,7 @@ def _load_evaluations(trajectory, members, today: date) -> None:
             "status": "bezig",
             "stage": "do",
         },
-        source=("red_card", rounds[2].id),
+        source=(ActionSource.RED_CARD, rounds[2].id),
     )
     action.source_key = "middelen"
     db.session.flush()

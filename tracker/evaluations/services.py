@@ -18,6 +18,7 @@ from tracker.models import (
     CADENCE_MONTHS,
     OPEN_ACTION_STATUSES,
     Action,
+    ActionSource,
     Ballot,
     Cadence,
     Color,
@@ -33,7 +34,7 @@ from tracker.models import (
 )
 from tracker.models.evaluation import round_state
 
-SOURCE_RED_CARD = "red_card"
+SOURCE_RED_CARD = ActionSource.RED_CARD
 MIN_GROUP_FOR_ANONYMOUS = 3
 SCORES = {Color.GROEN: 2, Color.ORANJE: 1, Color.ROOD: 0}
 

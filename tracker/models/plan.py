@@ -31,6 +31,17 @@ class PlanStatus(enum.StrEnum):
     AFGEROND = "afgerond"
 
 
+class ActionSource(enum.StrEnum):
+    """Where an action comes from: the kind stored in ``Action.source_type`` next to the source's
+    id. How each kind is loaded, labelled and linked lives in :mod:`tracker.plans.sources`."""
+
+    CHECKLIST_ITEM = "checklist_item"
+    RED_CARD = "red_card"
+    MEETING_AGREEMENT = "meeting_agreement"
+    PROCESS_STEP = "process_step"
+    WORKSHOP_STEP = "workshop_step"
+
+
 class PdcaStage(enum.StrEnum):
     PLAN = "plan"
     DO = "do"
@@ -199,8 +210,7 @@ class Action(Base):
     )
     stage: Mapped[PdcaStage] = mapped_column(enum_column(PdcaStage, "stage"), default=PdcaStage.PLAN)
     result: Mapped[str] = mapped_column(sa.Text, default="")
-    # Where the action comes from, kept generic: ("checklist_item", id), ("meeting_agreement", id),
-    # ("red_card", id) …
+    # Where the action comes from: an ActionSource value and the source's id.
     source_type: Mapped[str | None] = mapped_column(sa.String(40))
     source_id: Mapped[int | None]
     source_key: Mapped[str | None] = mapped_column(sa.String(60))  # e.g. the factor of a red card

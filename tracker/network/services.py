@@ -16,6 +16,7 @@ from tracker.extensions import db
 from tracker.models import (
     MAX_ACTIVE_AMBITIONS,
     Action,
+    ActionSource,
     Agreement,
     Ambition,
     Meeting,
@@ -26,8 +27,6 @@ from tracker.models import (
     Objective,
     Organisation,
     Perception,
-    Plan,
-    PlanKind,
     ProcessStep,
     Relation,
     ResultKind,
@@ -38,9 +37,9 @@ from tracker.models import (
 )
 from tracker.plans import services as plans
 
-SOURCE_AGREEMENT = "meeting_agreement"
-SOURCE_STEP = "process_step"
-SOURCE_WORKSHOP = "workshop_step"
+SOURCE_AGREEMENT = ActionSource.MEETING_AGREEMENT
+SOURCE_STEP = ActionSource.PROCESS_STEP
+SOURCE_WORKSHOP = ActionSource.WORKSHOP_STEP
 IMAGE_SIGNATURES = {
     b"\x89PNG\r\n\x1a\n": ("image/png", ".png"),
     b"\xff\xd8\xff": ("image/jpeg", ".jpg"),
@@ -169,36 +168,26 @@ def guests_text(meeting: Meeting) -> str:
     )
 
 
-def external_plan(trajectory: Trajectory) -> Plan | None:
-    return db.session.scalar(
-        sa.select(Plan).where(Plan.trajectory_id == trajectory.id, Plan.kind == PlanKind.EXTERN)
-    )
-
-
 def make_action(
     trajectory: Trajectory,
     title: str,
     owner_id: int | None,
     due_date: date | None,
     description: str,
-    source: tuple[str, int],
+    source: tuple[ActionSource, int],
 ) -> Action:
-    plan = external_plan(trajectory)
-    if plan is None or plan.current_cycle is None or plan.current_cycle.closed_at is not None:
-        raise NetworkError("no_plan")
-    return plans.create_action(
-        trajectory,
-        plan,
-        {
-            "title": title[:300],
-            "description": description,
-            "owner_id": str(owner_id),
-            "due_date": due_date,
-            "status": "gepland",
-            "stage": "plan",
-        },
-        source=source,
-    )
+    try:
+        return plans.action_from_source(
+            trajectory,
+            source[0],
+            source[1],
+            title=title,
+            owner_id=owner_id,
+            due_date=due_date,
+            description=description,
+        )
+    except plans.PlanError as exc:
+        raise NetworkError("no_plan") from exc
 
 
 def add_agreement(trajectory: Trajectory, meeting: Meeting, data: dict) -> Agreement:

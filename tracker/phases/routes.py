@@ -4,22 +4,21 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
 
-from tracker.access import can_edit, can_view, get_item_or_404, load_trajectory
+from tracker.access import can_edit, get_in_trajectory_or_404, get_item_or_404, rule, trajectory_blueprint
 from tracker.concurrency import commit_or_conflict, save_unless_stale
 from tracker.content import handreiking, tabel1_for_phase
 from tracker.extensions import db
 from tracker.forms import redisplay_on_csrf_failure
-from tracker.models import ChecklistItem, DecisionKind, Section
+from tracker.models import ChecklistItem, DecisionKind, Section, Trajectory
 from tracker.phases import services
 from tracker.phases.forms import ItemForm, NewItemForm
 from tracker.plans.services import actions_from_item
 from tracker.trajectories.services import current_decisions, progress_for
 
-bp = Blueprint("phases", __name__)
+bp = trajectory_blueprint("phases", __name__)
 
 
 def _owner_choices(trajectory) -> list[tuple[str, str]]:
@@ -36,9 +35,8 @@ def _phase_url(item: ChecklistItem) -> str:
 
 
 @bp.route("/trajecten/<id:trajectory_id>/fasen/<id:number>")
-@login_required
-def phase(trajectory_id: int, number: int):
-    trajectory = load_trajectory(trajectory_id)
+@rule()
+def phase(trajectory: Trajectory, number: int):
     phase = services.phase_with_items(trajectory, number) or abort(404)
     new_forms = {}
     for section in phase.sections:
@@ -60,10 +58,9 @@ def phase(trajectory_id: int, number: int):
 
 
 @bp.route("/trajecten/<id:trajectory_id>/items/<id:item_id>", methods=["GET", "POST"])
-@login_required
+@rule()
 @redisplay_on_csrf_failure
-def item_edit(trajectory_id: int, item_id: int):
-    trajectory = load_trajectory(trajectory_id, can_edit if request.method == "POST" else can_view)
+def item_edit(trajectory: Trajectory, item_id: int):
     item = get_item_or_404(trajectory, item_id)
     form = ItemForm(obj=item)
     form.owner_id.choices = _owner_choices(trajectory)
@@ -87,12 +84,9 @@ def item_edit(trajectory_id: int, item_id: int):
 
 
 @bp.route("/trajecten/<id:trajectory_id>/secties/<id:section_id>/items", methods=["POST"])
-@login_required
-def item_new(trajectory_id: int, section_id: int):
-    trajectory = load_trajectory(trajectory_id, can_edit)
-    section = db.session.get(Section, section_id)
-    if section is None or section.phase.trajectory_id != trajectory.id:
-        abort(404)
+@rule(write=can_edit)
+def item_new(trajectory: Trajectory, section_id: int):
+    section = get_in_trajectory_or_404(Section, trajectory, section_id, lambda s: s.phase.trajectory_id)
     form = NewItemForm(prefix=f"new-{section.id}")
     form.owner_id.choices = _owner_choices(trajectory)
     if form.validate_on_submit():
@@ -104,9 +98,8 @@ def item_new(trajectory_id: int, section_id: int):
 
 
 @bp.route("/trajecten/<id:trajectory_id>/items/<id:item_id>/verplaatsen", methods=["POST"])
-@login_required
-def item_move(trajectory_id: int, item_id: int):
-    trajectory = load_trajectory(trajectory_id, can_edit)
+@rule(write=can_edit)
+def item_move(trajectory: Trajectory, item_id: int):
     item = get_item_or_404(trajectory, item_id)
     direction = -1 if request.form.get("richting") == "omhoog" else 1
     if item.archived_at is None:
@@ -116,9 +109,8 @@ def item_move(trajectory_id: int, item_id: int):
 
 
 @bp.route("/trajecten/<id:trajectory_id>/items/<id:item_id>/archiveren", methods=["POST"])
-@login_required
-def item_archive(trajectory_id: int, item_id: int):
-    trajectory = load_trajectory(trajectory_id, can_edit)
+@rule(write=can_edit)
+def item_archive(trajectory: Trajectory, item_id: int):
     item = get_item_or_404(trajectory, item_id)
     url = url_for("phases.phase", trajectory_id=trajectory.id, number=item.section.phase.number)
     if item.archived_at is None:
@@ -132,9 +124,8 @@ def item_archive(trajectory_id: int, item_id: int):
 
 
 @bp.route("/trajecten/<id:trajectory_id>/items/<id:item_id>/herstellen", methods=["POST"])
-@login_required
-def item_restore(trajectory_id: int, item_id: int):
-    trajectory = load_trajectory(trajectory_id, can_edit)
+@rule(write=can_edit)
+def item_restore(trajectory: Trajectory, item_id: int):
     item = get_item_or_404(trajectory, item_id)
     if item.archived_at is not None:
         with commit_or_conflict() as outcome:

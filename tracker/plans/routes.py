@@ -27,7 +27,7 @@ from tracker.concurrency import commit_or_conflict, save_unless_stale
 from tracker.extensions import db
 from tracker.forms import redisplay_on_csrf_failure
 from tracker.ids import arg_id, parse_id
-from tracker.models import Action, ChecklistItem, Cycle, Layer, Milestone, Plan, User
+from tracker.models import Action, ActionSource, ChecklistItem, Cycle, Layer, Milestone, Plan, User
 from tracker.models.enums import label
 from tracker.models.plan import ActionStatus
 from tracker.plans import calendar, exports, services
@@ -264,7 +264,7 @@ def action_new(trajectory_id: int):
     _prepare_action_form(form, trajectory, plans)
     item = None
     source_item_id = arg_id(request.args, "punt") or (
-        parse_id(form.source_id.data) if form.source_type.data == services.SOURCE_CHECKLIST_ITEM else None
+        parse_id(form.source_id.data) if form.source_type.data == ActionSource.CHECKLIST_ITEM else None
     )
     if source_item_id:
         item = get_item_or_404(trajectory, source_item_id)
@@ -280,7 +280,7 @@ def action_new(trajectory_id: int):
             form.title.data = item.text[:300]
             form.description.data = item.answer
             form.due_date.data = item.due_date
-            form.source_type.data, form.source_id.data = services.SOURCE_CHECKLIST_ITEM, str(item.id)
+            form.source_type.data, form.source_id.data = ActionSource.CHECKLIST_ITEM, str(item.id)
         if red_card is not None:
             evaluation_round, factor, result = red_card
             form.title.data = f"Actie op ‘{factor['title']}’ (evaluatie {evaluation_round.name})"[:300]
@@ -297,9 +297,9 @@ def action_new(trajectory_id: int):
     if form.validate_on_submit():
         plan = _check_action(form, plans, trajectory)
         if plan is not None:
-            source = (services.SOURCE_CHECKLIST_ITEM, item.id) if item is not None else None
+            source = (ActionSource.CHECKLIST_ITEM, item.id) if item is not None else None
             if red_card is not None:
-                source = ("red_card", red_card[0].id)
+                source = (ActionSource.RED_CARD, red_card[0].id)
             action = services.create_action(trajectory, plan, form.data, source=source)
             if red_card is not None:
                 action.source_key = red_card[1]["key"]
@@ -369,7 +369,7 @@ def action_edit(trajectory_id: int, action_id: int):
                 )
             conflict = action
     item = red_card = None
-    if action.source_type == services.SOURCE_CHECKLIST_ITEM and action.source_id:
+    if action.source_type == ActionSource.CHECKLIST_ITEM and action.source_id:
         item = db.session.get(ChecklistItem, action.source_id)
     if action.source_type == "red_card" and action.source_id:
         from tracker.models import EvaluationRound

@@ -17,6 +17,7 @@ from tracker.models import (
     OPEN_ACTION_STATUSES,
     ActDecision,
     Action,
+    ActionSource,
     ActionStatus,
     ChecklistItem,
     Cycle,
@@ -32,8 +33,6 @@ from tracker.models import (
     User,
     utcnow,
 )
-
-SOURCE_CHECKLIST_ITEM = "checklist_item"
 
 
 class PlanError(ValueError):
@@ -170,8 +169,48 @@ def _action_values(data: dict) -> dict:
     }
 
 
+def external_plan(trajectory: Trajectory) -> Plan | None:
+    return db.session.scalar(
+        sa.select(Plan).where(Plan.trajectory_id == trajectory.id, Plan.kind == PlanKind.EXTERN)
+    )
+
+
+def action_from_source(
+    trajectory: Trajectory,
+    source: ActionSource,
+    source_id: int,
+    *,
+    title: str,
+    owner_id: int | None,
+    due_date: date | None,
+    description: str = "",
+) -> Action:
+    """A planned action in the current cycle of the trajectory's external plan, linked to where it
+    came from (a meeting agreement, a bottleneck, a workshop's first step, a red card …).
+    Raises ``PlanError('no_plan')`` when the trajectory has no external plan with an open cycle."""
+    plan = external_plan(trajectory)
+    if plan is None or plan.current_cycle is None or plan.current_cycle.closed_at is not None:
+        raise PlanError("no_plan")
+    action = Action(
+        trajectory_id=trajectory.id,
+        plan=plan,
+        cycle=plan.current_cycle,
+        title=title[:300],
+        description=description,
+        owner_id=owner_id,
+        due_date=due_date,
+        status=ActionStatus.GEPLAND,
+        stage=PdcaStage.PLAN,
+        source_type=source,
+        source_id=source_id,
+    )
+    db.session.add(action)
+    db.session.flush()
+    return action
+
+
 def create_action(
-    trajectory: Trajectory, plan: Plan, data: dict, *, source: tuple[str, int] | None = None
+    trajectory: Trajectory, plan: Plan, data: dict, *, source: tuple[ActionSource, int] | None = None
 ) -> Action:
     action = Action(trajectory_id=trajectory.id, plan=plan, cycle=plan.current_cycle, **_action_values(data))
     if source:
@@ -229,7 +268,7 @@ def actions_from_item(item: ChecklistItem) -> list[Action]:
     return list(
         db.session.scalars(
             sa.select(Action)
-            .where(Action.source_type == SOURCE_CHECKLIST_ITEM, Action.source_id == item.id)
+            .where(Action.source_type == ActionSource.CHECKLIST_ITEM, Action.source_id == item.id)
             .options(joinedload(Action.owner).joinedload(Membership.user))
             .order_by(Action.id)
         )
