@@ -296,3 +296,11 @@ def test_clustering_workshop_notes_with_a_forged_token_changes_nothing(csrf_app,
     )
     db.session.expire_all()
     assert db.session.get(WorkshopNote, note.id).ambition_id is None
+
+
+def test_pages_carry_a_favicon(client):
+    page = client.get("/inloggen").get_data(as_text=True)
+    assert 'rel="icon"' in page and "favicon.svg" in page
+    response = client.get("/static/favicon.svg")
+    assert response.status_code == 200 and response.mimetype == "image/svg+xml"
+    response.close()

@@ -1,0 +1,47 @@
+"""Every page of the demo reads on a phone: nothing scrolls sideways at 320 CSS px (WCAG 1.4.10).
+Wide tables may scroll, but only inside their own labelled, focusable region."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from .conftest import log_in
+
+START = ["/", "/trajecten", "/mijn-werk", "/acties", "/account", "/organisaties"]
+SKIP = (".csv", ".xlsx", ".ics", ".json", "uitloggen")
+OVERFLOW = "document.documentElement.scrollWidth > document.documentElement.clientWidth"
+UNLABELLED_SCROLL_REGIONS = """() => [...document.querySelectorAll('.app-scroll')]
+  .filter(el => el.getAttribute('role') !== 'region' || el.tabIndex !== 0
+    || !document.getElementById(el.getAttribute('aria-labelledby') || '')).length"""
+
+
+def crawl(page, base: str, limit: int = 60) -> dict[str, tuple[bool, int]]:
+    """Visit the pages reachable from the start pages (one per URL shape) and note, per page,
+    whether it scrolls sideways and how many scroll regions lack a role, focus or name."""
+    seen: dict[str, tuple[bool, int]] = {}
+    queue = list(START)
+    while queue and len(seen) < limit:
+        url = queue.pop(0)
+        shape = re.sub(r"\d+", "N", url.split("#")[0].split("?")[0])
+        if shape in seen or url.endswith(SKIP) or "uitloggen" in url:
+            continue
+        response = page.goto(base + url)
+        assert response is not None and response.status < 400, url
+        seen[shape] = (page.evaluate(OVERFLOW), page.evaluate(UNLABELLED_SCROLL_REGIONS))
+        queue += page.eval_on_selector_all("a[href^='/']", "els => els.map(e => e.getAttribute('href'))")
+    return seen
+
+
+@pytest.mark.parametrize("email", ["anouk@demo.betersamen.nl", "beheer@demo.betersamen.nl"])
+def test_no_page_scrolls_sideways_at_320_px(browser, demo_site, email):
+    context = browser.new_context(locale="nl-NL", viewport={"width": 320, "height": 720})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    log_in(page, demo_site, email)
+    pages = crawl(page, demo_site)
+    context.close()
+    assert len(pages) > 15
+    assert [url for url, (overflows, _) in pages.items() if overflows] == []
+    assert [url for url, (_, unlabelled) in pages.items() if unlabelled] == []
