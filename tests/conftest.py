@@ -13,6 +13,7 @@ directly in the system's temporary folder.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import shutil
 import tempfile
@@ -485,3 +486,59 @@ def chromium_path() -> str | None:
 
 
 __all__ = ["PASSWORD", "Membership", "Role", "chromium_path", "skip_or_fail"]
+
+
+# --- URLs ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def url_args(world) -> dict[str, object]:
+    """One real value for every argument of the app's URLs, from the `world` fixture: the one table
+    the access matrix, the query-parameter and the hostile-input tests fill URL rules from."""
+    from tracker.invitations.services import invite
+    from tracker.models import ChecklistItem, Role
+
+    a = world["a"]
+    item = db.session.scalar(sa.select(ChecklistItem).where(ChecklistItem.trajectory_id == a.id).limit(1))
+    teamlid = next(m for m in a.memberships if m.role == Role.TEAMLID)
+    invitation, invite_token = invite(
+        a,
+        "uitgenodigd@example.org",
+        teamlid.organisation,
+        "uitvoerend",
+        "teamlid",
+        by=world["users"]["projectleider"],
+    )
+    db.session.commit()
+    return {
+        "trajectory_id": a.id,
+        "item_id": item.id,
+        "section_id": item.section_id,
+        "membership_id": teamlid.id,
+        "number": 1,
+        "layer": "bestuur",
+        "kind": "fase1",
+        "user_id": world["users"]["teamlid"].id,
+        "organisation_id": teamlid.organisation_id,
+        "plan_id": world["plan"].id,
+        "cycle_id": world["plan"].cycles[0].id,
+        "action_id": world["action"].id,
+        "milestone_id": world["milestone"].id,
+        "fmt": "csv",
+        "round_id": world["round"].id,
+        "opens": world["schedule"].first_date.isoformat(),
+        "partner_id": world["partner"].id,
+        "meeting_id": world["meeting"].id,
+        "step_id": world["step"].id,
+        "ambition_id": world["ambition"].id,
+        "workshop_id": world["workshop"].id,
+        "token": world["users"]["teamlid"].calendar_token,
+        "invitation_id": invitation.id,
+        "invite_token": invite_token,
+    }
+
+
+def fill_rule(rule: str, args: dict[str, object]) -> str:
+    """A URL rule with every argument replaced by its value from ``url_args``."""
+    url = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(args[m.group(1)]), rule)
+    return url

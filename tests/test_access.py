@@ -5,10 +5,9 @@ from __future__ import annotations
 import pytest
 
 from tracker.extensions import db
-from tracker.invitations.services import invite
-from tracker.models import ChecklistItem, Membership, Role
+from tracker.models import Membership, Role
 
-from .conftest import PASSWORD
+from .conftest import PASSWORD, fill_rule
 
 PUBLIC = {"auth.login", "auth.login_code", "plans.calendar_feed"}
 # The invitation link: open to its holder while logged out; a logged-in user with another address is refused.
@@ -157,47 +156,6 @@ def test_every_route_is_in_the_access_table(app):
         needed_level(rule.endpoint, method, rule.rule)
 
 
-def url_args(world) -> dict:
-    a = world["a"]
-    item = db.session.scalar(db.select(ChecklistItem).where(ChecklistItem.trajectory_id == a.id).limit(1))
-    teamlid = next(m for m in a.memberships if m.role == Role.TEAMLID)
-    invitation, invite_token = invite(
-        a,
-        "uitgenodigd@example.org",
-        teamlid.organisation,
-        "uitvoerend",
-        "teamlid",
-        by=world["users"]["projectleider"],
-    )
-    db.session.commit()
-    return {
-        "trajectory_id": a.id,
-        "item_id": item.id,
-        "section_id": item.section_id,
-        "membership_id": teamlid.id,
-        "number": 1,
-        "layer": "bestuur",
-        "kind": "fase1",
-        "user_id": world["users"]["teamlid"].id,
-        "organisation_id": teamlid.organisation_id,
-        "plan_id": world["plan"].id,
-        "cycle_id": world["plan"].cycles[0].id,
-        "action_id": world["action"].id,
-        "milestone_id": world["milestone"].id,
-        "fmt": "csv",
-        "round_id": world["round"].id,
-        "opens": world["schedule"].first_date.isoformat(),
-        "partner_id": world["partner"].id,
-        "meeting_id": world["meeting"].id,
-        "step_id": world["step"].id,
-        "ambition_id": world["ambition"].id,
-        "workshop_id": world["workshop"].id,
-        "token": world["users"]["teamlid"].calendar_token,
-        "invitation_id": invitation.id,
-        "invite_token": invite_token,
-    }
-
-
 def fresh_membership(world, role: str) -> Membership:
     from tracker.auth.services import create_user
     from tracker.trajectories.services import add_member
@@ -230,11 +188,9 @@ def route_cases():
 
 
 @pytest.mark.parametrize(("rule", "endpoint", "method"), route_cases())
-def test_access_matrix(app, world, rule, endpoint, method):
-    args = url_args(world)
-    url = rule
-    for name, value in args.items():
-        url = url.replace(f"<id:{name}>", str(value)).replace(f"<{name}>", str(value))
+def test_access_matrix(app, world, url_args, rule, endpoint, method):
+    args = url_args
+    url = fill_rule(rule, args)
     outcomes = {}
     for role in ROLES:
         if endpoint == "trajectories.member_remove":
