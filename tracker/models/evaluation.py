@@ -2,40 +2,41 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import Base
 from tracker.models.base import UTCDateTime, enum_column, utcnow
+from tracker.models.labeled import LabeledEnum
 
 if TYPE_CHECKING:
     from tracker.models.trajectory import Membership, Trajectory
 
 
-class Cadence(enum.StrEnum):
-    MAAND = "maand"
-    KWARTAAL = "kwartaal"
-    HALFJAAR = "halfjaar"
-    JAAR = "jaar"
+class Cadence(LabeledEnum):
+    MAAND = "maand", _l("Monthly")
+    KWARTAAL = "kwartaal", _l("Quarterly")
+    HALFJAAR = "halfjaar", _l("Half-yearly")
+    JAAR = "jaar", _l("Yearly")
 
 
 CADENCE_MONTHS = {Cadence.MAAND: 1, Cadence.KWARTAAL: 3, Cadence.HALFJAAR: 6, Cadence.JAAR: 12}
 
 
-class Color(enum.StrEnum):
-    GROEN = "groen"
-    ORANJE = "oranje"
-    ROOD = "rood"
+class Color(LabeledEnum):
+    GROEN = "groen", _l("Green (yes)")
+    ORANJE = "oranje", _l("Orange (doubtful)")
+    ROOD = "rood", _l("Red (no)")
 
 
-class RoundState(enum.StrEnum):
-    UPCOMING = "gepland"
-    OPEN = "open"
-    CLOSED = "gesloten"
+class RoundState(LabeledEnum):
+    UPCOMING = "gepland", _l("Planned")
+    OPEN = "open", _l("Open")
+    CLOSED = "gesloten", _l("Closed")
 
 
 def round_state(opens_on: date, closes_on: date, today: date) -> RoundState:

@@ -3,15 +3,16 @@ and the ambition workshop (Taart van ambities / Ambitiegesprek)."""
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import Base, db
 from tracker.models.base import UTCDateTime, enum_column, utcnow
+from tracker.models.labeled import LabeledEnum
 from tracker.models.organisation import Organisation
 
 if TYPE_CHECKING:
@@ -20,29 +21,29 @@ if TYPE_CHECKING:
 MAX_ACTIVE_AMBITIONS = 3
 
 
-class Perception(enum.StrEnum):
-    JA = "ja"
-    DEELS = "deels"
-    NEE = "nee"
+class Perception(LabeledEnum):
+    JA = "ja", _l("Yes")
+    DEELS = "deels", _l("Partly")
+    NEE = "nee", _l("No")
 
 
-class Relation(enum.StrEnum):
-    FORMEEL = "formeel"
-    INFORMEEL = "informeel"
-    GEEN = "geen"
+class Relation(LabeledEnum):
+    FORMEEL = "formeel", _l("Formal")
+    INFORMEEL = "informeel", _l("Informal")
+    GEEN = "geen", _l("No relation yet")
 
 
-class ResultKind(enum.StrEnum):
-    PROBLEEM = "probleem"
-    BESCHERMEND = "beschermende_factor"
+class ResultKind(LabeledEnum):
+    PROBLEEM = "probleem", _l("A problem to tackle")
+    BESCHERMEND = "beschermende_factor", _l("A protective factor to strengthen")
 
 
-class NoteCategory(enum.StrEnum):
-    GOED = "goed"
-    BETER = "beter"
-    AMBITIE = "ambitie"
-    IDEE = "idee"
-    DOEN_WE_AL = "doen_we_al"
+class NoteCategory(LabeledEnum):
+    GOED = "goed", _l("What goes well")
+    BETER = "beter", _l("What can be better")
+    AMBITIE = "ambitie", _l("My ambition")
+    IDEE = "idee", _l("Ideas")
+    DOEN_WE_AL = "doen_we_al", _l("What we already do")
 
 
 class NetworkPartner(Base):

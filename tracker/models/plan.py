@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import Base
 from tracker.models.base import UTCDateTime, enum_column, utcnow
+from tracker.models.labeled import LabeledEnum
 from tracker.models.organisation import Organisation
 
 if TYPE_CHECKING:
@@ -20,46 +21,46 @@ if TYPE_CHECKING:
 DUE_SOON_DAYS = 14
 
 
-class PlanKind(enum.StrEnum):
-    EXTERN = "extern"
-    INTERN = "intern"
+class PlanKind(LabeledEnum):
+    EXTERN = "extern", _l("External plan (the collaboration)")
+    INTERN = "intern", _l("Internal plan (one organisation)")
 
 
-class PlanStatus(enum.StrEnum):
-    CONCEPT = "concept"
-    ACTIEF = "actief"
-    AFGEROND = "afgerond"
+class PlanStatus(LabeledEnum):
+    CONCEPT = "concept", _l("Draft")
+    ACTIEF = "actief", _l("Active")
+    AFGEROND = "afgerond", _l("Completed")
 
 
-class PdcaStage(enum.StrEnum):
-    PLAN = "plan"
-    DO = "do"
-    CHECK = "check"
-    ACT = "act"
+class PdcaStage(LabeledEnum):
+    PLAN = "plan", "Plan"
+    DO = "do", "Do"
+    CHECK = "check", "Check"
+    ACT = "act", "Act"
 
 
-class ActDecision(enum.StrEnum):
-    BIJSTELLEN = "bijstellen"
-    DOORGAAN = "doorgaan"
-    STOPPEN = "stoppen"
+class ActDecision(LabeledEnum):
+    BIJSTELLEN = "bijstellen", _l("Adjust")
+    DOORGAAN = "doorgaan", _l("Continue")
+    STOPPEN = "stoppen", _l("Stop")
 
 
-class ActionStatus(enum.StrEnum):
-    GEPLAND = "gepland"
-    BEZIG = "bezig"
-    GEREED = "gereed"
-    GEBLOKKEERD = "geblokkeerd"
-    VERVALLEN = "vervallen"
+class ActionStatus(LabeledEnum):
+    GEPLAND = "gepland", _l("Planned")
+    BEZIG = "bezig", _l("Under way")
+    GEREED = "gereed", _l("Finished")
+    GEBLOKKEERD = "geblokkeerd", _l("Blocked")
+    VERVALLEN = "vervallen", _l("Dropped")
 
 
 OPEN_ACTION_STATUSES = (ActionStatus.GEPLAND, ActionStatus.BEZIG, ActionStatus.GEBLOKKEERD)
 
 
-class MilestoneState(enum.StrEnum):
-    OP_SCHEMA = "op_schema"
-    RISICO = "risico"
-    TE_LAAT = "te_laat"
-    BEHAALD = "behaald"
+class MilestoneState(LabeledEnum):
+    OP_SCHEMA = "op_schema", _l("On schedule")
+    RISICO = "risico", _l("At risk")
+    TE_LAAT = "te_laat", _l("Late")
+    BEHAALD = "behaald", _l("Achieved")
 
 
 class Plan(Base):
