@@ -204,12 +204,7 @@ def register_template_helpers(app: Flask) -> None:
     def label_filter(value) -> str:
         return label(value)
 
-    from tracker import history_labels
-
     app.jinja_env.globals.update(
-        FIELD_LABELS=history_labels.FIELD_LABELS,
-        ACTION_LABELS=history_labels.ACTION_LABELS,
-        ENTITY_LABELS=history_labels.ENTITY_LABELS,
         can_view=access.can_view,
         can_edit=access.can_edit,
         can_manage=access.can_manage,

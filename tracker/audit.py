@@ -13,6 +13,8 @@ from typing import Any, cast
 
 import sqlalchemy as sa
 from flask import has_request_context
+from flask_babel import format_date
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import Session
 
@@ -30,7 +32,6 @@ from tracker.models import (
     Meeting,
     Membership,
     Milestone,
-    NetworkPartner,
     Objective,
     Organisation,
     Plan,
@@ -43,33 +44,10 @@ from tracker.models import (
     WorkshopParticipant,
     utcnow,
 )
+from tracker.models.audit import is_audited
 
-# Ballots and votes are deliberately not audited: anonymous rounds must not reveal who voted what.
-AUDITED = (
-    Trajectory,
-    Membership,
-    ChecklistItem,
-    Decision,
-    StartReflection,
-    Organisation,
-    User,
-    Plan,
-    Cycle,
-    Action,
-    Milestone,
-    EvaluationSchedule,
-    EvaluationRound,
-    NetworkPartner,
-    Meeting,
-    Agreement,
-    ProcessStep,
-    Ambition,
-    Objective,
-    Workshop,
-    WorkshopParticipant,
-    WorkshopNote,
-    Invitation,
-)
+# What is audited is marked on the models (``__audit_label__``). Ballots and votes are deliberately
+# not audited: anonymous rounds must not reveal who voted what.
 IGNORED_FIELDS = {"version", "updated_at", "created_at", "last_login_at", "id", "calendar_token", "factors"}
 SECRET_FIELDS = {"password_hash", "session_token", "totp_secret", "token_hash"}
 
@@ -85,26 +63,27 @@ def _value(value: Any) -> Any:
 
 
 def _summary(obj) -> str:
+    """What the record is, in words, as the user who made the change reads them."""
     if isinstance(obj, (ChecklistItem, Agreement, Objective, WorkshopNote)):
         return obj.text[:300]
     if isinstance(obj, (StartReflection, Action, Milestone, ProcessStep, Ambition, Workshop)):
         return obj.title
     if isinstance(obj, Membership):
-        return obj.user.name if obj.user else f"lid {obj.user_id}"
+        return obj.user.name if obj.user else _("member %(id)s", id=obj.user_id)
     if isinstance(obj, (Trajectory, Organisation)):
         return obj.name
     if isinstance(obj, (User, Invitation)):
         return obj.email
     if isinstance(obj, Decision):
-        return f"{obj.kind.value}: {obj.outcome.value}"
+        return f"{obj.kind.label}: {obj.outcome.label}"
     if isinstance(obj, Plan):
         return obj.scope
     if isinstance(obj, Cycle):
-        return f"cyclus {obj.number}"
+        return _("cycle %(number)s", number=obj.number)
     if isinstance(obj, EvaluationRound):
         return obj.name
     if isinstance(obj, Meeting):
-        return f"bijeenkomst {obj.held_on.isoformat() if obj.held_on else ''}"
+        return _("meeting of %(date)s", date=format_date(obj.held_on, "d MMMM y") if obj.held_on else "")
     if isinstance(obj, EvaluationSchedule):
         return obj.framework
     return ""
@@ -148,7 +127,7 @@ def _changes(obj, *, new: bool) -> dict[str, list[Any]]:
 def _actor() -> tuple[int | None, str]:
     if has_request_context() and getattr(current_user, "is_authenticated", False):
         return current_user.id, current_user.name
-    return None, "systeem"
+    return None, ""  # the history shows "system"
 
 
 def _after_flush(session: Session, flush_context) -> None:
@@ -157,13 +136,13 @@ def _after_flush(session: Session, flush_context) -> None:
     user_id, actor = _actor()
     for obj in session.new:
         if (
-            isinstance(obj, AUDITED)
+            is_audited(obj)
             and not (isinstance(obj, ChecklistItem) and not obj.is_custom)
             and not isinstance(obj, StartReflection)
         ):
             rows.append(_row(obj, "create", _changes(obj, new=True)))
     for obj in session.dirty:
-        if isinstance(obj, AUDITED) and session.is_modified(obj, include_collections=False):
+        if is_audited(obj) and session.is_modified(obj, include_collections=False):
             changes = _changes(obj, new=False)
             if changes:
                 action = "update"
@@ -171,7 +150,7 @@ def _after_flush(session: Session, flush_context) -> None:
                     action = "archive" if changes["archived_at"][1] else "restore"
                 rows.append(_row(obj, action, changes))
     for obj in _deleted(session, flush_context):
-        if isinstance(obj, AUDITED):
+        if is_audited(obj):
             rows.append(_row(obj, "delete", {}))
     if rows:
         for row in rows:
@@ -182,7 +161,7 @@ def _after_flush(session: Session, flush_context) -> None:
 def record(session: Session, obj, action: str, changes: dict[str, list[Any]]) -> None:
     """An audit event for a change written outside the unit of work (a plain UPDATE statement,
     such as a new position), in the same transaction as that change."""
-    if not isinstance(obj, AUDITED):
+    if not is_audited(obj):
         return
     user_id, actor = _actor()
     row = _row(obj, action, {key: [_value(old), _value(new)] for key, (old, new) in changes.items()})

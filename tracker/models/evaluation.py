@@ -50,20 +50,29 @@ def round_state(opens_on: date, closes_on: date, today: date) -> RoundState:
 
 class EvaluationSchedule(Base):
     __tablename__ = "evaluation_schedules"
+    __audit_label__ = _l("Evaluation schedule")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     trajectory_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("trajectories.id", ondelete="CASCADE"), unique=True
+        sa.ForeignKey("trajectories.id", ondelete="CASCADE"),
+        unique=True,
+        info={"label": _l("Trajectory")},
     )
-    framework: Mapped[str] = mapped_column(sa.String(40))
-    cadence: Mapped[Cadence] = mapped_column(enum_column(Cadence, "cadence"), default=Cadence.KWARTAAL)
-    first_date: Mapped[date] = mapped_column(sa.Date)
-    open_days: Mapped[int] = mapped_column(default=14)
-    remind_days_before: Mapped[int] = mapped_column(default=3)
+    framework: Mapped[str] = mapped_column(sa.String(40), info={"label": _l("Framework")})
+    cadence: Mapped[Cadence] = mapped_column(
+        enum_column(Cadence, "cadence"), default=Cadence.KWARTAAL, info={"label": _l("Cadence")}
+    )
+    first_date: Mapped[date] = mapped_column(sa.Date, info={"label": _l("First round opens on")})
+    open_days: Mapped[int] = mapped_column(default=14, info={"label": _l("A round stays open for (days)")})
+    remind_days_before: Mapped[int] = mapped_column(
+        default=3, info={"label": _l("Reminder, days before closing (0: none)")}
+    )
     # Empty: all members; otherwise a comma-separated list of layers.
-    layers: Mapped[str] = mapped_column(sa.String(100), default="")
-    anonymous: Mapped[bool] = mapped_column(default=False)
-    active: Mapped[bool] = mapped_column(default=True)
+    layers: Mapped[str] = mapped_column(sa.String(100), default="", info={"label": _l("Who is asked")})
+    anonymous: Mapped[bool] = mapped_column(
+        default=False, info={"label": _l("Anonymous results (nobody sees who voted what)")}
+    )
+    active: Mapped[bool] = mapped_column(default=True, info={"label": _l("Active")})
     version: Mapped[int] = mapped_column(default=1)
 
     trajectory: Mapped[Trajectory] = relationship()
@@ -73,24 +82,30 @@ class EvaluationSchedule(Base):
 
 class EvaluationRound(Base):
     __tablename__ = "evaluation_rounds"
+    __audit_label__ = _l("Evaluation round")
     __table_args__ = (sa.UniqueConstraint("trajectory_id", "opens_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     trajectory_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("trajectories.id", ondelete="CASCADE"), index=True
+        sa.ForeignKey("trajectories.id", ondelete="CASCADE"),
+        index=True,
+        info={"label": _l("Trajectory")},
     )
     schedule_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("evaluation_schedules.id", ondelete="SET NULL")
+        sa.ForeignKey("evaluation_schedules.id", ondelete="SET NULL"),
+        info={"label": _l("Schedule")},
     )
-    name: Mapped[str] = mapped_column(sa.String(100))
-    framework: Mapped[str] = mapped_column(sa.String(40))
+    name: Mapped[str] = mapped_column(sa.String(100), info={"label": _l("Name")})
+    framework: Mapped[str] = mapped_column(sa.String(40), info={"label": _l("Framework")})
     # The factors as they were when the round opened (later edits of the content never change it).
-    factors: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON)
-    opens_on: Mapped[date] = mapped_column(sa.Date)
-    closes_on: Mapped[date] = mapped_column(sa.Date)
-    remind_on: Mapped[date | None] = mapped_column(sa.Date)
-    layers: Mapped[str] = mapped_column(sa.String(100), default="")
-    anonymous: Mapped[bool] = mapped_column(default=False)
+    factors: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, info={"label": _l("Factors")})
+    opens_on: Mapped[date] = mapped_column(sa.Date, info={"label": _l("Opens on")})
+    closes_on: Mapped[date] = mapped_column(sa.Date, info={"label": _l("Closes on")})
+    remind_on: Mapped[date | None] = mapped_column(sa.Date, info={"label": _l("Reminder on")})
+    layers: Mapped[str] = mapped_column(sa.String(100), default="", info={"label": _l("Who is asked")})
+    anonymous: Mapped[bool] = mapped_column(
+        default=False, info={"label": _l("Anonymous results (nobody sees who voted what)")}
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     trajectory: Mapped[Trajectory] = relationship()

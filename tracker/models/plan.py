@@ -65,19 +65,29 @@ class MilestoneState(LabeledEnum):
 
 class Plan(Base):
     __tablename__ = "plans"
+    __audit_label__ = _l("Action plan")
     __table_args__ = (sa.UniqueConstraint("trajectory_id", "scope"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     trajectory_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("trajectories.id", ondelete="CASCADE"), index=True
+        sa.ForeignKey("trajectories.id", ondelete="CASCADE"),
+        index=True,
+        info={"label": _l("Trajectory")},
     )
-    kind: Mapped[PlanKind] = mapped_column(enum_column(PlanKind, "kind"))
+    kind: Mapped[PlanKind] = mapped_column(enum_column(PlanKind, "kind"), info={"label": _l("Kind of plan")})
     # "extern", or "intern-<organisation id>": one external plan, one internal plan per organisation.
-    scope: Mapped[str] = mapped_column(sa.String(40))
-    organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"))
-    responsible_id: Mapped[int | None] = mapped_column(sa.ForeignKey("memberships.id", ondelete="SET NULL"))
-    purpose: Mapped[str] = mapped_column(sa.Text, default="")
-    status: Mapped[PlanStatus] = mapped_column(enum_column(PlanStatus, "status"), default=PlanStatus.ACTIEF)
+    scope: Mapped[str] = mapped_column(sa.String(40), info={"label": _l("Scope")})
+    organisation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisations.id"), info={"label": _l("Organisation")}
+    )
+    responsible_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("memberships.id", ondelete="SET NULL"),
+        info={"label": _l("Responsible for execution and follow-up")},
+    )
+    purpose: Mapped[str] = mapped_column(sa.Text, default="", info={"label": _l("Purpose")})
+    status: Mapped[PlanStatus] = mapped_column(
+        enum_column(PlanStatus, "status"), default=PlanStatus.ACTIEF, info={"label": _l("Status")}
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     version: Mapped[int] = mapped_column(default=1)
 
@@ -107,20 +117,31 @@ class Plan(Base):
 
 class Cycle(Base):
     __tablename__ = "cycles"
+    __audit_label__ = _l("Cycle")
     __table_args__ = (sa.UniqueConstraint("plan_id", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("plans.id", ondelete="CASCADE"), index=True)
-    number: Mapped[int]
-    start_date: Mapped[date] = mapped_column(sa.Date)
-    end_date: Mapped[date] = mapped_column(sa.Date)
-    stage: Mapped[PdcaStage] = mapped_column(enum_column(PdcaStage, "stage"), default=PdcaStage.PLAN)
-    plan_text: Mapped[str] = mapped_column(sa.Text, default="")
-    do_text: Mapped[str] = mapped_column(sa.Text, default="")
-    check_text: Mapped[str] = mapped_column(sa.Text, default="")
-    act_text: Mapped[str] = mapped_column(sa.Text, default="")
-    act_decision: Mapped[ActDecision | None] = mapped_column(enum_column(ActDecision, "act_decision"))
-    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    plan_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("plans.id", ondelete="CASCADE"), index=True, info={"label": _l("Plan")}
+    )
+    number: Mapped[int] = mapped_column(info={"label": _l("Number")})
+    start_date: Mapped[date] = mapped_column(sa.Date, info={"label": _l("Start date")})
+    end_date: Mapped[date] = mapped_column(sa.Date, info={"label": _l("End date")})
+    stage: Mapped[PdcaStage] = mapped_column(
+        enum_column(PdcaStage, "stage"), default=PdcaStage.PLAN, info={"label": _l("Stage of the cycle")}
+    )
+    plan_text: Mapped[str] = mapped_column(
+        sa.Text, default="", info={"label": _l("Plan: what, and which targets")}
+    )
+    do_text: Mapped[str] = mapped_column(sa.Text, default="", info={"label": _l("Do: what was done")})
+    check_text: Mapped[str] = mapped_column(
+        sa.Text, default="", info={"label": _l("Check: findings against milestones and results")}
+    )
+    act_text: Mapped[str] = mapped_column(sa.Text, default="", info={"label": _l("Act: what we adjust")})
+    act_decision: Mapped[ActDecision | None] = mapped_column(
+        enum_column(ActDecision, "act_decision"), info={"label": _l("Act: decision")}
+    )
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, info={"label": _l("Closed")})
     version: Mapped[int] = mapped_column(default=1)
 
     plan: Mapped[Plan] = relationship(back_populates="cycles")
@@ -137,17 +158,22 @@ class Cycle(Base):
 
 class Milestone(Base):
     __tablename__ = "milestones"
+    __audit_label__ = _l("Milestone")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     trajectory_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("trajectories.id", ondelete="CASCADE"), index=True
+        sa.ForeignKey("trajectories.id", ondelete="CASCADE"),
+        index=True,
+        info={"label": _l("Trajectory")},
     )
-    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("plans.id", ondelete="CASCADE"), index=True)
-    title: Mapped[str] = mapped_column(sa.String(300))
-    target_date: Mapped[date] = mapped_column(sa.Date)
-    expected_result: Mapped[str] = mapped_column(sa.Text, default="")
-    achieved_on: Mapped[date | None] = mapped_column(sa.Date)
-    actual_result: Mapped[str] = mapped_column(sa.Text, default="")
+    plan_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("plans.id", ondelete="CASCADE"), index=True, info={"label": _l("Plan")}
+    )
+    title: Mapped[str] = mapped_column(sa.String(300), info={"label": _l("Title")})
+    target_date: Mapped[date] = mapped_column(sa.Date, info={"label": _l("Target date")})
+    expected_result: Mapped[str] = mapped_column(sa.Text, default="", info={"label": _l("Expected result")})
+    achieved_on: Mapped[date | None] = mapped_column(sa.Date, info={"label": _l("Achieved on")})
+    actual_result: Mapped[str] = mapped_column(sa.Text, default="", info={"label": _l("Actual result")})
     version: Mapped[int] = mapped_column(default=1)
 
     plan: Mapped[Plan] = relationship(back_populates="milestones")
@@ -174,38 +200,59 @@ class Milestone(Base):
 
 class Action(Base):
     __tablename__ = "actions"
+    __audit_label__ = _l("Action")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     trajectory_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("trajectories.id", ondelete="CASCADE"), index=True
+        sa.ForeignKey("trajectories.id", ondelete="CASCADE"),
+        index=True,
+        info={"label": _l("Trajectory")},
     )
-    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("plans.id", ondelete="CASCADE"), index=True)
-    cycle_id: Mapped[int] = mapped_column(sa.ForeignKey("cycles.id", ondelete="CASCADE"), index=True)
-    carried_from_cycle_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cycles.id", ondelete="SET NULL"))
+    plan_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("plans.id", ondelete="CASCADE"), index=True, info={"label": _l("Plan")}
+    )
+    cycle_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("cycles.id", ondelete="CASCADE"), index=True, info={"label": _l("Cycle")}
+    )
+    carried_from_cycle_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("cycles.id", ondelete="SET NULL"), info={"label": _l("Carried over from cycle")}
+    )
     milestone_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("milestones.id", ondelete="SET NULL"), index=True
+        sa.ForeignKey("milestones.id", ondelete="SET NULL"),
+        index=True,
+        info={"label": _l("Leads to milestone")},
     )
     # An action can hang under an objective of a shared ambition: ambition → objective → action.
     objective_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("objectives.id", ondelete="SET NULL"), index=True
+        sa.ForeignKey("objectives.id", ondelete="SET NULL"),
+        index=True,
+        info={"label": _l("Serves objective (shared ambition)")},
     )
-    title: Mapped[str] = mapped_column(sa.String(300))
-    description: Mapped[str] = mapped_column(sa.Text, default="")
+    title: Mapped[str] = mapped_column(sa.String(300), info={"label": _l("Title")})
+    description: Mapped[str] = mapped_column(sa.Text, default="", info={"label": _l("Description")})
     owner_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("memberships.id", ondelete="SET NULL"), index=True
+        sa.ForeignKey("memberships.id", ondelete="SET NULL"),
+        index=True,
+        info={"label": _l("Owner")},
     )
-    due_date: Mapped[date | None] = mapped_column(sa.Date, index=True)
+    due_date: Mapped[date | None] = mapped_column(sa.Date, index=True, info={"label": _l("Due date")})
     status: Mapped[ActionStatus] = mapped_column(
-        enum_column(ActionStatus, "status"), default=ActionStatus.GEPLAND
+        enum_column(ActionStatus, "status"),
+        default=ActionStatus.GEPLAND,
+        info={"label": _l("Status")},
     )
-    stage: Mapped[PdcaStage] = mapped_column(enum_column(PdcaStage, "stage"), default=PdcaStage.PLAN)
-    result: Mapped[str] = mapped_column(sa.Text, default="")
+    stage: Mapped[PdcaStage] = mapped_column(
+        enum_column(PdcaStage, "stage"), default=PdcaStage.PLAN, info={"label": _l("PDCA stage")}
+    )
+    result: Mapped[str] = mapped_column(sa.Text, default="", info={"label": _l("Result achieved")})
     # Where the action comes from, kept generic: ("checklist_item", id), ("meeting_agreement", id),
     # ("red_card", id) …
-    source_type: Mapped[str | None] = mapped_column(sa.String(40))
-    source_id: Mapped[int | None]
-    source_key: Mapped[str | None] = mapped_column(sa.String(60))  # e.g. the factor of a red card
-    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    source_type: Mapped[str | None] = mapped_column(sa.String(40), info={"label": _l("Source")})
+    source_id: Mapped[int | None] = mapped_column(info={"label": _l("Source record")})
+    source_key: Mapped[str | None] = mapped_column(
+        sa.String(60), info={"label": _l("Source detail")}
+    )  # e.g. the factor of a red card
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime, info={"label": _l("Archived")})
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     version: Mapped[int] = mapped_column(default=1)
 
