@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -111,8 +112,8 @@ class Plan(Base):
     @property
     def title(self) -> str:
         if self.kind == PlanKind.EXTERN:
-            return "Extern actieplan"
-        return f"Intern actieplan {self.organisation.name if self.organisation else ''}".strip()
+            return _("External action plan")
+        return f"{_('Internal action plan')} {self.organisation.name if self.organisation else ''}".strip()
 
 
 class Cycle(Base):
