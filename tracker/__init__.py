@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, g, render_template, request
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.routing import IntegerConverter
@@ -190,6 +190,10 @@ def register_template_helpers(app: Flask) -> None:
     @app.template_filter("datumtijd")
     def datumtijd(value) -> str:
         return format_datetime(value, "d MMMM y HH:mm") if value else ""
+
+    @app.template_filter("decimal")
+    def decimal(value, fmt: str | None = None) -> str:
+        return format_decimal(value, fmt) if value is not None else ""
 
     @app.template_filter("layerlabel")
     def layerlabel(value: str) -> str:

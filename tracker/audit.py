@@ -13,8 +13,6 @@ from typing import Any, cast
 
 import sqlalchemy as sa
 from flask import has_request_context
-from flask_babel import format_date
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import Session
 
@@ -63,27 +61,28 @@ def _value(value: Any) -> Any:
 
 
 def _summary(obj) -> str:
-    """What the record is, in words, as the user who made the change reads them."""
+    """What the record is: its own text, or the values that name it (worded when shown, in the
+    reader's language: see ``AuditEvent.summary_text``)."""
     if isinstance(obj, (ChecklistItem, Agreement, Objective, WorkshopNote)):
         return obj.text[:300]
     if isinstance(obj, (StartReflection, Action, Milestone, ProcessStep, Ambition, Workshop)):
         return obj.title
     if isinstance(obj, Membership):
-        return obj.user.name if obj.user else _("member %(id)s", id=obj.user_id)
+        return obj.user.name if obj.user else str(obj.user_id)
     if isinstance(obj, (Trajectory, Organisation)):
         return obj.name
     if isinstance(obj, (User, Invitation)):
         return obj.email
     if isinstance(obj, Decision):
-        return f"{obj.kind.label}: {obj.outcome.label}"
+        return f"{obj.kind.value}: {obj.outcome.value}"
     if isinstance(obj, Plan):
         return obj.scope
     if isinstance(obj, Cycle):
-        return _("cycle %(number)s", number=obj.number)
+        return str(obj.number)
     if isinstance(obj, EvaluationRound):
         return obj.name
     if isinstance(obj, Meeting):
-        return _("meeting of %(date)s", date=format_date(obj.held_on, "d MMMM y") if obj.held_on else "")
+        return obj.held_on.isoformat() if obj.held_on else ""
     if isinstance(obj, EvaluationSchedule):
         return obj.framework
     return ""

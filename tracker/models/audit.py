@@ -22,6 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import Base
 from tracker.models.base import UTCDateTime, utcnow
+from tracker.models.enums import DecisionKind, DecisionOutcome
 from tracker.models.user import User
 
 ACTION_LABELS = {
@@ -74,6 +75,28 @@ class AuditEvent(Base):
     @property
     def action_label(self) -> str:
         return str(ACTION_LABELS.get(self.action, self.action))
+
+    @property
+    def summary_text(self) -> str:
+        """The summary as users read it. Records named by their own text show it as stored; the
+        summaries made of values (a cycle's number, a meeting's date, a decision's kind and
+        outcome, a plan's scope, a member without an account) are worded here, in the reader's
+        language. Summaries stored in words by earlier versions are shown as they are."""
+        summary = self.summary or ""
+        if self.entity in ("Cycle", "Membership") and summary.isdigit():
+            text = _("cycle %(number)s") if self.entity == "Cycle" else _("member %(id)s")
+            return text % {"number": summary, "id": summary}
+        if self.entity == "Plan" and (summary == "extern" or summary.startswith("intern-")):
+            return _("External action plan") if summary == "extern" else _("Internal action plan")
+        try:
+            if self.entity == "Meeting":
+                return _("meeting of %(date)s", date=format_date(date.fromisoformat(summary), "d MMMM y"))
+            if self.entity == "Decision":
+                kind, _sep, outcome = summary.partition(":")
+                return f"{DecisionKind(kind.strip()).label}: {DecisionOutcome(outcome.strip()).label}"
+        except ValueError:
+            pass
+        return summary
 
     def _column(self, key: str) -> sa.Column | None:
         model = audited_models().get(self.entity)
