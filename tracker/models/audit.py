@@ -77,6 +77,11 @@ class AuditEvent(Base):
         return str(ACTION_LABELS.get(self.action, self.action))
 
     @property
+    def summary_lang(self) -> str | None:
+        """The language of the summary when it is known content (the handreiking's Dutch)."""
+        return getattr(audited_models().get(self.entity), "__audit_summary_lang__", None)
+
+    @property
     def summary_text(self) -> str:
         """The summary as users read it. Records named by their own text show it as stored; the
         summaries made of values (a cycle's number, a meeting's date, a decision's kind and

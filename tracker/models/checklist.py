@@ -57,6 +57,7 @@ class Section(Base):
 class ChecklistItem(Base):
     __tablename__ = "checklist_items"
     __audit_label__ = _l("Item")
+    __audit_summary_lang__ = "nl"  # summarised by its text, mostly the handreiking's (Dutch)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     trajectory_id: Mapped[int] = mapped_column(

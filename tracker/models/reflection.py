@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 class StartReflection(Base):
     __tablename__ = "start_reflections"
     __audit_label__ = _l("Start reflection")
+    __audit_summary_lang__ = "nl"  # summarised by its text, mostly the handreiking's (Dutch)
     __table_args__ = (sa.UniqueConstraint("trajectory_id", "aspect_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
