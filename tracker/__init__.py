@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, g, render_template, request
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.routing import IntegerConverter
@@ -191,6 +191,10 @@ def register_template_helpers(app: Flask) -> None:
     def datumtijd(value) -> str:
         return format_datetime(value, "d MMMM y HH:mm") if value else ""
 
+    @app.template_filter("decimal")
+    def decimal(value, fmt: str | None = None) -> str:
+        return format_decimal(value, fmt) if value is not None else ""
+
     @app.template_filter("layerlabel")
     def layerlabel(value: str) -> str:
         from tracker.models import Layer
@@ -204,12 +208,7 @@ def register_template_helpers(app: Flask) -> None:
     def label_filter(value) -> str:
         return label(value)
 
-    from tracker import history_labels
-
     app.jinja_env.globals.update(
-        FIELD_LABELS=history_labels.FIELD_LABELS,
-        ACTION_LABELS=history_labels.ACTION_LABELS,
-        ENTITY_LABELS=history_labels.ENTITY_LABELS,
         can_view=access.can_view,
         can_edit=access.can_edit,
         can_manage=access.can_manage,

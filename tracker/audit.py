@@ -30,7 +30,6 @@ from tracker.models import (
     Meeting,
     Membership,
     Milestone,
-    NetworkPartner,
     Objective,
     Organisation,
     Plan,
@@ -43,33 +42,10 @@ from tracker.models import (
     WorkshopParticipant,
     utcnow,
 )
+from tracker.models.audit import is_audited
 
-# Ballots and votes are deliberately not audited: anonymous rounds must not reveal who voted what.
-AUDITED = (
-    Trajectory,
-    Membership,
-    ChecklistItem,
-    Decision,
-    StartReflection,
-    Organisation,
-    User,
-    Plan,
-    Cycle,
-    Action,
-    Milestone,
-    EvaluationSchedule,
-    EvaluationRound,
-    NetworkPartner,
-    Meeting,
-    Agreement,
-    ProcessStep,
-    Ambition,
-    Objective,
-    Workshop,
-    WorkshopParticipant,
-    WorkshopNote,
-    Invitation,
-)
+# What is audited is marked on the models (``__audit_label__``). Ballots and votes are deliberately
+# not audited: anonymous rounds must not reveal who voted what.
 IGNORED_FIELDS = {"version", "updated_at", "created_at", "last_login_at", "id", "calendar_token", "factors"}
 SECRET_FIELDS = {"password_hash", "session_token", "totp_secret", "token_hash"}
 
@@ -85,12 +61,14 @@ def _value(value: Any) -> Any:
 
 
 def _summary(obj) -> str:
+    """What the record is: its own text, or the values that name it (worded when shown, in the
+    reader's language: see ``AuditEvent.summary_text``)."""
     if isinstance(obj, (ChecklistItem, Agreement, Objective, WorkshopNote)):
         return obj.text[:300]
     if isinstance(obj, (StartReflection, Action, Milestone, ProcessStep, Ambition, Workshop)):
         return obj.title
     if isinstance(obj, Membership):
-        return obj.user.name if obj.user else f"lid {obj.user_id}"
+        return obj.user.name if obj.user else str(obj.user_id)
     if isinstance(obj, (Trajectory, Organisation)):
         return obj.name
     if isinstance(obj, (User, Invitation)):
@@ -100,11 +78,11 @@ def _summary(obj) -> str:
     if isinstance(obj, Plan):
         return obj.scope
     if isinstance(obj, Cycle):
-        return f"cyclus {obj.number}"
+        return str(obj.number)
     if isinstance(obj, EvaluationRound):
         return obj.name
     if isinstance(obj, Meeting):
-        return f"bijeenkomst {obj.held_on.isoformat() if obj.held_on else ''}"
+        return obj.held_on.isoformat() if obj.held_on else ""
     if isinstance(obj, EvaluationSchedule):
         return obj.framework
     return ""
@@ -148,7 +126,7 @@ def _changes(obj, *, new: bool) -> dict[str, list[Any]]:
 def _actor() -> tuple[int | None, str]:
     if has_request_context() and getattr(current_user, "is_authenticated", False):
         return current_user.id, current_user.name
-    return None, "systeem"
+    return None, ""  # the history shows "system"
 
 
 def _after_flush(session: Session, flush_context) -> None:
@@ -157,13 +135,13 @@ def _after_flush(session: Session, flush_context) -> None:
     user_id, actor = _actor()
     for obj in session.new:
         if (
-            isinstance(obj, AUDITED)
+            is_audited(obj)
             and not (isinstance(obj, ChecklistItem) and not obj.is_custom)
             and not isinstance(obj, StartReflection)
         ):
             rows.append(_row(obj, "create", _changes(obj, new=True)))
     for obj in session.dirty:
-        if isinstance(obj, AUDITED) and session.is_modified(obj, include_collections=False):
+        if is_audited(obj) and session.is_modified(obj, include_collections=False):
             changes = _changes(obj, new=False)
             if changes:
                 action = "update"
@@ -171,7 +149,7 @@ def _after_flush(session: Session, flush_context) -> None:
                     action = "archive" if changes["archived_at"][1] else "restore"
                 rows.append(_row(obj, action, changes))
     for obj in _deleted(session, flush_context):
-        if isinstance(obj, AUDITED):
+        if is_audited(obj):
             rows.append(_row(obj, "delete", {}))
     if rows:
         for row in rows:
@@ -182,7 +160,7 @@ def _after_flush(session: Session, flush_context) -> None:
 def record(session: Session, obj, action: str, changes: dict[str, list[Any]]) -> None:
     """An audit event for a change written outside the unit of work (a plain UPDATE statement,
     such as a new position), in the same transaction as that change."""
-    if not isinstance(obj, AUDITED):
+    if not is_audited(obj):
         return
     user_id, actor = _actor()
     row = _row(obj, action, {key: [_value(old), _value(new)] for key, (old, new) in changes.items()})

@@ -16,10 +16,23 @@ from typing import Any, cast
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import force_locale
 
 from tracker.extensions import db
 from tracker.models import OutboxMessage, utcnow
 from tracker.textsafe import header_text, installation_host
+
+
+def render(template_name: str, locale: str | None, /, **context: Any) -> tuple[str, str]:
+    """Subject and body of the mail ``templates/email/<template_name>.txt`` (its ``subject`` and ``body``
+    blocks), in the recipient's language (``locale``; the installation's default when None)."""
+    with force_locale(locale or current_app.config.get("BABEL_DEFAULT_LOCALE") or "nl"):
+        template = current_app.jinja_env.get_template(f"email/{template_name}.txt")
+        variables = template.new_context(context)
+        subject = "".join(template.blocks["subject"](variables)).strip()
+        variables = template.new_context(context)
+        body = "".join(template.blocks["body"](variables)).strip()
+    return subject, body
 
 
 def smtp_configured() -> bool:

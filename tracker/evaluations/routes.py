@@ -6,6 +6,7 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -156,8 +157,8 @@ def _closed_message(trajectory, evaluation_round):
     flash(
         _(
             "This round is not open for voting (it runs from %(start)s to %(end)s). Nothing was saved.",
-            start=evaluation_round.opens_on.strftime("%d-%m-%Y"),
-            end=evaluation_round.closes_on.strftime("%d-%m-%Y"),
+            start=format_date(evaluation_round.opens_on, "short"),
+            end=format_date(evaluation_round.closes_on, "short"),
         ),
         "error",
     )
@@ -263,7 +264,7 @@ def results_export(trajectory_id: int, round_id: int, fmt: str):
     trajectory = load_trajectory(trajectory_id, can_view)
     evaluation_round = get_in_trajectory_or_404(EvaluationRound, trajectory, round_id)
     require(results_visible(evaluation_round))
-    header = ["Ronde", "Factor", "Groen", "Oranje", "Rood", "Verdeeld", "Toelichtingen"]
+    header = [_("Round"), _("Factor"), _("Green"), _("Orange"), _("Red"), _("Divided"), _("Comments")]
     rows = [
         [
             evaluation_round.name,
@@ -271,13 +272,13 @@ def results_export(trajectory_id: int, round_id: int, fmt: str):
             r.counts["groen"],
             r.counts["oranje"],
             r.counts["rood"],
-            "ja" if r.disagreement else "",
+            _("yes") if r.disagreement else "",
             " | ".join(c for _, c in r.comments),
         ]
         for r in services.results(evaluation_round)
     ]
     return exports.download(
-        fmt, header, rows, f"evaluatie-{evaluation_round.name.replace(' ', '-')}", "Resultaten"
+        fmt, header, rows, f"{_('evaluation')}-{evaluation_round.name.replace(' ', '-')}", _("Results")
     )
 
 

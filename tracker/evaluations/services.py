@@ -9,6 +9,10 @@ from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from babel import dates as babel_dates
+from flask import current_app, has_app_context
+from flask_babel import format_date
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -51,27 +55,17 @@ def add_months(d: date, months: int) -> date:
 
 
 def period_name(d: date, cadence: Cadence) -> str:
+    """The name of a scheduled round ("2027 K1", "maart 2027"). A name is data: it is made in the
+    installation's default language, so a round keeps one name from planned to stored, whoever
+    looks at it; quarter and month names come from the locale data (CLDR)."""
+    locale = (current_app.config.get("BABEL_DEFAULT_LOCALE") if has_app_context() else None) or "nl"
     if cadence == Cadence.KWARTAAL:
-        return f"{d.year} K{(d.month - 1) // 3 + 1}"
+        return babel_dates.format_date(d, "y QQQ", locale=locale)
     if cadence == Cadence.HALFJAAR:
         return f"{d.year} H{(d.month - 1) // 6 + 1}"
     if cadence == Cadence.JAAR:
         return str(d.year)
-    months = [
-        "januari",
-        "februari",
-        "maart",
-        "april",
-        "mei",
-        "juni",
-        "juli",
-        "augustus",
-        "september",
-        "oktober",
-        "november",
-        "december",
-    ]
-    return f"{months[d.month - 1]} {d.year}"
+    return babel_dates.format_date(d, "LLLL y", locale=locale)
 
 
 def validate_schedule(cadence: Cadence, open_days: int, remind_days: int) -> str | None:
@@ -185,7 +179,7 @@ def open_manual_round(trajectory: Trajectory, today: date) -> EvaluationRound:
     evaluation_round = EvaluationRound(
         trajectory_id=trajectory.id,
         schedule_id=None,
-        name=f"Extra ronde {today.strftime('%d-%m-%Y')}",
+        name=_("Extra round %(date)s", date=format_date(today, "short")),
         framework=framework_key,
         factors=_factor_snapshot(frameworks()[framework_key]),
         opens_on=today,

@@ -53,23 +53,15 @@ def _link(evaluation_round: EvaluationRound) -> str:
 
 def _queue(evaluation_round: EvaluationRound, membership, kind: str) -> bool:
     trajectory = evaluation_round.trajectory
-    closes = evaluation_round.closes_on.strftime("%d-%m-%Y")
-    if kind == "invitation":
-        subject = f"Evaluatieronde {evaluation_round.name} — {trajectory.name}"
-        body = (
-            f"Beste {membership.user.name},\n\n"
-            f"De evaluatieronde {evaluation_round.name} van ‘{trajectory.name}’ "
-            f"is geopend. Geef per kritische succesfactor een groene, oranje of rode kaart, "
-            f"uiterlijk op {closes}.\n\n"
-            f"{_link(evaluation_round)}\n\nMet vriendelijke groet,\nBETER SAMEN"
-        )
-    else:
-        subject = f"Herinnering: evaluatieronde {evaluation_round.name} sluit op {closes}"
-        body = (
-            f"Beste {membership.user.name},\n\nU heeft nog niet gestemd in de evaluatieronde "
-            f"{evaluation_round.name} van ‘{trajectory.name}’. De ronde sluit op {closes}.\n\n"
-            f"{_link(evaluation_round)}\n\nMet vriendelijke groet,\nBETER SAMEN"
-        )
+    subject, body = mail.render(
+        "round_invitation" if kind == "invitation" else "round_reminder",
+        membership.user.locale,
+        recipient=membership.user.name,
+        round_name=evaluation_round.name,
+        trajectory_name=trajectory.name,
+        closes=evaluation_round.closes_on,
+        link=_link(evaluation_round),
+    )
     # Names are user text: the subject is one line (a name with CR/LF must not make every send
     # fail), within the column's length; the body loses control characters.
     message = OutboxMessage(

@@ -4,14 +4,11 @@ SMTP server is configured (otherwise administrators read it on the outbox page a
 from __future__ import annotations
 
 from flask import current_app, url_for
-from flask_babel import force_locale, format_date
-from flask_babel import gettext as _
 
 from tracker.auth.services import user_by_email
 from tracker.evaluations import mail
 from tracker.extensions import db
 from tracker.models import Invitation, OutboxMessage
-from tracker.models.enums import label
 from tracker.textsafe import header_text
 
 KIND = "join_invitation"  # the column holds 20 characters
@@ -26,37 +23,19 @@ def accept_link(token: str) -> str:
 
 def queue(invitation: Invitation, token: str) -> OutboxMessage:
     """Put the invitation mail in the outbox (the view commits, then calls :func:`deliver`)."""
-    trajectory = invitation.trajectory
     account = user_by_email(invitation.email)
-    with force_locale(account.locale if account and account.locale else "nl"):
-        values = {
-            "name": header_text(trajectory.name),
-            "inviter": invitation.invited_by.name if invitation.invited_by else "BETER SAMEN",
-            "organisation": invitation.organisation.name,
-            "role": label(invitation.role),
-            "layer": label(invitation.layer),
-            "link": accept_link(token),
-            "until": format_date(invitation.expires_at, "dd-MM-yyyy"),
-        }
-        subject = _("Invitation to the trajectory %(name)s", **values)
-        intro = _(
-            "%(inviter)s invites you to take part in the trajectory ‘%(name)s’ in BETER SAMEN, as "
-            "%(role)s in the %(layer)s layer for %(organisation)s.",
-            **values,
-        )
-        if account is not None:
-            step = _("Log in with this email address and accept the invitation:\n%(link)s", **values)
-        else:
-            step = _(
-                "Open this link to choose your name and password; you then join the trajectory:\n%(link)s",
-                **values,
-            )
-        closing = _(
-            "The link works once, until %(until)s. Did you not expect this invitation? Then you can "
-            "ignore this message.",
-            **values,
-        )
-        body = "\n\n".join([_("Hello,"), intro, step, closing, _("Kind regards,\nBETER SAMEN")])
+    subject, body = mail.render(
+        "invitation",
+        account.locale if account else None,
+        name=header_text(invitation.trajectory.name),
+        inviter=invitation.invited_by.name if invitation.invited_by else "BETER SAMEN",
+        organisation=invitation.organisation.name,
+        role=invitation.role,
+        layer=invitation.layer,
+        link=accept_link(token),
+        until=invitation.expires_at,
+        has_account=account is not None,
+    )
     message = OutboxMessage(
         round_id=None,
         membership_id=None,

@@ -33,15 +33,11 @@ from tracker.models.network import (
     Meeting,
     MeetingAttendee,
     NetworkPartner,
-    NoteCategory,
     Objective,
     Perception,
     ProcessStep,
     Relation,
     ResultKind,
-    Workshop,
-    WorkshopNote,
-    WorkshopParticipant,
 )
 from tracker.models.organisation import Organisation
 from tracker.models.plan import (
@@ -62,6 +58,7 @@ from tracker.models.reflection import StartReflection
 from tracker.models.setting import Setting
 from tracker.models.trajectory import Membership, Trajectory
 from tracker.models.user import User
+from tracker.models.workshop import NoteCategory, Workshop, WorkshopNote, WorkshopParticipant
 
 __all__ = [
     "MAX_ACTIVE_AMBITIONS",

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import Base
@@ -55,23 +56,35 @@ class Section(Base):
 
 class ChecklistItem(Base):
     __tablename__ = "checklist_items"
+    __audit_label__ = _l("Item")
+    __audit_summary_lang__ = "nl"  # summarised by its text, mostly the handreiking's (Dutch)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     trajectory_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("trajectories.id", ondelete="CASCADE"), index=True
+        sa.ForeignKey("trajectories.id", ondelete="CASCADE"),
+        index=True,
+        info={"label": _l("Trajectory")},
     )
-    section_id: Mapped[int] = mapped_column(sa.ForeignKey("sections.id", ondelete="CASCADE"), index=True)
-    position: Mapped[int]
-    text: Mapped[str] = mapped_column(sa.Text)
-    is_custom: Mapped[bool] = mapped_column(default=False)
-    answer: Mapped[str] = mapped_column(sa.Text, default="")
-    status: Mapped[ItemStatus] = mapped_column(enum_column(ItemStatus, "status"), default=ItemStatus.OPEN)
+    section_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("sections.id", ondelete="CASCADE"), index=True, info={"label": _l("Section")}
+    )
+    position: Mapped[int] = mapped_column(info={"label": _l("Position")})
+    text: Mapped[str] = mapped_column(sa.Text, info={"label": _l("Question or point of attention")})
+    is_custom: Mapped[bool] = mapped_column(default=False, info={"label": _l("Added by the trajectory")})
+    answer: Mapped[str] = mapped_column(sa.Text, default="", info={"label": _l("Answer")})
+    status: Mapped[ItemStatus] = mapped_column(
+        enum_column(ItemStatus, "status"), default=ItemStatus.OPEN, info={"label": _l("Status")}
+    )
     owner_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("memberships.id", ondelete="SET NULL"), index=True
+        sa.ForeignKey("memberships.id", ondelete="SET NULL"),
+        index=True,
+        info={"label": _l("Owner")},
     )
-    accountable_layer: Mapped[Layer | None] = mapped_column(enum_column(Layer, "accountable_layer"))
-    due_date: Mapped[date | None] = mapped_column(sa.Date)
-    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    accountable_layer: Mapped[Layer | None] = mapped_column(
+        enum_column(Layer, "accountable_layer"), info={"label": _l("Accountable layer")}
+    )
+    due_date: Mapped[date | None] = mapped_column(sa.Date, info={"label": _l("Due date")})
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime, info={"label": _l("Archived")})
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(default=1)

@@ -2,40 +2,41 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import Base
 from tracker.models.base import UTCDateTime, enum_column, utcnow
+from tracker.models.labeled import LabeledEnum
 
 if TYPE_CHECKING:
     from tracker.models.trajectory import Membership, Trajectory
 
 
-class Cadence(enum.StrEnum):
-    MAAND = "maand"
-    KWARTAAL = "kwartaal"
-    HALFJAAR = "halfjaar"
-    JAAR = "jaar"
+class Cadence(LabeledEnum):
+    MAAND = "maand", _l("Monthly")
+    KWARTAAL = "kwartaal", _l("Quarterly")
+    HALFJAAR = "halfjaar", _l("Half-yearly")
+    JAAR = "jaar", _l("Yearly")
 
 
 CADENCE_MONTHS = {Cadence.MAAND: 1, Cadence.KWARTAAL: 3, Cadence.HALFJAAR: 6, Cadence.JAAR: 12}
 
 
-class Color(enum.StrEnum):
-    GROEN = "groen"
-    ORANJE = "oranje"
-    ROOD = "rood"
+class Color(LabeledEnum):
+    GROEN = "groen", _l("Green (yes)")
+    ORANJE = "oranje", _l("Orange (doubtful)")
+    ROOD = "rood", _l("Red (no)")
 
 
-class RoundState(enum.StrEnum):
-    UPCOMING = "gepland"
-    OPEN = "open"
-    CLOSED = "gesloten"
+class RoundState(LabeledEnum):
+    UPCOMING = "gepland", _l("Planned")
+    OPEN = "open", _l("Open")
+    CLOSED = "gesloten", _l("Closed")
 
 
 def round_state(opens_on: date, closes_on: date, today: date) -> RoundState:
@@ -49,20 +50,29 @@ def round_state(opens_on: date, closes_on: date, today: date) -> RoundState:
 
 class EvaluationSchedule(Base):
     __tablename__ = "evaluation_schedules"
+    __audit_label__ = _l("Evaluation schedule")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     trajectory_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("trajectories.id", ondelete="CASCADE"), unique=True
+        sa.ForeignKey("trajectories.id", ondelete="CASCADE"),
+        unique=True,
+        info={"label": _l("Trajectory")},
     )
-    framework: Mapped[str] = mapped_column(sa.String(40))
-    cadence: Mapped[Cadence] = mapped_column(enum_column(Cadence, "cadence"), default=Cadence.KWARTAAL)
-    first_date: Mapped[date] = mapped_column(sa.Date)
-    open_days: Mapped[int] = mapped_column(default=14)
-    remind_days_before: Mapped[int] = mapped_column(default=3)
+    framework: Mapped[str] = mapped_column(sa.String(40), info={"label": _l("Framework")})
+    cadence: Mapped[Cadence] = mapped_column(
+        enum_column(Cadence, "cadence"), default=Cadence.KWARTAAL, info={"label": _l("Cadence")}
+    )
+    first_date: Mapped[date] = mapped_column(sa.Date, info={"label": _l("First round opens on")})
+    open_days: Mapped[int] = mapped_column(default=14, info={"label": _l("A round stays open for (days)")})
+    remind_days_before: Mapped[int] = mapped_column(
+        default=3, info={"label": _l("Reminder, days before closing (0: none)")}
+    )
     # Empty: all members; otherwise a comma-separated list of layers.
-    layers: Mapped[str] = mapped_column(sa.String(100), default="")
-    anonymous: Mapped[bool] = mapped_column(default=False)
-    active: Mapped[bool] = mapped_column(default=True)
+    layers: Mapped[str] = mapped_column(sa.String(100), default="", info={"label": _l("Who is asked")})
+    anonymous: Mapped[bool] = mapped_column(
+        default=False, info={"label": _l("Anonymous results (nobody sees who voted what)")}
+    )
+    active: Mapped[bool] = mapped_column(default=True, info={"label": _l("Active")})
     version: Mapped[int] = mapped_column(default=1)
 
     trajectory: Mapped[Trajectory] = relationship()
@@ -72,24 +82,30 @@ class EvaluationSchedule(Base):
 
 class EvaluationRound(Base):
     __tablename__ = "evaluation_rounds"
+    __audit_label__ = _l("Evaluation round")
     __table_args__ = (sa.UniqueConstraint("trajectory_id", "opens_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     trajectory_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("trajectories.id", ondelete="CASCADE"), index=True
+        sa.ForeignKey("trajectories.id", ondelete="CASCADE"),
+        index=True,
+        info={"label": _l("Trajectory")},
     )
     schedule_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("evaluation_schedules.id", ondelete="SET NULL")
+        sa.ForeignKey("evaluation_schedules.id", ondelete="SET NULL"),
+        info={"label": _l("Schedule")},
     )
-    name: Mapped[str] = mapped_column(sa.String(100))
-    framework: Mapped[str] = mapped_column(sa.String(40))
+    name: Mapped[str] = mapped_column(sa.String(100), info={"label": _l("Name")})
+    framework: Mapped[str] = mapped_column(sa.String(40), info={"label": _l("Framework")})
     # The factors as they were when the round opened (later edits of the content never change it).
-    factors: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON)
-    opens_on: Mapped[date] = mapped_column(sa.Date)
-    closes_on: Mapped[date] = mapped_column(sa.Date)
-    remind_on: Mapped[date | None] = mapped_column(sa.Date)
-    layers: Mapped[str] = mapped_column(sa.String(100), default="")
-    anonymous: Mapped[bool] = mapped_column(default=False)
+    factors: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, info={"label": _l("Factors")})
+    opens_on: Mapped[date] = mapped_column(sa.Date, info={"label": _l("Opens on")})
+    closes_on: Mapped[date] = mapped_column(sa.Date, info={"label": _l("Closes on")})
+    remind_on: Mapped[date | None] = mapped_column(sa.Date, info={"label": _l("Reminder on")})
+    layers: Mapped[str] = mapped_column(sa.String(100), default="", info={"label": _l("Who is asked")})
+    anonymous: Mapped[bool] = mapped_column(
+        default=False, info={"label": _l("Anonymous results (nobody sees who voted what)")}
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     trajectory: Mapped[Trajectory] = relationship()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import Base
@@ -22,20 +23,27 @@ class Invitation(Base):
     stops working). Pending: not accepted, not revoked and not expired."""
 
     __tablename__ = "invitations"
+    __audit_label__ = _l("Invitation")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     trajectory_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("trajectories.id", ondelete="CASCADE"), index=True
+        sa.ForeignKey("trajectories.id", ondelete="CASCADE"),
+        index=True,
+        info={"label": _l("Trajectory")},
     )
-    email: Mapped[str] = mapped_column(sa.String(254), index=True)
-    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id", ondelete="CASCADE"))
-    layer: Mapped[Layer] = mapped_column(enum_column(Layer, "layer"))
-    role: Mapped[Role] = mapped_column(enum_column(Role, "role"))
-    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    invited_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
-    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    email: Mapped[str] = mapped_column(sa.String(254), index=True, info={"label": _l("Email address")})
+    organisation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="CASCADE"), info={"label": _l("Organisation")}
+    )
+    layer: Mapped[Layer] = mapped_column(enum_column(Layer, "layer"), info={"label": _l("Layer")})
+    role: Mapped[Role] = mapped_column(enum_column(Role, "role"), info={"label": _l("Role")})
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True, info={"label": _l("Invitation link")})
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, info={"label": _l("Valid until")})
+    invited_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), info={"label": _l("Invited by")}
+    )
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, info={"label": _l("Accepted")})
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, info={"label": _l("Revoked")})
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     version: Mapped[int] = mapped_column(default=1)
 

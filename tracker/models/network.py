@@ -1,17 +1,18 @@
-"""The work inside phases 1–3: the network, its meetings, the client path and shared ambitions,
-and the ambition workshop (Taart van ambities / Ambitiegesprek)."""
+"""The work inside phases 1–3: the network, its meetings, the client path and shared ambitions
+(the ambition workshop is in :mod:`tracker.models.workshop`)."""
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import Base, db
 from tracker.models.base import UTCDateTime, enum_column, utcnow
+from tracker.models.labeled import LabeledEnum
 from tracker.models.organisation import Organisation
 
 if TYPE_CHECKING:
@@ -20,46 +21,56 @@ if TYPE_CHECKING:
 MAX_ACTIVE_AMBITIONS = 3
 
 
-class Perception(enum.StrEnum):
-    JA = "ja"
-    DEELS = "deels"
-    NEE = "nee"
+class Perception(LabeledEnum):
+    JA = "ja", _l("Yes")
+    DEELS = "deels", _l("Partly")
+    NEE = "nee", _l("No")
 
 
-class Relation(enum.StrEnum):
-    FORMEEL = "formeel"
-    INFORMEEL = "informeel"
-    GEEN = "geen"
+class Relation(LabeledEnum):
+    FORMEEL = "formeel", _l("Formal")
+    INFORMEEL = "informeel", _l("Informal")
+    GEEN = "geen", _l("No relation yet")
 
 
-class ResultKind(enum.StrEnum):
-    PROBLEEM = "probleem"
-    BESCHERMEND = "beschermende_factor"
-
-
-class NoteCategory(enum.StrEnum):
-    GOED = "goed"
-    BETER = "beter"
-    AMBITIE = "ambitie"
-    IDEE = "idee"
-    DOEN_WE_AL = "doen_we_al"
+class ResultKind(LabeledEnum):
+    PROBLEEM = "probleem", _l("A problem to tackle")
+    BESCHERMEND = "beschermende_factor", _l("A protective factor to strengthen")
 
 
 class NetworkPartner(Base):
     __tablename__ = "network_partners"
+    __audit_label__ = _l("Network partner")
     __table_args__ = (sa.UniqueConstraint("trajectory_id", "organisation_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     trajectory_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("trajectories.id", ondelete="CASCADE"), index=True
+        sa.ForeignKey("trajectories.id", ondelete="CASCADE"),
+        index=True,
+        info={"label": _l("Trajectory")},
     )
-    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"))
-    contribution: Mapped[str] = mapped_column(sa.Text, default="")
-    ambition: Mapped[str] = mapped_column(sa.Text, default="")
-    perception: Mapped[Perception | None] = mapped_column(enum_column(Perception, "perception"))
-    direction: Mapped[str] = mapped_column(sa.Text, default="")
-    relation: Mapped[Relation | None] = mapped_column(enum_column(Relation, "relation"))
-    contact_id: Mapped[int | None] = mapped_column(sa.ForeignKey("memberships.id", ondelete="SET NULL"))
+    organisation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organisations.id"), info={"label": _l("Organisation")}
+    )
+    contribution: Mapped[str] = mapped_column(
+        sa.Text, default="", info={"label": _l("Current contribution for the target group")}
+    )
+    ambition: Mapped[str] = mapped_column(
+        sa.Text, default="", info={"label": _l("Ambition for the target group")}
+    )
+    perception: Mapped[Perception | None] = mapped_column(
+        enum_column(Perception, "perception"), info={"label": _l("Shares the problem perception")}
+    )
+    direction: Mapped[str] = mapped_column(
+        sa.Text, default="", info={"label": _l("Which way it is moving (collaboration, funding, …)")}
+    )
+    relation: Mapped[Relation | None] = mapped_column(
+        enum_column(Relation, "relation"), info={"label": _l("Current relation")}
+    )
+    contact_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("memberships.id", ondelete="SET NULL"),
+        info={"label": _l("Who in our organisation holds the contact")},
+    )
     version: Mapped[int] = mapped_column(default=1)
 
     organisation: Mapped[Organisation] = relationship()
@@ -70,19 +81,30 @@ class NetworkPartner(Base):
 
 class Meeting(Base):
     __tablename__ = "meetings"
+    __audit_label__ = _l("Network meeting")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     trajectory_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("trajectories.id", ondelete="CASCADE"), index=True
+        sa.ForeignKey("trajectories.id", ondelete="CASCADE"),
+        index=True,
+        info={"label": _l("Trajectory")},
     )
-    held_on: Mapped[date] = mapped_column(sa.Date)
-    place: Mapped[str] = mapped_column(sa.String(200), default="")
-    purpose: Mapped[str] = mapped_column(sa.Text, default="")
-    outcome_bestuur: Mapped[str] = mapped_column(sa.Text, default="")
-    outcome_management: Mapped[str] = mapped_column(sa.Text, default="")
-    outcome_uitvoerend: Mapped[str] = mapped_column(sa.Text, default="")
-    outcome_mixed: Mapped[str] = mapped_column(sa.Text, default="")
-    notes: Mapped[str] = mapped_column(sa.Text, default="")
+    held_on: Mapped[date] = mapped_column(sa.Date, info={"label": _l("Date")})
+    place: Mapped[str] = mapped_column(sa.String(200), default="", info={"label": _l("Place")})
+    purpose: Mapped[str] = mapped_column(sa.Text, default="", info={"label": _l("Purpose")})
+    outcome_bestuur: Mapped[str] = mapped_column(
+        sa.Text, default="", info={"label": _l("Outcome of the board (bestuur) group")}
+    )
+    outcome_management: Mapped[str] = mapped_column(
+        sa.Text, default="", info={"label": _l("Outcome of the management group")}
+    )
+    outcome_uitvoerend: Mapped[str] = mapped_column(
+        sa.Text, default="", info={"label": _l("Outcome of the professionals' group")}
+    )
+    outcome_mixed: Mapped[str] = mapped_column(
+        sa.Text, default="", info={"label": _l("Outcome of the mixed round")}
+    )
+    notes: Mapped[str] = mapped_column(sa.Text, default="", info={"label": _l("Notes")})
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     version: Mapped[int] = mapped_column(default=1)
 
@@ -128,13 +150,20 @@ class Agreement(Base):
     """A working agreement ("werkafspraak") made in a meeting; it becomes an action."""
 
     __tablename__ = "agreements"
+    __audit_label__ = _l("Working agreement")
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
-    text: Mapped[str] = mapped_column(sa.Text)
-    owner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("memberships.id", ondelete="SET NULL"))
-    due_date: Mapped[date] = mapped_column(sa.Date)
-    action_id: Mapped[int | None] = mapped_column(sa.ForeignKey("actions.id", ondelete="SET NULL"))
+    meeting_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("meetings.id", ondelete="CASCADE"), index=True, info={"label": _l("Meeting")}
+    )
+    text: Mapped[str] = mapped_column(sa.Text, info={"label": _l("Working agreement")})
+    owner_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("memberships.id", ondelete="SET NULL"), info={"label": _l("Owner")}
+    )
+    due_date: Mapped[date] = mapped_column(sa.Date, info={"label": _l("Due date")})
+    action_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("actions.id", ondelete="SET NULL"), info={"label": _l("Action")}
+    )
 
     meeting: Mapped[Meeting] = relationship(back_populates="agreements")
     owner: Mapped[Membership | None] = relationship()
@@ -152,20 +181,31 @@ class ProcessStep(Base):
     """One step of the client path, from signalling to aftercare."""
 
     __tablename__ = "process_steps"
+    __audit_label__ = _l("Process step")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     trajectory_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("trajectories.id", ondelete="CASCADE"), index=True
+        sa.ForeignKey("trajectories.id", ondelete="CASCADE"),
+        index=True,
+        info={"label": _l("Trajectory")},
     )
-    position: Mapped[int]
-    title: Mapped[str] = mapped_column(sa.String(200))
-    function: Mapped[str] = mapped_column(sa.Text, default="")
-    gap: Mapped[bool] = mapped_column(default=False)
-    overlap: Mapped[bool] = mapped_column(default=False)
-    waiting: Mapped[bool] = mapped_column(default=False)
-    handover: Mapped[bool] = mapped_column(default=False)
-    bottleneck: Mapped[str] = mapped_column(sa.Text, default="")
-    solution: Mapped[str] = mapped_column(sa.Text, default="")
+    position: Mapped[int] = mapped_column(info={"label": _l("Position")})
+    title: Mapped[str] = mapped_column(sa.String(200), info={"label": _l("Step")})
+    function: Mapped[str] = mapped_column(
+        sa.Text, default="", info={"label": _l("What happens in this step (the function)")}
+    )
+    gap: Mapped[bool] = mapped_column(default=False, info={"label": _l("Gap (hiaat)")})
+    overlap: Mapped[bool] = mapped_column(default=False, info={"label": _l("Overlap")})
+    waiting: Mapped[bool] = mapped_column(default=False, info={"label": _l("Waiting time (wachttijd)")})
+    handover: Mapped[bool] = mapped_column(
+        default=False, info={"label": _l("Faltering handover (haperende overdracht)")}
+    )
+    bottleneck: Mapped[str] = mapped_column(
+        sa.Text, default="", info={"label": _l("Description of the bottleneck")}
+    )
+    solution: Mapped[str] = mapped_column(
+        sa.Text, default="", info={"label": _l("What and who is needed to solve it")}
+    )
     version: Mapped[int] = mapped_column(default=1)
 
     organisations: Mapped[list[Organisation]] = relationship(
@@ -183,15 +223,22 @@ class Ambition(Base):
     """A shared ambition: the result for children and youth, with concrete objectives."""
 
     __tablename__ = "ambitions"
+    __audit_label__ = _l("Shared ambition")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     trajectory_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("trajectories.id", ondelete="CASCADE"), index=True
+        sa.ForeignKey("trajectories.id", ondelete="CASCADE"),
+        index=True,
+        info={"label": _l("Trajectory")},
     )
-    title: Mapped[str] = mapped_column(sa.String(300))
-    result_kind: Mapped[ResultKind] = mapped_column(enum_column(ResultKind, "result_kind"))
-    result: Mapped[str] = mapped_column(sa.Text, default="")
-    active: Mapped[bool] = mapped_column(default=True)
+    title: Mapped[str] = mapped_column(sa.String(300), info={"label": _l("Shared ambition")})
+    result_kind: Mapped[ResultKind] = mapped_column(
+        enum_column(ResultKind, "result_kind"), info={"label": _l("The result for children and youth is")}
+    )
+    result: Mapped[str] = mapped_column(
+        sa.Text, default="", info={"label": _l("The result for children and youth")}
+    )
+    active: Mapped[bool] = mapped_column(default=True, info={"label": _l("Active")})
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     version: Mapped[int] = mapped_column(default=1)
 
@@ -204,76 +251,12 @@ class Ambition(Base):
 
 class Objective(Base):
     __tablename__ = "objectives"
+    __audit_label__ = _l("Concrete objective")
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    ambition_id: Mapped[int] = mapped_column(sa.ForeignKey("ambitions.id", ondelete="CASCADE"), index=True)
-    text: Mapped[str] = mapped_column(sa.Text)
+    ambition_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("ambitions.id", ondelete="CASCADE"), index=True, info={"label": _l("Shared ambition")}
+    )
+    text: Mapped[str] = mapped_column(sa.Text, info={"label": _l("Concrete objective")})
 
     ambition: Mapped[Ambition] = relationship(back_populates="objectives")
-
-
-class Workshop(Base):
-    """A Taart van ambities / Ambitiegesprek session."""
-
-    __tablename__ = "workshops"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    trajectory_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("trajectories.id", ondelete="CASCADE"), index=True
-    )
-    held_on: Mapped[date] = mapped_column(sa.Date)
-    title: Mapped[str] = mapped_column(sa.String(200))
-    photo: Mapped[str | None] = mapped_column(sa.String(100))  # file name under UPLOAD_FOLDER
-    photo_type: Mapped[str | None] = mapped_column(sa.String(40))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    participants: Mapped[list[WorkshopParticipant]] = relationship(
-        back_populates="workshop", cascade="all, delete-orphan", order_by="WorkshopParticipant.id"
-    )
-    notes: Mapped[list[WorkshopNote]] = relationship(
-        back_populates="workshop", cascade="all, delete-orphan", order_by="WorkshopNote.id"
-    )
-
-
-class WorkshopParticipant(Base):
-    __tablename__ = "workshop_participants"
-    __table_args__ = (sa.UniqueConstraint("workshop_id", "membership_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    workshop_id: Mapped[int] = mapped_column(sa.ForeignKey("workshops.id", ondelete="CASCADE"), index=True)
-    # Empty once the person is no longer a member: their grade, first step and notes stay, under ``name``.
-    membership_id: Mapped[int | None] = mapped_column(sa.ForeignKey("memberships.id", ondelete="SET NULL"))
-    name: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
-    role: Mapped[str] = mapped_column(sa.String(200), default="")
-    grade: Mapped[int | None]
-    first_step: Mapped[str] = mapped_column(sa.Text, default="")
-    action_id: Mapped[int | None] = mapped_column(sa.ForeignKey("actions.id", ondelete="SET NULL"))
-    version: Mapped[int] = mapped_column(default=1, server_default="1")
-
-    workshop: Mapped[Workshop] = relationship(back_populates="participants")
-    membership: Mapped[Membership | None] = relationship()
-
-    @property
-    def display_name(self) -> str:
-        return self.membership.user.name if self.membership is not None else self.name
-
-    @property
-    def organisation_name(self) -> str:
-        return self.membership.organisation.name if self.membership is not None else ""
-
-    __mapper_args__ = {"version_id_col": version}
-
-
-class WorkshopNote(Base):
-    __tablename__ = "workshop_notes"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    workshop_id: Mapped[int] = mapped_column(sa.ForeignKey("workshops.id", ondelete="CASCADE"), index=True)
-    participant_id: Mapped[int] = mapped_column(sa.ForeignKey("workshop_participants.id", ondelete="CASCADE"))
-    category: Mapped[NoteCategory] = mapped_column(enum_column(NoteCategory, "category"))
-    text: Mapped[str] = mapped_column(sa.Text)
-    ambition_id: Mapped[int | None] = mapped_column(sa.ForeignKey("ambitions.id", ondelete="SET NULL"))
-
-    workshop: Mapped[Workshop] = relationship(back_populates="notes")
-    participant: Mapped[WorkshopParticipant] = relationship()
-    ambition: Mapped[Ambition | None] = relationship()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tracker.extensions import Base
@@ -14,10 +15,11 @@ from tracker.models.enums import Sector
 
 class Organisation(Base):
     __tablename__ = "organisations"
+    __audit_label__ = _l("Organisation")
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(sa.String(200), unique=True)
-    sector: Mapped[Sector] = mapped_column(enum_column(Sector, "sector"))
+    name: Mapped[str] = mapped_column(sa.String(200), unique=True, info={"label": _l("Name")})
+    sector: Mapped[Sector] = mapped_column(enum_column(Sector, "sector"), info={"label": _l("Sector")})
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     version: Mapped[int] = mapped_column(default=1)
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import Base
 from tracker.models.base import UTCDateTime, enum_column, utcnow
+from tracker.models.labeled import LabeledEnum
 from tracker.models.organisation import Organisation
 
 if TYPE_CHECKING:
@@ -20,74 +22,84 @@ if TYPE_CHECKING:
 DUE_SOON_DAYS = 14
 
 
-class PlanKind(enum.StrEnum):
-    EXTERN = "extern"
-    INTERN = "intern"
+class PlanKind(LabeledEnum):
+    EXTERN = "extern", _l("External plan (the collaboration)")
+    INTERN = "intern", _l("Internal plan (one organisation)")
 
 
-class PlanStatus(enum.StrEnum):
-    CONCEPT = "concept"
-    ACTIEF = "actief"
-    AFGEROND = "afgerond"
+class PlanStatus(LabeledEnum):
+    CONCEPT = "concept", _l("Draft")
+    ACTIEF = "actief", _l("Active")
+    AFGEROND = "afgerond", _l("Completed")
 
 
-class ActionSource(enum.StrEnum):
+class ActionSource(LabeledEnum):
     """Where an action comes from: the kind stored in ``Action.source_type`` next to the source's
     id. How each kind is loaded, labelled and linked lives in :mod:`tracker.plans.sources`."""
 
-    CHECKLIST_ITEM = "checklist_item"
-    RED_CARD = "red_card"
-    MEETING_AGREEMENT = "meeting_agreement"
-    PROCESS_STEP = "process_step"
-    WORKSHOP_STEP = "workshop_step"
+    CHECKLIST_ITEM = "checklist_item", _l("from a checklist item")
+    RED_CARD = "red_card", _l("from an evaluation card")
+    MEETING_AGREEMENT = "meeting_agreement", _l("from a meeting agreement")
+    PROCESS_STEP = "process_step", _l("from a bottleneck in the client path")
+    WORKSHOP_STEP = "workshop_step", _l("a first step from a workshop")
 
 
-class PdcaStage(enum.StrEnum):
-    PLAN = "plan"
-    DO = "do"
-    CHECK = "check"
-    ACT = "act"
+class PdcaStage(LabeledEnum):
+    PLAN = "plan", "Plan"
+    DO = "do", "Do"
+    CHECK = "check", "Check"
+    ACT = "act", "Act"
 
 
-class ActDecision(enum.StrEnum):
-    BIJSTELLEN = "bijstellen"
-    DOORGAAN = "doorgaan"
-    STOPPEN = "stoppen"
+class ActDecision(LabeledEnum):
+    BIJSTELLEN = "bijstellen", _l("Adjust")
+    DOORGAAN = "doorgaan", _l("Continue")
+    STOPPEN = "stoppen", _l("Stop")
 
 
-class ActionStatus(enum.StrEnum):
-    GEPLAND = "gepland"
-    BEZIG = "bezig"
-    GEREED = "gereed"
-    GEBLOKKEERD = "geblokkeerd"
-    VERVALLEN = "vervallen"
+class ActionStatus(LabeledEnum):
+    GEPLAND = "gepland", _l("Planned")
+    BEZIG = "bezig", _l("Under way")
+    GEREED = "gereed", _l("Finished")
+    GEBLOKKEERD = "geblokkeerd", _l("Blocked")
+    VERVALLEN = "vervallen", _l("Dropped")
 
 
 OPEN_ACTION_STATUSES = (ActionStatus.GEPLAND, ActionStatus.BEZIG, ActionStatus.GEBLOKKEERD)
 
 
-class MilestoneState(enum.StrEnum):
-    OP_SCHEMA = "op_schema"
-    RISICO = "risico"
-    TE_LAAT = "te_laat"
-    BEHAALD = "behaald"
+class MilestoneState(LabeledEnum):
+    OP_SCHEMA = "op_schema", _l("On schedule")
+    RISICO = "risico", _l("At risk")
+    TE_LAAT = "te_laat", _l("Late")
+    BEHAALD = "behaald", _l("Achieved")
 
 
 class Plan(Base):
     __tablename__ = "plans"
+    __audit_label__ = _l("Action plan")
     __table_args__ = (sa.UniqueConstraint("trajectory_id", "scope"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     trajectory_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("trajectories.id", ondelete="CASCADE"), index=True
+        sa.ForeignKey("trajectories.id", ondelete="CASCADE"),
+        index=True,
+        info={"label": _l("Trajectory")},
     )
-    kind: Mapped[PlanKind] = mapped_column(enum_column(PlanKind, "kind"))
+    kind: Mapped[PlanKind] = mapped_column(enum_column(PlanKind, "kind"), info={"label": _l("Kind of plan")})
     # "extern", or "intern-<organisation id>": one external plan, one internal plan per organisation.
-    scope: Mapped[str] = mapped_column(sa.String(40))
-    organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"))
-    responsible_id: Mapped[int | None] = mapped_column(sa.ForeignKey("memberships.id", ondelete="SET NULL"))
-    purpose: Mapped[str] = mapped_column(sa.Text, default="")
-    status: Mapped[PlanStatus] = mapped_column(enum_column(PlanStatus, "status"), default=PlanStatus.ACTIEF)
+    scope: Mapped[str] = mapped_column(sa.String(40), info={"label": _l("Scope")})
+    organisation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisations.id"), info={"label": _l("Organisation")}
+    )
+    responsible_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("memberships.id", ondelete="SET NULL"),
+        info={"label": _l("Responsible for execution and follow-up")},
+    )
+    purpose: Mapped[str] = mapped_column(sa.Text, default="", info={"label": _l("Purpose")})
+    status: Mapped[PlanStatus] = mapped_column(
+        enum_column(PlanStatus, "status"), default=PlanStatus.ACTIEF, info={"label": _l("Status")}
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     version: Mapped[int] = mapped_column(default=1)
 
@@ -111,26 +123,37 @@ class Plan(Base):
     @property
     def title(self) -> str:
         if self.kind == PlanKind.EXTERN:
-            return "Extern actieplan"
-        return f"Intern actieplan {self.organisation.name if self.organisation else ''}".strip()
+            return _("External action plan")
+        return f"{_('Internal action plan')} {self.organisation.name if self.organisation else ''}".strip()
 
 
 class Cycle(Base):
     __tablename__ = "cycles"
+    __audit_label__ = _l("Cycle")
     __table_args__ = (sa.UniqueConstraint("plan_id", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("plans.id", ondelete="CASCADE"), index=True)
-    number: Mapped[int]
-    start_date: Mapped[date] = mapped_column(sa.Date)
-    end_date: Mapped[date] = mapped_column(sa.Date)
-    stage: Mapped[PdcaStage] = mapped_column(enum_column(PdcaStage, "stage"), default=PdcaStage.PLAN)
-    plan_text: Mapped[str] = mapped_column(sa.Text, default="")
-    do_text: Mapped[str] = mapped_column(sa.Text, default="")
-    check_text: Mapped[str] = mapped_column(sa.Text, default="")
-    act_text: Mapped[str] = mapped_column(sa.Text, default="")
-    act_decision: Mapped[ActDecision | None] = mapped_column(enum_column(ActDecision, "act_decision"))
-    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    plan_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("plans.id", ondelete="CASCADE"), index=True, info={"label": _l("Plan")}
+    )
+    number: Mapped[int] = mapped_column(info={"label": _l("Number")})
+    start_date: Mapped[date] = mapped_column(sa.Date, info={"label": _l("Start date")})
+    end_date: Mapped[date] = mapped_column(sa.Date, info={"label": _l("End date")})
+    stage: Mapped[PdcaStage] = mapped_column(
+        enum_column(PdcaStage, "stage"), default=PdcaStage.PLAN, info={"label": _l("Stage of the cycle")}
+    )
+    plan_text: Mapped[str] = mapped_column(
+        sa.Text, default="", info={"label": _l("Plan: what, and which targets")}
+    )
+    do_text: Mapped[str] = mapped_column(sa.Text, default="", info={"label": _l("Do: what was done")})
+    check_text: Mapped[str] = mapped_column(
+        sa.Text, default="", info={"label": _l("Check: findings against milestones and results")}
+    )
+    act_text: Mapped[str] = mapped_column(sa.Text, default="", info={"label": _l("Act: what we adjust")})
+    act_decision: Mapped[ActDecision | None] = mapped_column(
+        enum_column(ActDecision, "act_decision"), info={"label": _l("Act: decision")}
+    )
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, info={"label": _l("Closed")})
     version: Mapped[int] = mapped_column(default=1)
 
     plan: Mapped[Plan] = relationship(back_populates="cycles")
@@ -147,17 +170,22 @@ class Cycle(Base):
 
 class Milestone(Base):
     __tablename__ = "milestones"
+    __audit_label__ = _l("Milestone")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     trajectory_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("trajectories.id", ondelete="CASCADE"), index=True
+        sa.ForeignKey("trajectories.id", ondelete="CASCADE"),
+        index=True,
+        info={"label": _l("Trajectory")},
     )
-    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("plans.id", ondelete="CASCADE"), index=True)
-    title: Mapped[str] = mapped_column(sa.String(300))
-    target_date: Mapped[date] = mapped_column(sa.Date)
-    expected_result: Mapped[str] = mapped_column(sa.Text, default="")
-    achieved_on: Mapped[date | None] = mapped_column(sa.Date)
-    actual_result: Mapped[str] = mapped_column(sa.Text, default="")
+    plan_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("plans.id", ondelete="CASCADE"), index=True, info={"label": _l("Plan")}
+    )
+    title: Mapped[str] = mapped_column(sa.String(300), info={"label": _l("Title")})
+    target_date: Mapped[date] = mapped_column(sa.Date, info={"label": _l("Target date")})
+    expected_result: Mapped[str] = mapped_column(sa.Text, default="", info={"label": _l("Expected result")})
+    achieved_on: Mapped[date | None] = mapped_column(sa.Date, info={"label": _l("Achieved on")})
+    actual_result: Mapped[str] = mapped_column(sa.Text, default="", info={"label": _l("Actual result")})
     version: Mapped[int] = mapped_column(default=1)
 
     plan: Mapped[Plan] = relationship(back_populates="milestones")
@@ -184,37 +212,58 @@ class Milestone(Base):
 
 class Action(Base):
     __tablename__ = "actions"
+    __audit_label__ = _l("Action")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     trajectory_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("trajectories.id", ondelete="CASCADE"), index=True
+        sa.ForeignKey("trajectories.id", ondelete="CASCADE"),
+        index=True,
+        info={"label": _l("Trajectory")},
     )
-    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("plans.id", ondelete="CASCADE"), index=True)
-    cycle_id: Mapped[int] = mapped_column(sa.ForeignKey("cycles.id", ondelete="CASCADE"), index=True)
-    carried_from_cycle_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cycles.id", ondelete="SET NULL"))
+    plan_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("plans.id", ondelete="CASCADE"), index=True, info={"label": _l("Plan")}
+    )
+    cycle_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("cycles.id", ondelete="CASCADE"), index=True, info={"label": _l("Cycle")}
+    )
+    carried_from_cycle_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("cycles.id", ondelete="SET NULL"), info={"label": _l("Carried over from cycle")}
+    )
     milestone_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("milestones.id", ondelete="SET NULL"), index=True
+        sa.ForeignKey("milestones.id", ondelete="SET NULL"),
+        index=True,
+        info={"label": _l("Leads to milestone")},
     )
     # An action can hang under an objective of a shared ambition: ambition → objective → action.
     objective_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("objectives.id", ondelete="SET NULL"), index=True
+        sa.ForeignKey("objectives.id", ondelete="SET NULL"),
+        index=True,
+        info={"label": _l("Serves objective (shared ambition)")},
     )
-    title: Mapped[str] = mapped_column(sa.String(300))
-    description: Mapped[str] = mapped_column(sa.Text, default="")
+    title: Mapped[str] = mapped_column(sa.String(300), info={"label": _l("Title")})
+    description: Mapped[str] = mapped_column(sa.Text, default="", info={"label": _l("Description")})
     owner_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("memberships.id", ondelete="SET NULL"), index=True
+        sa.ForeignKey("memberships.id", ondelete="SET NULL"),
+        index=True,
+        info={"label": _l("Owner")},
     )
-    due_date: Mapped[date | None] = mapped_column(sa.Date, index=True)
+    due_date: Mapped[date | None] = mapped_column(sa.Date, index=True, info={"label": _l("Due date")})
     status: Mapped[ActionStatus] = mapped_column(
-        enum_column(ActionStatus, "status"), default=ActionStatus.GEPLAND
+        enum_column(ActionStatus, "status"),
+        default=ActionStatus.GEPLAND,
+        info={"label": _l("Status")},
     )
-    stage: Mapped[PdcaStage] = mapped_column(enum_column(PdcaStage, "stage"), default=PdcaStage.PLAN)
-    result: Mapped[str] = mapped_column(sa.Text, default="")
+    stage: Mapped[PdcaStage] = mapped_column(
+        enum_column(PdcaStage, "stage"), default=PdcaStage.PLAN, info={"label": _l("PDCA stage")}
+    )
+    result: Mapped[str] = mapped_column(sa.Text, default="", info={"label": _l("Result achieved")})
     # Where the action comes from: an ActionSource value and the source's id.
-    source_type: Mapped[str | None] = mapped_column(sa.String(40))
-    source_id: Mapped[int | None]
-    source_key: Mapped[str | None] = mapped_column(sa.String(60))  # e.g. the factor of a red card
-    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    source_type: Mapped[str | None] = mapped_column(sa.String(40), info={"label": _l("Source")})
+    source_id: Mapped[int | None] = mapped_column(info={"label": _l("Source record")})
+    source_key: Mapped[str | None] = mapped_column(
+        sa.String(60), info={"label": _l("Source detail")}
+    )  # e.g. the factor of a red card
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime, info={"label": _l("Archived")})
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     version: Mapped[int] = mapped_column(default=1)
 

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import Base
@@ -22,22 +23,33 @@ if TYPE_CHECKING:
 
 class Trajectory(Base):
     __tablename__ = "trajectories"
+    __audit_label__ = _l("Trajectory")
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(sa.String(200))
-    theme: Mapped[str] = mapped_column(sa.String(200))
-    target_groups: Mapped[str] = mapped_column(sa.Text, default="")
-    area: Mapped[str] = mapped_column(sa.String(200), default="")
-    coordinator_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
-    focus_layer: Mapped[Layer] = mapped_column(enum_column(Layer, "focus_layer"))
-    start_date: Mapped[date] = mapped_column(sa.Date)
-    status: Mapped[TrajectoryStatus] = mapped_column(
-        enum_column(TrajectoryStatus, "status"), default=TrajectoryStatus.ACTIEF
+    name: Mapped[str] = mapped_column(sa.String(200), info={"label": _l("Name")})
+    theme: Mapped[str] = mapped_column(sa.String(200), info={"label": _l("Theme")})
+    target_groups: Mapped[str] = mapped_column(sa.Text, default="", info={"label": _l("Target group(s)")})
+    area: Mapped[str] = mapped_column(sa.String(200), default="", info={"label": _l("Area")})
+    coordinator_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), info={"label": _l("Coordinator")}
     )
-    template_version: Mapped[int] = mapped_column(default=1)
+    focus_layer: Mapped[Layer] = mapped_column(
+        enum_column(Layer, "focus_layer"), info={"label": _l("Centre of gravity")}
+    )
+    start_date: Mapped[date] = mapped_column(sa.Date, info={"label": _l("Start date")})
+    status: Mapped[TrajectoryStatus] = mapped_column(
+        enum_column(TrajectoryStatus, "status"),
+        default=TrajectoryStatus.ACTIEF,
+        info={"label": _l("Status")},
+    )
+    template_version: Mapped[int] = mapped_column(default=1, info={"label": _l("Template version")})
     # Process analysis: do parents and children pursue the same goals as the partners?
-    client_goals: Mapped[str | None] = mapped_column(sa.String(10))
-    client_goals_note: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    client_goals: Mapped[str | None] = mapped_column(
+        sa.String(10), info={"label": _l("Do parents and children pursue the same goals as the partners?")}
+    )
+    client_goals_note: Mapped[str] = mapped_column(
+        sa.Text, default="", server_default="", info={"label": _l("Explanation")}
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(default=1)
@@ -69,16 +81,23 @@ class Trajectory(Base):
 
 class Membership(Base):
     __tablename__ = "memberships"
+    __audit_label__ = _l("Member")
     __table_args__ = (sa.UniqueConstraint("trajectory_id", "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     trajectory_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("trajectories.id", ondelete="CASCADE"), index=True
+        sa.ForeignKey("trajectories.id", ondelete="CASCADE"),
+        index=True,
+        info={"label": _l("Trajectory")},
     )
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"))
-    layer: Mapped[Layer] = mapped_column(enum_column(Layer, "layer"))
-    role: Mapped[Role] = mapped_column(enum_column(Role, "role"))
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True, info={"label": _l("User")}
+    )
+    organisation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organisations.id"), info={"label": _l("Organisation")}
+    )
+    layer: Mapped[Layer] = mapped_column(enum_column(Layer, "layer"), info={"label": _l("Layer")})
+    role: Mapped[Role] = mapped_column(enum_column(Role, "role"), info={"label": _l("Role")})
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     version: Mapped[int] = mapped_column(default=1)
 

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import cast
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -21,23 +22,28 @@ def new_session_token() -> str:
 
 class User(UserMixin, Base):
     __tablename__ = "users"
+    __audit_label__ = _l("User")
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
-    name: Mapped[str] = mapped_column(sa.String(120))
-    password_hash: Mapped[str] = mapped_column(sa.String(255))
-    is_admin: Mapped[bool] = mapped_column(default=False)
-    active: Mapped[bool] = mapped_column(default=True)
-    locale: Mapped[str] = mapped_column(sa.String(5), default="nl")
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True, info={"label": _l("Email address")})
+    name: Mapped[str] = mapped_column(sa.String(120), info={"label": _l("Name")})
+    password_hash: Mapped[str] = mapped_column(sa.String(255), info={"label": _l("Password")})
+    is_admin: Mapped[bool] = mapped_column(default=False, info={"label": _l("Administrator")})
+    active: Mapped[bool] = mapped_column(default=True, info={"label": _l("Active")})
+    locale: Mapped[str] = mapped_column(sa.String(5), default="nl", info={"label": _l("Language")})
     # Part of the login cookie's id: rotating it ends every existing session of the user.
-    session_token: Mapped[str] = mapped_column(sa.String(64), default=new_session_token)
+    session_token: Mapped[str] = mapped_column(
+        sa.String(64), default=new_session_token, info={"label": _l("Sessions")}
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Optional TOTP two-factor login: the shared secret once the user has confirmed a code.
-    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(64), info={"label": _l("Two-factor login")})
     # The last TOTP time step accepted for this user: a code of that step or earlier is refused,
     # so a code works once.
-    totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
+    totp_last_step: Mapped[int | None] = mapped_column(
+        sa.BigInteger, info={"label": _l("Last two-factor code")}
+    )
     # The secret part of the personal calendar feed's URL; renewing it revokes the old URL.
     calendar_token: Mapped[str] = mapped_column(sa.String(64), default=new_session_token, index=True)
     version: Mapped[int] = mapped_column(default=1)

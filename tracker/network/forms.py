@@ -8,7 +8,8 @@ from wtforms.validators import NumberRange, Optional
 from tracker.evaluations.forms import MultiCheckboxField
 from tracker.forms import BaseForm, ChoiceField, DutchDateField, max_length, required, required_input
 from tracker.models.enums import choices
-from tracker.models.network import NoteCategory, Perception, Relation, ResultKind
+from tracker.models.network import Perception, Relation, ResultKind
+from tracker.models.workshop import NoteCategory
 
 
 class PartnerForm(BaseForm):

@@ -262,7 +262,7 @@ def step_action(trajectory_id: int, step_id: int):
     try:
         action = services.make_action(
             trajectory,
-            f"Knelpunt oplossen: {step.title}",
+            _("Solve bottleneck: %(step)s", step=step.title),
             owner,
             None,
             "\n".join(filter(None, [step.bottleneck, step.solution])),

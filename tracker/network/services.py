@@ -9,6 +9,8 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import format_date
+from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.concurrency import lock_parent, set_positions
@@ -201,7 +203,7 @@ def add_agreement(trajectory: Trajectory, meeting: Meeting, data: dict) -> Agree
         data["text"],
         int(data["owner_id"]),
         data["due_date"],
-        f"Werkafspraak uit de bijeenkomst van {meeting.held_on.strftime('%d-%m-%Y')}.",
+        _("Working agreement from the meeting of %(date)s.", date=format_date(meeting.held_on, "short")),
         (SOURCE_AGREEMENT, agreement.id),
     )
     agreement.action_id = action.id
@@ -413,7 +415,7 @@ def save_participant(
                 first_step,
                 participant.membership_id,
                 None,
-                f"Eerste stap uit ‘{participant.workshop.title}’.",
+                _("First step from ‘%(workshop)s’.", workshop=participant.workshop.title),
                 (SOURCE_WORKSHOP, participant.id),
             )
             participant.action_id = created.id

@@ -6,6 +6,8 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from icalendar import Calendar, Event
 from sqlalchemy.orm import joinedload
 
@@ -33,6 +35,12 @@ def _event(uid: str, stamp, start, end, summary: str, description: str = "", url
 
 
 def feed(user: User, base_url: str) -> bytes:
+    """The feed in the user's language (it is fetched without a login, so not the request's)."""
+    with force_locale(user.locale or current_app.config.get("BABEL_DEFAULT_LOCALE") or "nl"):
+        return _feed(user, base_url)
+
+
+def _feed(user: User, base_url: str) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", "-//BETER SAMEN tracker//NL")
     calendar.add("version", "2.0")
@@ -59,7 +67,7 @@ def feed(user: User, base_url: str) -> bytes:
                 now,
                 action.due_date,
                 action.due_date + timedelta(days=1),
-                f"Actie: {action.title}",
+                _("Action: %(title)s", title=action.title),
                 f"{action.plan.trajectory.name} — {action.plan.title}\n{action.description}",
                 f"{base_url}/trajecten/{action.trajectory_id}/acties/{action.id}",
             )
@@ -77,7 +85,9 @@ def feed(user: User, base_url: str) -> bytes:
                 now,
                 milestone.target_date,
                 milestone.target_date + timedelta(days=1),
-                f"Mijlpaal: {milestone.title}{' (behaald)' if milestone.achieved_on else ''}",
+                _("Milestone: %(title)s (achieved)", title=milestone.title)
+                if milestone.achieved_on
+                else _("Milestone: %(title)s", title=milestone.title),
                 f"{milestone.plan.trajectory.name} — {milestone.plan.title}\n{milestone.expected_result}",
             )
         )
@@ -92,7 +102,9 @@ def feed(user: User, base_url: str) -> bytes:
                 now,
                 meeting.held_on,
                 meeting.held_on + timedelta(days=1),
-                f"Netwerkbijeenkomst{': ' + meeting.place if meeting.place else ''}",
+                _("Network meeting: %(place)s", place=meeting.place)
+                if meeting.place
+                else _("Network meeting"),
                 meeting.purpose,
             )
         )
@@ -114,7 +126,11 @@ def feed(user: User, base_url: str) -> bytes:
                     now,
                     planned.opens_on,
                     planned.closes_on + timedelta(days=1),
-                    f"Evaluatieronde {planned.name}: {schedule.trajectory.name}",
+                    _(
+                        "Evaluation round %(name)s: %(trajectory)s",
+                        name=planned.name,
+                        trajectory=schedule.trajectory.name,
+                    ),
                 )
             )
     return calendar.to_ical()

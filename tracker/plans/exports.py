@@ -7,11 +7,12 @@ import io
 from datetime import date
 
 from flask import Response, abort
+from flask_babel import format_date, get_locale
+from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from tracker.models import Action, Milestone
-from tracker.models.enums import label
 from tracker.textsafe import clean_text
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -19,19 +20,19 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def action_rows(actions: list[Action], today: date) -> tuple[list[str], list[list]]:
     header = [
-        "Traject",
-        "Plan",
-        "Cyclus",
-        "Actie",
-        "Eigenaar",
-        "Organisatie",
-        "Laag",
-        "Status",
-        "PDCA-fase",
-        "Deadline",
-        "Te laat",
-        "Mijlpaal",
-        "Resultaat",
+        _("Trajectory"),
+        _("Plan"),
+        _("Cycle"),
+        _("Action"),
+        _("Owner"),
+        _("Organisation"),
+        _("Layer"),
+        _("Status"),
+        _("PDCA stage"),
+        _("Due date"),
+        _("Late"),
+        _("Milestone"),
+        _("Result"),
     ]
     rows = [
         [
@@ -41,11 +42,11 @@ def action_rows(actions: list[Action], today: date) -> tuple[list[str], list[lis
             a.title,
             a.owner.user.name if a.owner else "",
             a.owner.organisation.name if a.owner else "",
-            label(a.owner.layer) if a.owner else "",
-            label(a.status),
-            label(a.stage),
+            a.owner.layer.label if a.owner else "",
+            a.status.label,
+            a.stage.label,
             a.due_date,
-            "ja" if a.is_overdue(today) else "",
+            _("yes") if a.is_overdue(today) else "",
             a.milestone.title if a.milestone else "",
             a.result,
         ]
@@ -56,14 +57,14 @@ def action_rows(actions: list[Action], today: date) -> tuple[list[str], list[lis
 
 def milestone_rows(milestones: list[Milestone], today: date) -> tuple[list[str], list[list]]:
     header = [
-        "Traject",
-        "Plan",
-        "Mijlpaal",
-        "Streefdatum",
-        "Verwacht resultaat",
-        "Behaald op",
-        "Werkelijk resultaat",
-        "Stand",
+        _("Trajectory"),
+        _("Plan"),
+        _("Milestone"),
+        _("Target date"),
+        _("Expected result"),
+        _("Achieved on"),
+        _("Actual result"),
+        _("State"),
     ]
     rows = [
         [
@@ -74,7 +75,7 @@ def milestone_rows(milestones: list[Milestone], today: date) -> tuple[list[str],
             m.expected_result,
             m.achieved_on,
             m.actual_result,
-            label(m.state(today)),
+            m.state(today).label,
         ]
         for m in milestones
     ]
@@ -99,6 +100,12 @@ def _xlsx_cell(sheet, row: int, column: int, value) -> None:
         cell.data_type = "s"  # openpyxl would otherwise make a formula of text starting with "="
 
 
+def _excel_date_format() -> str:
+    """The user's short date pattern (CLDR) as a spreadsheet number format."""
+    pattern = get_locale().date_formats["short"].pattern if get_locale() else "dd-MM-y"
+    return pattern.replace("y", "yyyy").replace("yyyyyyyy", "yyyy").upper()
+
+
 def download(fmt: str, header: list[str], rows: list[list], filename: str, title: str) -> Response:
     """The list as CSV or XLSX; any other format is not found."""
     if fmt == "csv":
@@ -113,7 +120,7 @@ def csv_response(header: list[str], rows: list[list], filename: str) -> Response
     writer = csv.writer(buffer, delimiter=";")
     writer.writerow(header)
     for row in rows:
-        writer.writerow([_safe(v.strftime("%d-%m-%Y") if isinstance(v, date) else v) for v in row])
+        writer.writerow([_safe(format_date(v, "short") if isinstance(v, date) else v) for v in row])
     response = Response("\ufeff" + buffer.getvalue(), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     return response
@@ -130,7 +137,7 @@ def xlsx_response(header: list[str], rows: list[list], filename: str, title: str
         sheet.column_dimensions[get_column_letter(index)].width = max(12, min(50, len(name) + 8))
         if isinstance(rows[0][index - 1] if rows else None, date):
             for cell in sheet[get_column_letter(index)][1:]:
-                cell.number_format = "DD-MM-YYYY"
+                cell.number_format = _excel_date_format()
     sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     workbook.save(buffer)

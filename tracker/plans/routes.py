@@ -8,6 +8,7 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload
@@ -239,7 +240,7 @@ def _check_action(form, plans, trajectory) -> Plan | None:
         form.due_date.errors.append(
             _(
                 "The due date lies before the current cycle starts (%(date)s).",
-                date=cycle.start_date.strftime("%d-%m-%Y"),
+                date=format_date(cycle.start_date, "short"),
             )
         )
         return None
@@ -283,7 +284,11 @@ def action_new(trajectory_id: int):
             form.source_type.data, form.source_id.data = ActionSource.CHECKLIST_ITEM, str(item.id)
         if red_card is not None:
             evaluation_round, factor, result = red_card
-            form.title.data = f"Actie op ‘{factor['title']}’ (evaluatie {evaluation_round.name})"[:300]
+            form.title.data = _(
+                "Action on ‘%(factor)s’ (evaluation %(round)s)",
+                factor=factor["title"],
+                round=evaluation_round.name,
+            )[:300]
             form.description.data = _(
                 "Cards in round %(name)s: %(red)d red, %(orange)d orange, %(green)d green.",
                 name=evaluation_round.name,
@@ -404,7 +409,7 @@ def _origin(trajectory, action: Action) -> tuple[str, str] | None:
             return (
                 _(
                     "Agreement from the meeting of %(date)s",
-                    date=agreement.meeting.held_on.strftime("%d-%m-%Y"),
+                    date=format_date(agreement.meeting.held_on, "short"),
                 ),
                 url_for("network.meeting", trajectory_id=trajectory.id, meeting_id=agreement.meeting_id),
             )
@@ -536,7 +541,7 @@ def actions_export(fmt: str, trajectory_id: int | None = None):
     trajectory = load_trajectory(trajectory_id) if trajectory_id else None
     _flt, today, actions = _action_view(trajectory)
     header, rows = exports.action_rows(actions, today)
-    return exports.download(fmt, header, rows, f"acties-{today.isoformat()}", "Acties")
+    return exports.download(fmt, header, rows, f"{_('actions')}-{today.isoformat()}", _("Actions"))
 
 
 @bp.route("/mijlpalen.<fmt>")
@@ -549,7 +554,7 @@ def milestones_export(fmt: str, trajectory_id: int | None = None):
         current_user, trajectory=trajectory, plan_id=arg_id(request.args, "plan")
     )
     header, rows = exports.milestone_rows(milestones, today)
-    return exports.download(fmt, header, rows, f"mijlpalen-{today.isoformat()}", "Mijlpalen")
+    return exports.download(fmt, header, rows, f"{_('milestones')}-{today.isoformat()}", _("Milestones"))
 
 
 # --- calendar feed ----------------------------------------------------------------------------

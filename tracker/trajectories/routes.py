@@ -21,6 +21,7 @@ from tracker.ids import arg_id, parse_id
 from tracker.invitations import routes as invitation_routes
 from tracker.invitations import services as invitation_services
 from tracker.models import DecisionKind, DecisionOutcome, Layer, Organisation, utcnow
+from tracker.models.audit import audited_models
 from tracker.models.enums import label
 from tracker.plans import services as plan_services
 from tracker.trajectories import services
@@ -360,26 +361,13 @@ def export(trajectory_id: int):
 
 # --- history --------------------------------------------------------------------------------
 
-HISTORY_ENTITIES = {
-    "Trajectory",
-    "Membership",
-    "ChecklistItem",
-    "Decision",
-    "StartReflection",
-    "Plan",
-    "Cycle",
-    "Action",
-    "Milestone",
-    "Invitation",
-}
-
 
 @bp.route("/trajecten/<id:trajectory_id>/geschiedenis")
 @login_required
 def history(trajectory_id: int):
     trajectory = load_trajectory(trajectory_id)
     entity = request.args.get("soort")
-    if entity not in HISTORY_ENTITIES:
+    if entity not in audited_models():
         entity = None
     entity_id = arg_id(request.args, "id")
     before = arg_id(request.args, "voor")
