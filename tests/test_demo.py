@@ -84,3 +84,28 @@ def test_demo_network_meetings_process_ambition_and_workshop(app):
     assert db.session.scalar(db.select(db.func.count(Ambition.id))) == 2
     workshop = db.session.scalar(db.select(Workshop))
     assert len(workshop.participants) == 4 and all(p.grade and p.action_id for p in workshop.participants)
+
+
+def test_the_demo_is_data_whose_dates_follow_the_day_it_is_loaded(app):
+    """The demo goes through the import; loaded on two days its dates move along, and the
+    schedule's rounds stay on the schedule (three closed, one open) whatever the month lengths."""
+    from datetime import date, timedelta
+
+    from tracker.evaluations import services as evaluations
+    from tracker.models import Action, EvaluationRound, RoundState
+
+    seen = {}
+    for today in (date(2026, 5, 31), date(2027, 2, 28)):
+        demo.load(today)
+        db.session.flush()
+        case = db.session.scalar(db.select(Trajectory).where(Trajectory.name.like("Preventie van pesten%")))
+        rounds = db.session.scalars(db.select(EvaluationRound).order_by(EvaluationRound.opens_on)).all()
+        assert [r.state(today) for r in rounds] == [RoundState.CLOSED] * 3 + [RoundState.OPEN]
+        schedule = evaluations.schedule_of(case)
+        planned = {p.opens_on: p.name for p in evaluations.planned_rounds(schedule, today)}
+        assert all(planned.get(r.opens_on) == r.name for r in rounds)
+        overdue = [a for a in db.session.scalars(db.select(Action)) if a.is_overdue(today)]
+        assert overdue
+        seen[today] = case.start_date
+        db.session.rollback()
+    assert seen == {day: day - timedelta(days=150) for day in seen}

@@ -171,3 +171,22 @@ def test_the_export_carries_the_network_and_its_links_to_actions(app):
     assert all(g["action"] for m in network["meetings"] for g in m["agreements"])
     assert all(p["action"] for w in network["workshops"] for p in w["participants"])
     assert any(n["ambition"] is not None for w in network["workshops"] for n in w["notes"])
+
+
+def test_import_refuses_another_format_version_and_dangling_references_clearly(app):
+    import pytest
+
+    from tracker.transfer import ImportError_
+
+    demo.load()
+    db.session.commit()
+    case = db.session.scalar(db.select(Trajectory).where(Trajectory.name.like("Preventie%")))
+    exported = json.loads(json.dumps(export_trajectory(case)))
+    with pytest.raises(ImportError_, match="formaatversie 2"):
+        import_trajectory(exported | {"format_version": 2})
+    external = next(p for p in exported["plans"] if p["kind"] == "extern")
+    external["actions"][0]["cycle"] = 99
+    with pytest.raises(ImportError_, match="onvolledig of beschadigd"):
+        import_trajectory(exported)
+    db.session.rollback()
+    assert db.session.scalar(db.select(db.func.count(Trajectory.id))) == 2

@@ -67,7 +67,7 @@ def register(app: Flask) -> None:
     @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
     def backup_command(path: Path) -> None:
         """Copy the SQLite database to PATH (online backup, safe while the app writes)."""
-        from tracker.transfer import backup_sqlite
+        from tracker.backup import backup_sqlite
 
         url = db.engine.url
         if url.get_backend_name() != "sqlite" or not url.database:
