@@ -282,10 +282,10 @@ def test_clustering_workshop_notes_with_a_forged_token_changes_nothing(csrf_app,
             "csrf_token": _token(client, "/inloggen"),
         },
     )
-    from tracker.network import services as network
+    from tracker.workshops import services as workshops_services
 
-    participant = network.add_participant(workshop, a.memberships[0].id, "rol")
-    note = network.add_note(workshop, participant.id, "goed", "Korte lijnen")
+    participant = workshops_services.add_participant(workshop, a.memberships[0].id, "rol")
+    note = workshops_services.add_note(workshop, participant.id, "goed", "Korte lijnen")
     db.session.commit()
     response = client.post(
         f"/trajecten/{a.id}/werksessies/{workshop.id}",

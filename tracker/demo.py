@@ -723,8 +723,10 @@ def _load_evaluations(trajectory, members, today: date) -> None:
 def _load_network(trajectory, members, orgs, start: date, today: date) -> None:
     """The case's network table, its four meetings with their agreements, the client path with
     the gaps it found, the shared ambition, and one ambition workshop."""
+    from tracker.ambitions import services as ambitions_services
+    from tracker.meetings import services as meetings_services
     from tracker.models import NetworkPartner, Perception, ProcessStep, Relation, Workshop
-    from tracker.network import services as network
+    from tracker.workshops import services as workshops_services
 
     partners = [
         (
@@ -876,7 +878,7 @@ def _load_network(trajectory, members, orgs, start: date, today: date) -> None:
         ),
     ]
     for held_on, place, purpose, present, guests, mixed, agreements in meetings:
-        meeting = network.save_meeting(
+        meeting = meetings_services.save_meeting(
             trajectory,
             None,
             {
@@ -889,7 +891,7 @@ def _load_network(trajectory, members, orgs, start: date, today: date) -> None:
             },
         )
         for text, owner, due in agreements:
-            network.add_agreement(
+            meetings_services.add_agreement(
                 trajectory,
                 meeting,
                 {"text": text, "owner_id": str(members[owner].id), "due_date": held_on + timedelta(days=due)},
@@ -946,7 +948,7 @@ def _load_network(trajectory, members, orgs, start: date, today: date) -> None:
         "de belangrijkste onderwerpen."
     )
 
-    ambition = network.save_ambition(
+    ambition = ambitions_services.save_ambition(
         trajectory,
         None,
         {
@@ -961,8 +963,8 @@ def _load_network(trajectory, members, orgs, start: date, today: date) -> None:
         "Het aantal pestmeldingen op school is in 2027 gehalveerd",
         "Elke melding krijgt binnen twee weken een warme overdracht",
     ):
-        network.add_objective(ambition, text)
-    second = network.save_ambition(
+        ambitions_services.add_objective(ambition, text)
+    second = ambitions_services.save_ambition(
         trajectory,
         None,
         {
@@ -972,7 +974,7 @@ def _load_network(trajectory, members, orgs, start: date, today: date) -> None:
             "active": True,
         },
     )
-    network.add_objective(
+    ambitions_services.add_objective(
         second, "De jongeren kunnen twee avonden per week terecht in het transformatorhuisje"
     )
 
@@ -1016,10 +1018,10 @@ def _load_network(trajectory, members, orgs, start: date, today: date) -> None:
         ),
     ]
     for key, role, grade, notes, first_step in session:
-        participant = network.add_participant(workshop, members[key].id, role)
+        participant = workshops_services.add_participant(workshop, members[key].id, role)
         for category, text in notes:
-            note = network.add_note(workshop, participant.id, category, text)
+            note = workshops_services.add_note(workshop, participant.id, category, text)
             if "plek" in text or "veilig" in text.lower():
                 note.ambition_id = second.id if "plek" in text else ambition.id
-        network.save_participant(trajectory, participant, grade, first_step)
+        workshops_services.save_participant(trajectory, participant, grade, first_step)
     db.session.flush()

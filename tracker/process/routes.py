@@ -1,0 +1,96 @@
+"""The client path (process analysis, phase 3): steps, who does them, bottlenecks and the
+actions that solve them."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from tracker.access import can_edit, can_view, get_in_trajectory_or_404, load_trajectory, membership_of
+from tracker.concurrency import commit_or_conflict, save_unless_stale
+from tracker.extensions import db
+from tracker.forms import redisplay_on_csrf_failure
+from tracker.models import ProcessStep
+from tracker.models.enums import label
+from tracker.models.network import Perception
+from tracker.plans.services import PlanError
+from tracker.process import services
+from tracker.process.forms import ClientGoalsForm, StepForm
+from tracker.shared_forms import NO_PLAN, organisation_choices
+
+bp = Blueprint("process", __name__)
+
+
+@bp.route("/trajecten/<id:trajectory_id>/proces", methods=["GET", "POST"])
+@bp.route("/trajecten/<id:trajectory_id>/proces/<id:step_id>", methods=["GET", "POST"])
+@login_required
+@redisplay_on_csrf_failure
+def process(trajectory_id: int, step_id: int | None = None):
+    trajectory = load_trajectory(trajectory_id, can_edit if request.method == "POST" else can_view)
+    step = get_in_trajectory_or_404(ProcessStep, trajectory, step_id) if step_id else None
+    form = StepForm(obj=step)
+    form.organisation_ids.choices = organisation_choices()
+    if request.method == "GET" and step:
+        form.organisation_ids.data = [str(o.id) for o in step.organisations]
+    goals_form = ClientGoalsForm(obj=trajectory, prefix="doelen")
+    goals_conflict = None
+    if request.method == "POST" and "doelen-client_goals" in request.form:
+        if goals_form.validate_on_submit():
+            if save_unless_stale(
+                goals_form, trajectory, lambda: services.save_client_goals(trajectory, goals_form.data)
+            ):
+                flash(_("Saved."), "success")
+                return redirect(url_for("process.process", trajectory_id=trajectory.id))
+            theirs = label(Perception(trajectory.client_goals)) if trajectory.client_goals else ""
+            goals_conflict = [
+                (goals_form.client_goals.label.text, theirs),
+                (goals_form.client_goals_note.label.text, trajectory.client_goals_note),
+            ]
+    elif form.validate_on_submit():
+        saved = save_unless_stale(form, step, lambda: services.save_step(trajectory, step, form.data))
+        if saved:
+            flash(_("The step has been saved."), "success")
+            return redirect(url_for("process.process", trajectory_id=trajectory.id))
+        flash(_("Someone else saved this step in the meantime; your input is kept below."), "error")
+    steps = services.steps_of(trajectory)
+    return render_template(
+        "process/process.html",
+        trajectory=trajectory,
+        steps=steps,
+        lanes=services.swimlane(steps),
+        form=form,
+        step=step,
+        goals_form=goals_form,
+        goals_conflict=goals_conflict,
+    )
+
+
+@bp.route("/trajecten/<id:trajectory_id>/proces/<id:step_id>/verplaatsen", methods=["POST"])
+@login_required
+def step_move(trajectory_id: int, step_id: int):
+    trajectory = load_trajectory(trajectory_id, can_edit)
+    step = get_in_trajectory_or_404(ProcessStep, trajectory, step_id)
+    with commit_or_conflict() as outcome:
+        moved = services.move_step(trajectory, step, -1 if request.form.get("richting") == "omhoog" else 1)
+    if outcome.saved and not moved:
+        flash(_("This step cannot move further that way."), "info")
+    return redirect(url_for("process.process", trajectory_id=trajectory.id))
+
+
+@bp.route("/trajecten/<id:trajectory_id>/proces/<id:step_id>/actie", methods=["POST"])
+@login_required
+def step_action(trajectory_id: int, step_id: int):
+    trajectory = load_trajectory(trajectory_id, can_edit)
+    step = get_in_trajectory_or_404(ProcessStep, trajectory, step_id)
+    mine = membership_of(current_user, trajectory)
+    owner = mine.id if mine else trajectory.memberships[0].id
+    try:
+        action = services.bottleneck_action(trajectory, step, owner)
+    except PlanError:
+        db.session.rollback()
+        flash(str(NO_PLAN), "error")
+        return redirect(url_for("process.process", trajectory_id=trajectory.id))
+    db.session.commit()
+    flash(_("The action has been made; give it an owner and a due date."), "success")
+    return redirect(url_for("plans.action_edit", trajectory_id=trajectory.id, action_id=action.id))
