@@ -2,27 +2,25 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
 
-from tracker.access import can_edit, can_view, get_in_trajectory_or_404, load_trajectory
+from tracker.access import get_in_trajectory_or_404, rule, trajectory_blueprint
 from tracker.ambitions import services
 from tracker.ambitions.forms import AmbitionForm, ObjectiveForm
 from tracker.concurrency import save_unless_stale
 from tracker.extensions import db
 from tracker.forms import redisplay_on_csrf_failure
-from tracker.models import Ambition
+from tracker.models import Ambition, Trajectory
 
-bp = Blueprint("ambitions", __name__)
+bp = trajectory_blueprint("ambitions", __name__)
 
 
 @bp.route("/trajecten/<id:trajectory_id>/ambities", methods=["GET", "POST"])
 @bp.route("/trajecten/<id:trajectory_id>/ambities/<id:ambition_id>", methods=["GET", "POST"])
-@login_required
+@rule()
 @redisplay_on_csrf_failure
-def ambitions(trajectory_id: int, ambition_id: int | None = None):
-    trajectory = load_trajectory(trajectory_id, can_edit if request.method == "POST" else can_view)
+def ambitions(trajectory: Trajectory, ambition_id: int | None = None):
     ambition = get_in_trajectory_or_404(Ambition, trajectory, ambition_id) if ambition_id else None
     form = AmbitionForm(obj=ambition)
     if request.method == "GET" and ambition is None:

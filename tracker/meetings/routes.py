@@ -5,27 +5,59 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
+from flask_login import current_user
 
-from tracker.access import can_edit, can_view, get_in_trajectory_or_404, load_trajectory
+from tracker.access import can_edit, get_in_trajectory_or_404, require, rule, trajectory_blueprint
 from tracker.concurrency import save_unless_stale
 from tracker.extensions import db
 from tracker.forms import redisplay_on_csrf_failure
 from tracker.meetings import services
 from tracker.meetings.forms import AgreementForm, MeetingForm
-from tracker.models import Meeting
+from tracker.models import Meeting, Trajectory
 from tracker.plans.services import PlanError
 from tracker.shared_forms import NO_PLAN, member_choices
 
-bp = Blueprint("meetings", __name__)
+bp = trajectory_blueprint("meetings", __name__)
+
+
+def _meeting_form(trajectory: Trajectory, meeting: Meeting | None, *, stored: bool) -> MeetingForm:
+    """The meeting's form: with what is stored (``stored``), or with what was posted."""
+    form = MeetingForm(obj=meeting, formdata=None) if stored else MeetingForm(obj=meeting)
+    form.attendee_ids.choices = [
+        (str(m.id), f"{m.user.name} ({m.organisation.name})") for m in trajectory.memberships
+    ]
+    if stored:
+        if meeting is None:
+            form.held_on.data = date.today()
+        else:
+            form.attendee_ids.data = [str(a.membership_id) for a in meeting.attendees if a.membership_id]
+            form.guests.data = services.guests_text(meeting)
+    return form
+
+
+def _agreement_form(trajectory: Trajectory, *, empty: bool = False) -> AgreementForm:
+    form = AgreementForm(prefix="afspraak", formdata=None) if empty else AgreementForm(prefix="afspraak")
+    form.owner_id.choices = member_choices(trajectory)
+    return form
+
+
+def _meeting_page(
+    trajectory: Trajectory, meeting: Meeting | None, form: MeetingForm, agreement_form: AgreementForm
+) -> str:
+    return render_template(
+        "meetings/meeting.html",
+        trajectory=trajectory,
+        meeting=meeting,
+        form=form,
+        agreement_form=agreement_form,
+    )
 
 
 @bp.route("/trajecten/<id:trajectory_id>/bijeenkomsten", methods=["GET"])
-@login_required
-def meetings(trajectory_id: int):
-    trajectory = load_trajectory(trajectory_id)
+@rule()
+def meetings(trajectory: Trajectory):
     return render_template(
         "meetings/meetings.html",
         trajectory=trajectory,
@@ -36,24 +68,13 @@ def meetings(trajectory_id: int):
 
 @bp.route("/trajecten/<id:trajectory_id>/bijeenkomsten/nieuw", methods=["GET", "POST"])
 @bp.route("/trajecten/<id:trajectory_id>/bijeenkomsten/<id:meeting_id>", methods=["GET", "POST"])
-@login_required
+@rule()
 @redisplay_on_csrf_failure
-def meeting(trajectory_id: int, meeting_id: int | None = None):
-    trajectory = load_trajectory(
-        trajectory_id, can_edit if (request.method == "POST" or not meeting_id) else can_view
-    )
+def meeting(trajectory: Trajectory, meeting_id: int | None = None):
+    if meeting_id is None:
+        require(can_edit(current_user, trajectory))  # the empty form for a new meeting
     meeting = get_in_trajectory_or_404(Meeting, trajectory, meeting_id) if meeting_id else None
-    form = MeetingForm(obj=meeting)
-    form.attendee_ids.choices = [
-        (str(m.id), f"{m.user.name} ({m.organisation.name})") for m in trajectory.memberships
-    ]
-    if request.method == "GET" and meeting:
-        form.attendee_ids.data = [str(a.membership_id) for a in meeting.attendees if a.membership_id]
-        form.guests.data = services.guests_text(meeting)
-    if request.method == "GET" and not meeting:
-        form.held_on.data = date.today()
-    agreement_form = AgreementForm(prefix="afspraak", formdata=None)
-    agreement_form.owner_id.choices = member_choices(trajectory)
+    form = _meeting_form(trajectory, meeting, stored=request.method == "GET")
     if form.validate_on_submit():
         try:
             stored: list[Meeting] = []
@@ -72,23 +93,15 @@ def meeting(trajectory_id: int, meeting_id: int | None = None):
                     url_for("meetings.meeting", trajectory_id=trajectory.id, meeting_id=stored[0].id)
                 )
             flash(_("Someone else saved this meeting in the meantime; your input is kept below."), "error")
-    return render_template(
-        "meetings/meeting.html",
-        trajectory=trajectory,
-        meeting=meeting,
-        form=form,
-        agreement_form=agreement_form,
-    )
+    return _meeting_page(trajectory, meeting, form, _agreement_form(trajectory, empty=True))
 
 
 @bp.route("/trajecten/<id:trajectory_id>/bijeenkomsten/<id:meeting_id>/afspraken", methods=["POST"])
-@login_required
+@rule(write=can_edit)
 @redisplay_on_csrf_failure
-def agreement_new(trajectory_id: int, meeting_id: int):
-    trajectory = load_trajectory(trajectory_id, can_edit)
+def agreement_new(trajectory: Trajectory, meeting_id: int):
     meeting = get_in_trajectory_or_404(Meeting, trajectory, meeting_id)
-    agreement_form = AgreementForm(prefix="afspraak")
-    agreement_form.owner_id.choices = member_choices(trajectory)
+    agreement_form = _agreement_form(trajectory)
     if agreement_form.validate_on_submit():
         try:
             services.add_agreement(trajectory, meeting, agreement_form.data)
@@ -106,14 +119,5 @@ def agreement_new(trajectory_id: int, meeting_id: int):
                     _anchor="afspraken",
                 )
             )
-    form = MeetingForm(obj=meeting, formdata=None)
-    form.attendee_ids.choices = [(str(m.id), m.user.name) for m in trajectory.memberships]
-    form.attendee_ids.data = [str(a.membership_id) for a in meeting.attendees if a.membership_id]
-    form.guests.data = services.guests_text(meeting)
-    return render_template(
-        "meetings/meeting.html",
-        trajectory=trajectory,
-        meeting=meeting,
-        form=form,
-        agreement_form=agreement_form,
-    ), 422
+    form = _meeting_form(trajectory, meeting, stored=True)
+    return _meeting_page(trajectory, meeting, form, agreement_form), 422

@@ -2,28 +2,26 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
 
-from tracker.access import can_edit, can_view, get_in_trajectory_or_404, load_trajectory
+from tracker.access import get_in_trajectory_or_404, rule, trajectory_blueprint
 from tracker.concurrency import save_unless_stale
 from tracker.extensions import db
 from tracker.forms import redisplay_on_csrf_failure
-from tracker.models import NetworkPartner
+from tracker.models import NetworkPartner, Trajectory
 from tracker.partners import services
 from tracker.partners.forms import PartnerForm
 from tracker.shared_forms import member_choices, organisation_choices
 
-bp = Blueprint("partners", __name__)
+bp = trajectory_blueprint("partners", __name__)
 
 
 @bp.route("/trajecten/<id:trajectory_id>/netwerk", methods=["GET", "POST"])
 @bp.route("/trajecten/<id:trajectory_id>/netwerk/<id:partner_id>", methods=["GET", "POST"])
-@login_required
+@rule()
 @redisplay_on_csrf_failure
-def partners(trajectory_id: int, partner_id: int | None = None):
-    trajectory = load_trajectory(trajectory_id, can_edit if request.method == "POST" else can_view)
+def partners(trajectory: Trajectory, partner_id: int | None = None):
     partner = get_in_trajectory_or_404(NetworkPartner, trajectory, partner_id) if partner_id else None
     form = PartnerForm(obj=partner)
     form.organisation_id.choices = [("", _("Choose an organisation"))] + organisation_choices()

@@ -3,15 +3,15 @@ actions that solve them."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from tracker.access import can_edit, can_view, get_in_trajectory_or_404, load_trajectory, membership_of
+from tracker.access import can_edit, get_in_trajectory_or_404, membership_of, rule, trajectory_blueprint
 from tracker.concurrency import commit_or_conflict, save_unless_stale
 from tracker.extensions import db
 from tracker.forms import redisplay_on_csrf_failure
-from tracker.models import ProcessStep
+from tracker.models import ProcessStep, Trajectory
 from tracker.models.enums import label
 from tracker.models.network import Perception
 from tracker.plans.services import PlanError
@@ -19,15 +19,23 @@ from tracker.process import services
 from tracker.process.forms import ClientGoalsForm, StepForm
 from tracker.shared_forms import NO_PLAN, organisation_choices
 
-bp = Blueprint("process", __name__)
+bp = trajectory_blueprint("process", __name__)
+
+
+def _goals_conflict(goals_form: ClientGoalsForm, trajectory: Trajectory) -> list[tuple[str, str]]:
+    """What someone else saved in the meantime, next to the fields."""
+    theirs = label(Perception(trajectory.client_goals)) if trajectory.client_goals else ""
+    return [
+        (goals_form.client_goals.label.text, theirs),
+        (goals_form.client_goals_note.label.text, trajectory.client_goals_note),
+    ]
 
 
 @bp.route("/trajecten/<id:trajectory_id>/proces", methods=["GET", "POST"])
 @bp.route("/trajecten/<id:trajectory_id>/proces/<id:step_id>", methods=["GET", "POST"])
-@login_required
+@rule()
 @redisplay_on_csrf_failure
-def process(trajectory_id: int, step_id: int | None = None):
-    trajectory = load_trajectory(trajectory_id, can_edit if request.method == "POST" else can_view)
+def process(trajectory: Trajectory, step_id: int | None = None):
     step = get_in_trajectory_or_404(ProcessStep, trajectory, step_id) if step_id else None
     form = StepForm(obj=step)
     form.organisation_ids.choices = organisation_choices()
@@ -42,11 +50,7 @@ def process(trajectory_id: int, step_id: int | None = None):
             ):
                 flash(_("Saved."), "success")
                 return redirect(url_for("process.process", trajectory_id=trajectory.id))
-            theirs = label(Perception(trajectory.client_goals)) if trajectory.client_goals else ""
-            goals_conflict = [
-                (goals_form.client_goals.label.text, theirs),
-                (goals_form.client_goals_note.label.text, trajectory.client_goals_note),
-            ]
+            goals_conflict = _goals_conflict(goals_form, trajectory)
     elif form.validate_on_submit():
         saved = save_unless_stale(form, step, lambda: services.save_step(trajectory, step, form.data))
         if saved:
@@ -67,9 +71,8 @@ def process(trajectory_id: int, step_id: int | None = None):
 
 
 @bp.route("/trajecten/<id:trajectory_id>/proces/<id:step_id>/verplaatsen", methods=["POST"])
-@login_required
-def step_move(trajectory_id: int, step_id: int):
-    trajectory = load_trajectory(trajectory_id, can_edit)
+@rule(write=can_edit)
+def step_move(trajectory: Trajectory, step_id: int):
     step = get_in_trajectory_or_404(ProcessStep, trajectory, step_id)
     with commit_or_conflict() as outcome:
         moved = services.move_step(trajectory, step, -1 if request.form.get("richting") == "omhoog" else 1)
@@ -79,9 +82,8 @@ def step_move(trajectory_id: int, step_id: int):
 
 
 @bp.route("/trajecten/<id:trajectory_id>/proces/<id:step_id>/actie", methods=["POST"])
-@login_required
-def step_action(trajectory_id: int, step_id: int):
-    trajectory = load_trajectory(trajectory_id, can_edit)
+@rule(write=can_edit)
+def step_action(trajectory: Trajectory, step_id: int):
     step = get_in_trajectory_or_404(ProcessStep, trajectory, step_id)
     mine = membership_of(current_user, trajectory)
     owner = mine.id if mine else trajectory.memberships[0].id

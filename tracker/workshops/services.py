@@ -36,10 +36,12 @@ class WorkshopError(ValueError):
     """A user-facing refusal; the value names the reason ('duplicate', 'too_large', 'not_image')."""
 
 
-def workshop_with_everything(workshop_id: int) -> Workshop | None:
-    return db.session.scalar(
+def with_details(workshop: Workshop) -> Workshop:
+    """The workshop with its participants (their member, name and organisation) and its notes
+    (their ambition) loaded in a fixed number of queries, for its page."""
+    db.session.execute(
         sa.select(Workshop)
-        .where(Workshop.id == workshop_id)
+        .where(Workshop.id == workshop.id)
         .options(
             selectinload(Workshop.participants)
             .joinedload(WorkshopParticipant.membership)
@@ -49,7 +51,8 @@ def workshop_with_everything(workshop_id: int) -> Workshop | None:
             .joinedload(Membership.organisation),
             selectinload(Workshop.notes).joinedload(WorkshopNote.ambition),
         )
-    )
+    ).scalar_one()
+    return workshop
 
 
 def add_participant(workshop: Workshop, membership_id: int, role: str) -> WorkshopParticipant:
