@@ -408,7 +408,7 @@ def world(make_user, make_trajectory):
     import io
 
     from tracker.ambitions import services as ambitions_services
-    from tracker.models import Meeting, NetworkPartner, ProcessStep, Workshop
+    from tracker.models import Meeting, NetworkPartner, ProcessStep, ResultKind, Workshop
     from tracker.workshops import services as workshops_services
 
     partner = NetworkPartner(
@@ -419,7 +419,9 @@ def world(make_user, make_trajectory):
     ambition = ambitions_services.save_ambition(
         a,
         None,
-        {"title": "Minder pesten", "result_kind": "probleem", "result": "Minder kinderen worden gepest"},
+        ambitions_services.AmbitionValues(
+            title="Minder pesten", result_kind=ResultKind.PROBLEEM, result="Minder kinderen worden gepest"
+        ),
     )
     workshop = Workshop(trajectory_id=a.id, held_on=today, title="Taart van ambities")
     db.session.add_all([partner, meeting, step, workshop])

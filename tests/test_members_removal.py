@@ -18,6 +18,7 @@ from tracker.models import (
     MeetingAttendee,
     Membership,
     NetworkPartner,
+    NoteCategory,
     Organisation,
     Plan,
     Role,
@@ -59,16 +60,18 @@ def _with_work(world, make_user) -> tuple[Membership, dict]:
     meetings_services.save_meeting(
         a,
         world["meeting"],
-        {
-            "held_on": world["meeting"].held_on,
-            "purpose": "Kennismaken",
-            "attendee_ids": [str(wim.id)],
-            "guests": "Gast; Bibliotheek; ",
-        },
+        meetings_services.MeetingValues(
+            held_on=world["meeting"].held_on,
+            purpose="Kennismaken",
+            attendees=(wim,),
+            guests=meetings_services.parse_guests("Gast; Bibliotheek; "),
+        ),
     )
-    participant = workshops_services.add_participant(world["workshop"], wim.id, "partner")
+    participant = workshops_services.add_participant(world["workshop"], wim, "partner")
     participant.grade, participant.first_step = 7, "Ouders uitnodigen"
-    workshops_services.add_note(world["workshop"], participant.id, "beter", "Ouders zitten niet aan tafel")
+    workshops_services.add_note(
+        world["workshop"], participant, NoteCategory.BETER, "Ouders zitten niet aan tafel"
+    )
     db.session.commit()
     return wim, {
         "action": action.id,
@@ -157,12 +160,11 @@ def test_a_meeting_saved_again_keeps_a_former_members_attendance(app, world, mak
     meetings_services.save_meeting(
         world["a"],
         meeting,
-        {
-            "held_on": meeting.held_on,
-            "purpose": "Kennismaken",
-            "attendee_ids": [],
-            "guests": meetings_services.guests_text(meeting),
-        },
+        meetings_services.MeetingValues(
+            held_on=meeting.held_on,
+            purpose="Kennismaken",
+            guests=meetings_services.parse_guests(meetings_services.guests_text(meeting)),
+        ),
     )
     db.session.commit()
     assert sorted((a.member_name, a.guest_name) for a in meeting.attendees) == [

@@ -725,7 +725,15 @@ def _load_network(trajectory, members, orgs, start: date, today: date) -> None:
     the gaps it found, the shared ambition, and one ambition workshop."""
     from tracker.ambitions import services as ambitions_services
     from tracker.meetings import services as meetings_services
-    from tracker.models import NetworkPartner, Perception, ProcessStep, Relation, Workshop
+    from tracker.models import (
+        NetworkPartner,
+        NoteCategory,
+        Perception,
+        ProcessStep,
+        Relation,
+        ResultKind,
+        Workshop,
+    )
     from tracker.workshops import services as workshops_services
 
     partners = [
@@ -881,20 +889,18 @@ def _load_network(trajectory, members, orgs, start: date, today: date) -> None:
         meeting = meetings_services.save_meeting(
             trajectory,
             None,
-            {
-                "held_on": held_on,
-                "place": place,
-                "purpose": purpose,
-                "outcome_mixed": mixed,
-                "attendee_ids": [str(members[k].id) for k in present],
-                "guests": guests,
-            },
+            meetings_services.MeetingValues(
+                held_on=held_on,
+                place=place,
+                purpose=purpose,
+                outcome_mixed=mixed,
+                attendees=tuple(members[k] for k in present),
+                guests=meetings_services.parse_guests(guests),
+            ),
         )
         for text, owner, due in agreements:
             meetings_services.add_agreement(
-                trajectory,
-                meeting,
-                {"text": text, "owner_id": str(members[owner].id), "due_date": held_on + timedelta(days=due)},
+                trajectory, meeting, text=text, owner=members[owner], due_date=held_on + timedelta(days=due)
             )
     steps = [
         (
@@ -951,13 +957,12 @@ def _load_network(trajectory, members, orgs, start: date, today: date) -> None:
     ambition = ambitions_services.save_ambition(
         trajectory,
         None,
-        {
-            "title": "Veilig opgroeien in de Rivierenwijk",
-            "result_kind": "probleem",
-            "result": "Minder kinderen van 12 tot 16 jaar worden gepest, en zij die "
+        ambitions_services.AmbitionValues(
+            title="Veilig opgroeien in de Rivierenwijk",
+            result_kind=ResultKind.PROBLEEM,
+            result="Minder kinderen van 12 tot 16 jaar worden gepest, en zij die "
             "gepest worden krijgen snel passende hulp.",
-            "active": True,
-        },
+        ),
     )
     for text in (
         "Het aantal pestmeldingen op school is in 2027 gehalveerd",
@@ -967,12 +972,11 @@ def _load_network(trajectory, members, orgs, start: date, today: date) -> None:
     second = ambitions_services.save_ambition(
         trajectory,
         None,
-        {
-            "title": "Een eigen plek voor de jongeren",
-            "result_kind": "beschermende_factor",
-            "result": "De jongeren hebben een veilige plek en volwassenen die zij vertrouwen.",
-            "active": True,
-        },
+        ambitions_services.AmbitionValues(
+            title="Een eigen plek voor de jongeren",
+            result_kind=ResultKind.BESCHERMEND,
+            result="De jongeren hebben een veilige plek en volwassenen die zij vertrouwen.",
+        ),
     )
     ambitions_services.add_objective(
         second, "De jongeren kunnen twee avonden per week terecht in het transformatorhuisje"
@@ -1018,9 +1022,9 @@ def _load_network(trajectory, members, orgs, start: date, today: date) -> None:
         ),
     ]
     for key, role, grade, notes, first_step in session:
-        participant = workshops_services.add_participant(workshop, members[key].id, role)
+        participant = workshops_services.add_participant(workshop, members[key], role)
         for category, text in notes:
-            note = workshops_services.add_note(workshop, participant.id, category, text)
+            note = workshops_services.add_note(workshop, participant, NoteCategory(category), text)
             if "plek" in text or "veilig" in text.lower():
                 note.ambition_id = second.id if "plek" in text else ambition.id
         workshops_services.save_participant(trajectory, participant, grade, first_step)

@@ -7,8 +7,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from tracker.admin.services import list_organisations
-from tracker.models import Trajectory
+from tracker.models import Membership, Organisation, Trajectory
 from tracker.models.enums import label
 
 NO_PLAN = _l(
@@ -26,5 +25,10 @@ def member_choices(trajectory: Trajectory, empty: str | None = None) -> list[tup
     ]
 
 
-def organisation_choices() -> list[tuple[str, str]]:
-    return [(str(o.id), o.name) for o in list_organisations()]
+def organisation_choices(organisations: list[Organisation]) -> list[tuple[str, str]]:
+    return [(str(o.id), o.name) for o in organisations]
+
+
+def chosen_member(trajectory: Trajectory, value: str | None) -> Membership | None:
+    """The member a validated choice names; None for the empty choice."""
+    return next((m for m in trajectory.memberships if str(m.id) == value), None)

@@ -37,7 +37,7 @@ def ambitions(trajectory: Trajectory, ambition_id: int | None = None):
     elif form.validate_on_submit():
         try:
             saved = save_unless_stale(
-                form, ambition, lambda: services.save_ambition(trajectory, ambition, form.data)
+                form, ambition, lambda: services.save_ambition(trajectory, ambition, form.to_values())
             )
         except services.AmbitionError:
             db.session.rollback()

@@ -3,6 +3,8 @@ working towards them. Writes flush; views commit."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -22,6 +24,14 @@ class AmbitionError(ValueError):
     """A user-facing refusal; the value names the reason ('too_many')."""
 
 
+@dataclass(frozen=True)
+class AmbitionValues:
+    title: str
+    result_kind: ResultKind
+    result: str  # the result for children and youth
+    active: bool = True
+
+
 def ambitions_of(trajectory: Trajectory) -> list[Ambition]:
     return list(
         db.session.scalars(
@@ -33,9 +43,9 @@ def ambitions_of(trajectory: Trajectory) -> list[Ambition]:
     )
 
 
-def save_ambition(trajectory: Trajectory, ambition: Ambition | None, data: dict) -> Ambition:
-    active = bool(data.get("active", True))
-    if active and (ambition is None or not ambition.active):
+def save_ambition(trajectory: Trajectory, ambition: Ambition | None, values: AmbitionValues) -> Ambition:
+    """Add or change an ambition; at most MAX_ACTIVE_AMBITIONS are active (AmbitionError 'too_many')."""
+    if values.active and (ambition is None or not ambition.active):
         count = (
             db.session.scalar(
                 sa.select(sa.func.count(Ambition.id)).where(
@@ -47,10 +57,10 @@ def save_ambition(trajectory: Trajectory, ambition: Ambition | None, data: dict)
         if count >= MAX_ACTIVE_AMBITIONS:
             raise AmbitionError("too_many")
     ambition = ambition or Ambition(trajectory_id=trajectory.id)
-    ambition.title = data["title"]
-    ambition.result_kind = ResultKind(data["result_kind"])
-    ambition.result = data["result"]
-    ambition.active = active
+    ambition.title = values.title
+    ambition.result_kind = values.result_kind
+    ambition.result = values.result
+    ambition.active = values.active
     db.session.add(ambition)
     db.session.flush()
     return ambition

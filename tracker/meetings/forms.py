@@ -2,10 +2,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, StringField, TextAreaField
-from wtforms.validators import Optional
+from wtforms.validators import Optional, ValidationError
 
 from tracker.evaluations.forms import MultiCheckboxField
 from tracker.forms import BaseForm, ChoiceField, DutchDateField, max_length, required, required_input
+from tracker.meetings.services import MeetingError, MeetingValues, parse_guests
+from tracker.models import Trajectory
 
 
 class MeetingForm(BaseForm):
@@ -32,6 +34,29 @@ class MeetingForm(BaseForm):
         _l("Outcome of the mixed round"), validators=[Optional(), max_length(10000)]
     )
     notes = TextAreaField(_l("Notes"), validators=[Optional(), max_length(20000)])
+
+    def validate_guests(self, field) -> None:
+        try:
+            parse_guests(field.data or "")
+        except MeetingError:
+            raise ValidationError(
+                _l("Write each guest as: name; organisation; layer (bestuur, management or uitvoerend).")
+            ) from None
+
+    def to_values(self, trajectory: Trajectory) -> MeetingValues:
+        present = set(self.attendee_ids.data or [])
+        return MeetingValues(
+            held_on=self.held_on.data,
+            purpose=self.purpose.data or "",
+            place=self.place.data or "",
+            outcome_bestuur=self.outcome_bestuur.data or "",
+            outcome_management=self.outcome_management.data or "",
+            outcome_uitvoerend=self.outcome_uitvoerend.data or "",
+            outcome_mixed=self.outcome_mixed.data or "",
+            notes=self.notes.data or "",
+            attendees=tuple(m for m in trajectory.memberships if str(m.id) in present),
+            guests=parse_guests(self.guests.data or ""),
+        )
 
 
 class AgreementForm(BaseForm):

@@ -9,7 +9,14 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from tracker.access import can_edit, get_in_trajectory_or_404, require, rule, trajectory_blueprint
+from tracker.access import (
+    can_edit,
+    get_in_trajectory_or_404,
+    get_membership_or_404,
+    require,
+    rule,
+    trajectory_blueprint,
+)
 from tracker.concurrency import save_unless_stale
 from tracker.extensions import db
 from tracker.forms import redisplay_on_csrf_failure
@@ -76,23 +83,14 @@ def meeting(trajectory: Trajectory, meeting_id: int | None = None):
     meeting = get_in_trajectory_or_404(Meeting, trajectory, meeting_id) if meeting_id else None
     form = _meeting_form(trajectory, meeting, stored=request.method == "GET")
     if form.validate_on_submit():
-        try:
-            stored: list[Meeting] = []
-            saved = save_unless_stale(
-                form, meeting, lambda: stored.append(services.save_meeting(trajectory, meeting, form.data))
-            )
-        except services.MeetingError:
-            db.session.rollback()
-            form.guests.errors.append(
-                _("Write each guest as: name; organisation; layer (bestuur, management or uitvoerend).")
-            )
-        else:
-            if saved:
-                flash(_("The meeting has been saved."), "success")
-                return redirect(
-                    url_for("meetings.meeting", trajectory_id=trajectory.id, meeting_id=stored[0].id)
-                )
-            flash(_("Someone else saved this meeting in the meantime; your input is kept below."), "error")
+        values = form.to_values(trajectory)
+        stored: list[Meeting] = []
+        if save_unless_stale(
+            form, meeting, lambda: stored.append(services.save_meeting(trajectory, meeting, values))
+        ):
+            flash(_("The meeting has been saved."), "success")
+            return redirect(url_for("meetings.meeting", trajectory_id=trajectory.id, meeting_id=stored[0].id))
+        flash(_("Someone else saved this meeting in the meantime; your input is kept below."), "error")
     return _meeting_page(trajectory, meeting, form, _agreement_form(trajectory, empty=True))
 
 
@@ -104,7 +102,13 @@ def agreement_new(trajectory: Trajectory, meeting_id: int):
     agreement_form = _agreement_form(trajectory)
     if agreement_form.validate_on_submit():
         try:
-            services.add_agreement(trajectory, meeting, agreement_form.data)
+            services.add_agreement(
+                trajectory,
+                meeting,
+                text=agreement_form.text.data,
+                owner=get_membership_or_404(trajectory, int(agreement_form.owner_id.data)),
+                due_date=agreement_form.due_date.data,
+            )
         except PlanError:
             db.session.rollback()
             agreement_form.text.errors.append(str(NO_PLAN))

@@ -3,16 +3,42 @@ Writes flush; views commit."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from tracker.extensions import db
-from tracker.models import ActionSource, Agreement, Meeting, MeetingAttendee, Membership, Trajectory
+from tracker.models import ActionSource, Agreement, Layer, Meeting, MeetingAttendee, Membership, Trajectory
 from tracker.plans.services import action_from_source
 
 
 class MeetingError(ValueError):
     """A user-facing refusal; the value names the reason ('guest_layer')."""
+
+
+@dataclass(frozen=True)
+class Guest:
+    """Someone at the meeting who is not a member of the trajectory."""
+
+    name: str
+    organisation: str = ""
+    layer: Layer | None = None
+
+
+@dataclass(frozen=True)
+class MeetingValues:
+    held_on: date
+    purpose: str
+    place: str = ""
+    outcome_bestuur: str = ""
+    outcome_management: str = ""
+    outcome_uitvoerend: str = ""
+    outcome_mixed: str = ""
+    notes: str = ""
+    attendees: tuple[Membership, ...] = ()  # members present
+    guests: tuple[Guest, ...] = ()
 
 
 def meetings_of(trajectory: Trajectory) -> list[Meeting]:
@@ -31,49 +57,43 @@ def meetings_of(trajectory: Trajectory) -> list[Meeting]:
     )
 
 
-def parse_guests(text: str) -> list[tuple[str, str, str]]:
-    """'name; organisation; layer' per line → tuples; raises MeetingError on a bad layer."""
+def parse_guests(text: str) -> tuple[Guest, ...]:
+    """'name; organisation; layer' per line; raises MeetingError('guest_layer') on an unknown layer."""
     guests = []
-    for line in (text or "").splitlines():
+    for line in text.splitlines():
         if not line.strip():
             continue
         parts = [p.strip() for p in line.split(";")]
-        name = parts[0]
         organisation = parts[1] if len(parts) > 1 else ""
         layer = parts[2].lower() if len(parts) > 2 else ""
-        if layer and layer not in ("bestuur", "management", "uitvoerend"):
+        if layer and layer not in tuple(Layer):
             raise MeetingError("guest_layer")
-        guests.append((name[:200], organisation[:200], layer))
-    return guests
+        guests.append(Guest(parts[0][:200], organisation[:200], Layer(layer) if layer else None))
+    return tuple(guests)
 
 
-def save_meeting(trajectory: Trajectory, meeting: Meeting | None, data: dict) -> Meeting:
-    guests = parse_guests(data.get("guests") or "")
+def save_meeting(trajectory: Trajectory, meeting: Meeting | None, values: MeetingValues) -> Meeting:
     meeting = meeting or Meeting(trajectory_id=trajectory.id)
-    for key in (
-        "held_on",
-        "place",
-        "purpose",
-        "outcome_bestuur",
-        "outcome_management",
-        "outcome_uitvoerend",
-        "outcome_mixed",
-        "notes",
-    ):
-        setattr(meeting, key, data.get(key) or ("" if key != "held_on" else None))
-    members = {str(m.id): m for m in trajectory.memberships}
+    meeting.held_on = values.held_on
+    meeting.place = values.place
+    meeting.purpose = values.purpose
+    meeting.outcome_bestuur = values.outcome_bestuur
+    meeting.outcome_management = values.outcome_management
+    meeting.outcome_uitvoerend = values.outcome_uitvoerend
+    meeting.outcome_mixed = values.outcome_mixed
+    meeting.notes = values.notes
     # The form lists current members and guests; the attendance of people who have left stays.
     meeting.attendees[:] = [a for a in meeting.attendees if a.membership_id is None and a.member_name]
-    for membership_id in data.get("attendee_ids") or []:
-        if membership_id in members:
-            meeting.attendees.append(
-                MeetingAttendee(
-                    membership_id=int(membership_id), member_name=members[membership_id].user.name
-                )
-            )
-    for name, organisation, layer in guests:
+    for member in values.attendees:
+        if member.trajectory_id == trajectory.id:
+            meeting.attendees.append(MeetingAttendee(membership_id=member.id, member_name=member.user.name))
+    for guest in values.guests:
         meeting.attendees.append(
-            MeetingAttendee(guest_name=name, guest_organisation=organisation, guest_layer=layer)
+            MeetingAttendee(
+                guest_name=guest.name,
+                guest_organisation=guest.organisation,
+                guest_layer=guest.layer.value if guest.layer else "",
+            )
         )
     db.session.add(meeting)
     db.session.flush()
@@ -88,20 +108,20 @@ def guests_text(meeting: Meeting) -> str:
     )
 
 
-def add_agreement(trajectory: Trajectory, meeting: Meeting, data: dict) -> Agreement:
+def add_agreement(
+    trajectory: Trajectory, meeting: Meeting, *, text: str, owner: Membership, due_date: date
+) -> Agreement:
     """The agreement and its action in the external plan; raises ``PlanError('no_plan')``."""
-    agreement = Agreement(
-        meeting=meeting, text=data["text"], owner_id=int(data["owner_id"]), due_date=data["due_date"]
-    )
+    agreement = Agreement(meeting=meeting, text=text, owner_id=owner.id, due_date=due_date)
     db.session.add(agreement)
     db.session.flush()
     action = action_from_source(
         trajectory,
         ActionSource.MEETING_AGREEMENT,
         agreement.id,
-        title=data["text"],
-        owner_id=int(data["owner_id"]),
-        due_date=data["due_date"],
+        title=text,
+        owner_id=owner.id,
+        due_date=due_date,
         description=f"Werkafspraak uit de bijeenkomst van {meeting.held_on.strftime('%d-%m-%Y')}.",
     )
     agreement.action_id = action.id

@@ -6,6 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from tracker.access import get_in_trajectory_or_404, rule, trajectory_blueprint
+from tracker.admin.services import list_organisations
 from tracker.concurrency import save_unless_stale
 from tracker.extensions import db
 from tracker.forms import redisplay_on_csrf_failure
@@ -24,7 +25,8 @@ bp = trajectory_blueprint("partners", __name__)
 def partners(trajectory: Trajectory, partner_id: int | None = None):
     partner = get_in_trajectory_or_404(NetworkPartner, trajectory, partner_id) if partner_id else None
     form = PartnerForm(obj=partner)
-    form.organisation_id.choices = [("", _("Choose an organisation"))] + organisation_choices()
+    organisations = list_organisations()
+    form.organisation_id.choices = [("", _("Choose an organisation"))] + organisation_choices(organisations)
     form.contact_id.choices = member_choices(trajectory, _("Nobody yet"))
     if request.method == "GET" and partner:
         form.organisation_id.data = str(partner.organisation_id)
@@ -32,7 +34,9 @@ def partners(trajectory: Trajectory, partner_id: int | None = None):
     if form.validate_on_submit():
         try:
             saved = save_unless_stale(
-                form, partner, lambda: services.save_partner(trajectory, partner, form.data)
+                form,
+                partner,
+                lambda: services.save_partner(trajectory, partner, form.to_values(trajectory, organisations)),
             )
         except services.PartnerError:
             db.session.rollback()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
@@ -11,6 +13,19 @@ from tracker.models import Membership, NetworkPartner, Organisation, Perception,
 
 class PartnerError(ValueError):
     """A user-facing refusal; the value names the reason ('duplicate')."""
+
+
+@dataclass(frozen=True)
+class PartnerValues:
+    """One row of the network table: an organisation and how it stands towards the target group."""
+
+    organisation: Organisation
+    contribution: str = ""
+    ambition: str = ""
+    perception: Perception | None = None
+    direction: str = ""
+    relation: Relation | None = None
+    contact: Membership | None = None  # who in our organisation holds the contact
 
 
 def partners_of(trajectory: Trajectory) -> list[NetworkPartner]:
@@ -28,23 +43,26 @@ def partners_of(trajectory: Trajectory) -> list[NetworkPartner]:
     )
 
 
-def save_partner(trajectory: Trajectory, partner: NetworkPartner | None, data: dict) -> NetworkPartner:
-    organisation_id = int(data["organisation_id"])
+def save_partner(
+    trajectory: Trajectory, partner: NetworkPartner | None, values: PartnerValues
+) -> NetworkPartner:
+    """Add or change a partner; each organisation is in the table once (PartnerError 'duplicate')."""
     other = db.session.scalar(
         sa.select(NetworkPartner.id).where(
-            NetworkPartner.trajectory_id == trajectory.id, NetworkPartner.organisation_id == organisation_id
+            NetworkPartner.trajectory_id == trajectory.id,
+            NetworkPartner.organisation_id == values.organisation.id,
         )
     )
     if other and (partner is None or other != partner.id):
         raise PartnerError("duplicate")
     partner = partner or NetworkPartner(trajectory_id=trajectory.id)
-    partner.organisation_id = organisation_id
-    partner.contribution = data.get("contribution") or ""
-    partner.ambition = data.get("ambition") or ""
-    partner.perception = Perception(data["perception"]) if data.get("perception") else None
-    partner.direction = data.get("direction") or ""
-    partner.relation = Relation(data["relation"]) if data.get("relation") else None
-    partner.contact_id = int(data["contact_id"]) if data.get("contact_id") else None
+    partner.organisation = values.organisation
+    partner.contribution = values.contribution
+    partner.ambition = values.ambition
+    partner.perception = values.perception
+    partner.direction = values.direction
+    partner.relation = values.relation
+    partner.contact = values.contact
     db.session.add(partner)
     db.session.flush()
     return partner

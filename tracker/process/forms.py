@@ -6,8 +6,10 @@ from wtforms.validators import Optional
 
 from tracker.evaluations.forms import MultiCheckboxField
 from tracker.forms import BaseForm, ChoiceField, max_length, required
+from tracker.models import Organisation
 from tracker.models.enums import choices
 from tracker.models.network import Perception
+from tracker.process.services import StepValues
 
 
 class StepForm(BaseForm):
@@ -30,6 +32,21 @@ class StepForm(BaseForm):
         _l("What and who is needed to solve it"), validators=[Optional(), max_length(5000)]
     )
 
+    def to_values(self, organisations: list[Organisation]) -> StepValues:
+        """The validated input; ``organisations`` are those the step's organisations were chosen from."""
+        chosen = set(self.organisation_ids.data or [])
+        return StepValues(
+            title=self.title.data,
+            function=self.function.data or "",
+            organisations=tuple(o for o in organisations if str(o.id) in chosen),
+            gap=self.gap.data,
+            overlap=self.overlap.data,
+            waiting=self.waiting.data,
+            handover=self.handover.data,
+            bottleneck=self.bottleneck.data or "",
+            solution=self.solution.data or "",
+        )
+
 
 class ClientGoalsForm(BaseForm):
     version = HiddenField()
@@ -39,3 +56,6 @@ class ClientGoalsForm(BaseForm):
         validators=[Optional()],
     )
     client_goals_note = TextAreaField(_l("Explanation"), validators=[Optional(), max_length(5000)])
+
+    def goals(self) -> Perception | None:
+        return Perception(self.client_goals.data) if self.client_goals.data else None

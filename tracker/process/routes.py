@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from tracker.access import can_edit, get_in_trajectory_or_404, membership_of, rule, trajectory_blueprint
+from tracker.admin.services import list_organisations
 from tracker.concurrency import commit_or_conflict, save_unless_stale
 from tracker.extensions import db
 from tracker.forms import redisplay_on_csrf_failure
@@ -38,7 +39,8 @@ def _goals_conflict(goals_form: ClientGoalsForm, trajectory: Trajectory) -> list
 def process(trajectory: Trajectory, step_id: int | None = None):
     step = get_in_trajectory_or_404(ProcessStep, trajectory, step_id) if step_id else None
     form = StepForm(obj=step)
-    form.organisation_ids.choices = organisation_choices()
+    organisations = list_organisations()
+    form.organisation_ids.choices = organisation_choices(organisations)
     if request.method == "GET" and step:
         form.organisation_ids.data = [str(o.id) for o in step.organisations]
     goals_form = ClientGoalsForm(obj=trajectory, prefix="doelen")
@@ -46,13 +48,19 @@ def process(trajectory: Trajectory, step_id: int | None = None):
     if request.method == "POST" and "doelen-client_goals" in request.form:
         if goals_form.validate_on_submit():
             if save_unless_stale(
-                goals_form, trajectory, lambda: services.save_client_goals(trajectory, goals_form.data)
+                goals_form,
+                trajectory,
+                lambda: services.save_client_goals(
+                    trajectory, goals_form.goals(), goals_form.client_goals_note.data or ""
+                ),
             ):
                 flash(_("Saved."), "success")
                 return redirect(url_for("process.process", trajectory_id=trajectory.id))
             goals_conflict = _goals_conflict(goals_form, trajectory)
     elif form.validate_on_submit():
-        saved = save_unless_stale(form, step, lambda: services.save_step(trajectory, step, form.data))
+        saved = save_unless_stale(
+            form, step, lambda: services.save_step(trajectory, step, form.to_values(organisations))
+        )
         if saved:
             flash(_("The step has been saved."), "success")
             return redirect(url_for("process.process", trajectory_id=trajectory.id))

@@ -3,13 +3,30 @@ Writes flush; views commit."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from tracker.concurrency import lock_parent, set_positions
 from tracker.extensions import db
-from tracker.models import Action, ActionSource, Organisation, ProcessStep, Trajectory
+from tracker.models import Action, ActionSource, Organisation, Perception, ProcessStep, Trajectory
 from tracker.plans.services import action_from_source
+
+
+@dataclass(frozen=True)
+class StepValues:
+    """A step of the client path, who does it, and what hampers it."""
+
+    title: str
+    function: str = ""
+    organisations: tuple[Organisation, ...] = ()
+    gap: bool = False
+    overlap: bool = False
+    waiting: bool = False
+    handover: bool = False
+    bottleneck: str = ""
+    solution: str = ""
 
 
 def steps_of(trajectory: Trajectory) -> list[ProcessStep]:
@@ -23,7 +40,8 @@ def steps_of(trajectory: Trajectory) -> list[ProcessStep]:
     )
 
 
-def save_step(trajectory: Trajectory, step: ProcessStep | None, data: dict) -> ProcessStep:
+def save_step(trajectory: Trajectory, step: ProcessStep | None, values: StepValues) -> ProcessStep:
+    """Change a step, or add one at the end of the path."""
     if step is None:
         position = (
             db.session.scalar(
@@ -32,14 +50,13 @@ def save_step(trajectory: Trajectory, step: ProcessStep | None, data: dict) -> P
             or 0
         ) + 1
         step = ProcessStep(trajectory_id=trajectory.id, position=position)
-    for key in ("title", "function", "bottleneck", "solution"):
-        setattr(step, key, data.get(key) or "")
-    for key in ("gap", "overlap", "waiting", "handover"):
-        setattr(step, key, bool(data.get(key)))
-    ids = [int(i) for i in data.get("organisation_ids") or []]
-    step.organisations = (
-        list(db.session.scalars(sa.select(Organisation).where(Organisation.id.in_(ids)))) if ids else []
-    )
+    step.title = values.title
+    step.function = values.function
+    step.organisations = list(values.organisations)
+    step.gap, step.overlap = values.gap, values.overlap
+    step.waiting, step.handover = values.waiting, values.handover
+    step.bottleneck = values.bottleneck
+    step.solution = values.solution
     db.session.add(step)
     db.session.flush()
     return step
@@ -77,9 +94,10 @@ def swimlane(steps: list[ProcessStep]) -> list[Organisation]:
     return list(lanes.values())
 
 
-def save_client_goals(trajectory: Trajectory, data: dict) -> None:
-    trajectory.client_goals = data.get("client_goals") or None
-    trajectory.client_goals_note = data.get("client_goals_note") or ""
+def save_client_goals(trajectory: Trajectory, goals: Perception | None, note: str) -> None:
+    """Whether parents and children pursue the same goals as the partners, and why."""
+    trajectory.client_goals = goals
+    trajectory.client_goals_note = note
     db.session.flush()
 
 

@@ -15,13 +15,13 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from tracker.access import get_in_trajectory_or_404, rule, trajectory_blueprint
+from tracker.access import get_in_trajectory_or_404, get_membership_or_404, rule, trajectory_blueprint
 from tracker.ambitions.services import ambitions_of
 from tracker.concurrency import save_unless_stale
 from tracker.extensions import db
 from tracker.forms import BaseForm, redisplay_on_csrf_failure
 from tracker.ids import parse_id
-from tracker.models import Trajectory, Workshop, WorkshopParticipant
+from tracker.models import NoteCategory, Trajectory, Workshop, WorkshopParticipant
 from tracker.plans.services import PlanError
 from tracker.shared_forms import NO_PLAN, member_choices
 from tracker.workshops import services
@@ -38,14 +38,15 @@ def workshops(trajectory: Trajectory):
     if request.method == "GET":
         form.title.data, form.held_on.data = _("Taart van ambities"), date.today()
     if form.validate_on_submit():
-        workshop = Workshop(trajectory_id=trajectory.id, title=form.title.data, held_on=form.held_on.data)
-        db.session.add(workshop)
+        workshop = services.create_workshop(trajectory, form.title.data, form.held_on.data)
         db.session.commit()
         return redirect(url_for("workshops.workshop", trajectory_id=trajectory.id, workshop_id=workshop.id))
-    items = db.session.scalars(
-        db.select(Workshop).where(Workshop.trajectory_id == trajectory.id).order_by(Workshop.held_on.desc())
-    ).all()
-    return render_template("workshops/workshops.html", trajectory=trajectory, workshops=items, form=form)
+    return render_template(
+        "workshops/workshops.html",
+        trajectory=trajectory,
+        workshops=services.workshops_of(trajectory),
+        form=form,
+    )
 
 
 # --- the workshop page ----------------------------------------------------------------------
@@ -108,7 +109,8 @@ def _add_participant(page: WorkshopPage) -> Response | None:
     if not form.validate_on_submit():
         return None
     try:
-        services.add_participant(page.workshop, int(form.membership_id.data), form.role.data or "")
+        member = get_membership_or_404(page.trajectory, int(form.membership_id.data))
+        services.add_participant(page.workshop, member, form.role.data or "")
     except services.WorkshopError:
         db.session.rollback()
         form.membership_id.errors.append(_("This person already takes part."))
@@ -121,7 +123,8 @@ def _add_note(page: WorkshopPage) -> Response | None:
     form = page.note_form
     if not form.validate_on_submit():
         return None
-    services.add_note(page.workshop, int(form.participant_id.data), form.category.data, form.text.data)
+    participant = next(p for p in page.workshop.participants if str(p.id) == form.participant_id.data)
+    services.add_note(page.workshop, participant, NoteCategory(form.category.data), form.text.data)
     db.session.commit()
     return redirect(page.url("notities"))
 

@@ -4,7 +4,9 @@ become actions, and the photo of the sheet. Writes flush; views commit."""
 from __future__ import annotations
 
 import secrets
+from datetime import date
 from pathlib import Path
+from typing import IO
 
 import sqlalchemy as sa
 from flask import current_app
@@ -36,6 +38,23 @@ class WorkshopError(ValueError):
     """A user-facing refusal; the value names the reason ('duplicate', 'too_large', 'not_image')."""
 
 
+def workshops_of(trajectory: Trajectory) -> list[Workshop]:
+    return list(
+        db.session.scalars(
+            sa.select(Workshop)
+            .where(Workshop.trajectory_id == trajectory.id)
+            .order_by(Workshop.held_on.desc())
+        )
+    )
+
+
+def create_workshop(trajectory: Trajectory, title: str, held_on: date) -> Workshop:
+    workshop = Workshop(trajectory_id=trajectory.id, title=title, held_on=held_on)
+    db.session.add(workshop)
+    db.session.flush()
+    return workshop
+
+
 def with_details(workshop: Workshop) -> Workshop:
     """The workshop with its participants (their member, name and organisation) and its notes
     (their ambition) loaded in a fixed number of queries, for its page."""
@@ -55,25 +74,22 @@ def with_details(workshop: Workshop) -> Workshop:
     return workshop
 
 
-def add_participant(workshop: Workshop, membership_id: int, role: str) -> WorkshopParticipant:
-    if any(p.membership_id == membership_id for p in workshop.participants):
+def add_participant(workshop: Workshop, membership: Membership, role: str = "") -> WorkshopParticipant:
+    """A member takes part (once: WorkshopError 'duplicate'); their name stays if they leave."""
+    if any(p.membership_id == membership.id for p in workshop.participants):
         raise WorkshopError("duplicate")
-    membership = db.session.get(Membership, membership_id)
     participant = WorkshopParticipant(
-        workshop=workshop,
-        membership_id=membership_id,
-        role=role,
-        name=membership.user.name if membership else "",
+        workshop=workshop, membership_id=membership.id, role=role, name=membership.user.name
     )
     db.session.add(participant)
     db.session.flush()
     return participant
 
 
-def add_note(workshop: Workshop, participant_id: int, category: str, text: str) -> WorkshopNote:
-    note = WorkshopNote(
-        workshop=workshop, participant_id=participant_id, category=NoteCategory(category), text=text
-    )
+def add_note(
+    workshop: Workshop, participant: WorkshopParticipant, category: NoteCategory, text: str
+) -> WorkshopNote:
+    note = WorkshopNote(workshop=workshop, participant_id=participant.id, category=category, text=text)
     db.session.add(note)
     db.session.flush()
     return note
@@ -121,7 +137,7 @@ def baseline(workshop: Workshop) -> float | None:
     return round(sum(grades) / len(grades), 1) if grades else None
 
 
-def store_photo(workshop: Workshop, stream) -> None:
+def store_photo(workshop: Workshop, stream: IO[bytes]) -> None:
     """Keep an uploaded image outside the database; anything that is not an image, or too large,
     is refused (WorkshopError 'not_image' or 'too_large') and nothing is written."""
     limit = current_app.config["UPLOAD_MAX_BYTES"]
