@@ -408,23 +408,26 @@ def world(make_user, make_trajectory):
     db.session.add(closed)
     import io
 
-    from tracker.models import Meeting, NetworkPartner, ProcessStep, Workshop
-    from tracker.network import services as network
+    from tracker.ambitions import services as ambitions_services
+    from tracker.models import Meeting, NetworkPartner, ProcessStep, ResultKind, Workshop
+    from tracker.workshops import services as workshops_services
 
     partner = NetworkPartner(
         trajectory_id=a.id, organisation_id=lead.organisation_id, contribution="Jeugdzorg"
     )
     meeting = Meeting(trajectory_id=a.id, held_on=today, purpose="Kennismaken")
     step = ProcessStep(trajectory_id=a.id, position=1, title="Signalering", gap=True)
-    ambition = network.save_ambition(
+    ambition = ambitions_services.save_ambition(
         a,
         None,
-        {"title": "Minder pesten", "result_kind": "probleem", "result": "Minder kinderen worden gepest"},
+        ambitions_services.AmbitionValues(
+            title="Minder pesten", result_kind=ResultKind.PROBLEEM, result="Minder kinderen worden gepest"
+        ),
     )
     workshop = Workshop(trajectory_id=a.id, held_on=today, title="Taart van ambities")
     db.session.add_all([partner, meeting, step, workshop])
     db.session.flush()
-    network.store_photo(workshop, io.BytesIO(PNG))
+    workshops_services.store_photo(workshop, io.BytesIO(PNG))
     db.session.commit()
     return {
         "users": users,

@@ -36,7 +36,7 @@ ADMIN_ONLY = {
     "admin.organisation_edit",
 }
 VIEW = {
-    "network.meetings",
+    "meetings.meetings",
     "evaluations.index",
     "evaluations.results_export",
     "trajectories.history",
@@ -53,18 +53,18 @@ VIEW_GET_EDIT_POST = {
     "phases.item_edit",
     "plans.plan",
     "plans.action_edit",
-    "network.partners",
-    "network.process",
-    "network.ambitions",
-    "network.workshops",
-    "network.workshop",
-    "network.workshop_photo",
+    "partners.partners",
+    "process.process",
+    "ambitions.ambitions",
+    "workshops.workshops",
+    "workshops.workshop",
+    "workshops.workshop_photo",
 }
 VIEW_GET_MANAGE_POST = {"trajectories.members", "plans.index"}
 EDIT = {
-    "network.agreement_new",
-    "network.step_move",
-    "network.step_action",
+    "meetings.agreement_new",
+    "process.step_move",
+    "process.step_action",
     "phases.item_new",
     "phases.item_move",
     "phases.item_archive",
@@ -99,7 +99,7 @@ def needed_level(endpoint: str, method: str, rule: str = "") -> int | str:
         return 1 if method == "GET" else "vote"
     if endpoint in GLOBAL_OR_TRAJECTORY:
         return 1 if "trajectory_id" in rule else 0
-    if endpoint in ("plans.milestone_form", "network.meeting"):
+    if endpoint in ("plans.milestone_form", "meetings.meeting"):
         return 2 if (method == "POST" or rule.endswith("/nieuw")) else 1
     if endpoint in PUBLIC:
         return "public"

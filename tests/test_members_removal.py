@@ -18,6 +18,7 @@ from tracker.models import (
     MeetingAttendee,
     Membership,
     NetworkPartner,
+    NoteCategory,
     Organisation,
     Plan,
     Role,
@@ -40,7 +41,8 @@ def _with_work(world, make_user) -> tuple[Membership, dict]:
     """A member (the newest membership, so SQLite would hand its id out again) who owns an action
     and a network contact, attended a meeting and took part in a workshop with a grade, a first
     step and a note."""
-    from tracker.network import services as network
+    from tracker.meetings import services as meetings_services
+    from tracker.workshops import services as workshops_services
 
     a = world["a"]
     wim = _add(a, make_user("Wim Weggaat"))
@@ -55,19 +57,21 @@ def _with_work(world, make_user) -> tuple[Membership, dict]:
     )
     world["partner"].contact_id = wim.id
     db.session.add(action)
-    network.save_meeting(
+    meetings_services.save_meeting(
         a,
         world["meeting"],
-        {
-            "held_on": world["meeting"].held_on,
-            "purpose": "Kennismaken",
-            "attendee_ids": [str(wim.id)],
-            "guests": "Gast; Bibliotheek; ",
-        },
+        meetings_services.MeetingValues(
+            held_on=world["meeting"].held_on,
+            purpose="Kennismaken",
+            attendees=(wim,),
+            guests=meetings_services.parse_guests("Gast; Bibliotheek; "),
+        ),
     )
-    participant = network.add_participant(world["workshop"], wim.id, "partner")
+    participant = workshops_services.add_participant(world["workshop"], wim, "partner")
     participant.grade, participant.first_step = 7, "Ouders uitnodigen"
-    network.add_note(world["workshop"], participant.id, "beter", "Ouders zitten niet aan tafel")
+    workshops_services.add_note(
+        world["workshop"], participant, NoteCategory.BETER, "Ouders zitten niet aan tafel"
+    )
     db.session.commit()
     return wim, {
         "action": action.id,
@@ -145,23 +149,22 @@ def test_removal_lists_what_the_member_owns_and_keeps_what_they_contributed(clie
 
 
 def test_a_meeting_saved_again_keeps_a_former_members_attendance(app, world, make_user):
-    from tracker.network import services as network
+    from tracker.meetings import services as meetings_services
     from tracker.trajectories.removal import remove_member
 
     wim, _ids = _with_work(world, make_user)
     remove_member(wim)
     db.session.commit()
     meeting = world["meeting"]
-    assert network.guests_text(meeting) == "Gast; Bibliotheek"
-    network.save_meeting(
+    assert meetings_services.guests_text(meeting) == "Gast; Bibliotheek"
+    meetings_services.save_meeting(
         world["a"],
         meeting,
-        {
-            "held_on": meeting.held_on,
-            "purpose": "Kennismaken",
-            "attendee_ids": [],
-            "guests": network.guests_text(meeting),
-        },
+        meetings_services.MeetingValues(
+            held_on=meeting.held_on,
+            purpose="Kennismaken",
+            guests=meetings_services.parse_guests(meetings_services.guests_text(meeting)),
+        ),
     )
     db.session.commit()
     assert sorted((a.member_name, a.guest_name) for a in meeting.attendees) == [

@@ -117,8 +117,9 @@ def test_overview_matrix_and_lists_issue_the_same_queries_for_10_and_1000_action
 def test_network_pages_are_bounded(client, login, world, make_org):
     from datetime import date
 
-    from tracker.models import Meeting, NetworkPartner, ProcessStep, WorkshopNote, WorkshopParticipant
-    from tracker.network import services as network
+    from tracker.meetings import services as meetings_services
+    from tracker.models import Layer, Meeting, NetworkPartner, ProcessStep, WorkshopNote, WorkshopParticipant
+    from tracker.workshops import services as workshops_services
 
     a, workshop = world["a"], world["workshop"]
     login(world["users"]["teamlid"])
@@ -134,15 +135,15 @@ def test_network_pages_are_bounded(client, login, world, make_org):
         for i in range(n):
             org = make_org()
             db.session.add(NetworkPartner(trajectory_id=a.id, organisation_id=org.id))
-            meeting = network.save_meeting(
+            meeting = meetings_services.save_meeting(
                 a,
                 None,
-                {
-                    "held_on": date(2026, 1, 1 + i % 28),
-                    "purpose": f"B {i}",
-                    "attendee_ids": [str(m.id) for m in a.memberships],
-                    "guests": "Gast; Org; uitvoerend",
-                },
+                meetings_services.MeetingValues(
+                    held_on=date(2026, 1, 1 + i % 28),
+                    purpose=f"B {i}",
+                    attendees=tuple(a.memberships),
+                    guests=(meetings_services.Guest("Gast", "Org", Layer.UITVOEREND),),
+                ),
             )
             assert isinstance(meeting, Meeting)
             step = ProcessStep(trajectory_id=a.id, position=10 + i, title=f"Stap {i}", gap=True)
@@ -156,7 +157,7 @@ def test_network_pages_are_bounded(client, login, world, make_org):
                     WorkshopParticipant.membership_id == member.id,
                 )
             ):
-                network.add_participant(workshop, member.id, "rol")
+                workshops_services.add_participant(workshop, member, "rol")
         db.session.commit()
         for participant in db.session.scalars(db.select(WorkshopParticipant)):
             db.session.add(

@@ -266,7 +266,7 @@ def test_the_csrf_secret_exists_from_login_on_so_two_tabs_opened_at_once_agree(c
 
 
 def test_clustering_workshop_notes_with_a_forged_token_changes_nothing(csrf_app, world):
-    from tracker.models import WorkshopNote
+    from tracker.models import NoteCategory, WorkshopNote
 
     a, workshop = world["a"], world["workshop"]
     client = csrf_app.test_client()
@@ -279,10 +279,10 @@ def test_clustering_workshop_notes_with_a_forged_token_changes_nothing(csrf_app,
             "csrf_token": _token(client, "/inloggen"),
         },
     )
-    from tracker.network import services as network
+    from tracker.workshops import services as workshops_services
 
-    participant = network.add_participant(workshop, a.memberships[0].id, "rol")
-    note = network.add_note(workshop, participant.id, "goed", "Korte lijnen")
+    participant = workshops_services.add_participant(workshop, a.memberships[0], "rol")
+    note = workshops_services.add_note(workshop, participant, NoteCategory.GOED, "Korte lijnen")
     db.session.commit()
     response = client.post(
         f"/trajecten/{a.id}/werksessies/{workshop.id}",

@@ -135,14 +135,18 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from tracker.admin.routes import bp as admin_bp
+    from tracker.ambitions.routes import bp as ambitions_bp
     from tracker.auth.routes import bp as auth_bp
     from tracker.evaluations.routes import bp as evaluations_bp
     from tracker.invitations.routes import bp as invitations_bp
-    from tracker.network.routes import bp as network_bp
+    from tracker.meetings.routes import bp as meetings_bp
+    from tracker.partners.routes import bp as partners_bp
     from tracker.phases.routes import bp as phases_bp
     from tracker.plans.routes import bp as plans_bp
+    from tracker.process.routes import bp as process_bp
     from tracker.trajectories import removal_views  # noqa: F401  (adds the member removal routes to the blueprint)
     from tracker.trajectories.routes import bp as trajectories_bp
+    from tracker.workshops.routes import bp as workshops_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
@@ -150,7 +154,11 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(phases_bp)
     app.register_blueprint(plans_bp)
     app.register_blueprint(evaluations_bp)
-    app.register_blueprint(network_bp)
+    app.register_blueprint(partners_bp)
+    app.register_blueprint(meetings_bp)
+    app.register_blueprint(process_bp)
+    app.register_blueprint(ambitions_bp)
+    app.register_blueprint(workshops_bp)
     app.register_blueprint(invitations_bp)
 
 

@@ -216,7 +216,7 @@ def _prepare_action_form(form, trajectory, plans):
     form.milestone_id.choices = [("", _("No milestone"))] + [
         (str(m.id), f"{m.title} ({m.plan.title})") for m in milestones
     ]
-    from tracker.network.services import ambitions_of
+    from tracker.ambitions.services import ambitions_of
 
     form.objective_id.choices = [("", _("No objective"))] + [
         (str(o.id), f"{a.title}: {o.text[:80]}")
@@ -411,21 +411,23 @@ def _origin(trajectory, action: Action) -> tuple[str, str] | None:
                     "Agreement from the meeting of %(date)s",
                     date=format_date(agreement.meeting.held_on, "short"),
                 ),
-                url_for("network.meeting", trajectory_id=trajectory.id, meeting_id=agreement.meeting_id),
+                url_for("meetings.meeting", trajectory_id=trajectory.id, meeting_id=agreement.meeting_id),
             )
     if action.source_type == "process_step" and action.source_id:
         step = db.session.get(ProcessStep, action.source_id)
         if step and step.trajectory_id == trajectory.id:
             return (
                 _("Bottleneck in the client path: %(step)s", step=step.title),
-                url_for("network.process", trajectory_id=trajectory.id, _anchor=f"stap-{step.id}"),
+                url_for("process.process", trajectory_id=trajectory.id, _anchor=f"stap-{step.id}"),
             )
     if action.source_type == "workshop_step" and action.source_id:
         participant = db.session.get(WorkshopParticipant, action.source_id)
         if participant and participant.workshop.trajectory_id == trajectory.id:
             return (
                 _("First step from the workshop %(title)s", title=participant.workshop.title),
-                url_for("network.workshop", trajectory_id=trajectory.id, workshop_id=participant.workshop_id),
+                url_for(
+                    "workshops.workshop", trajectory_id=trajectory.id, workshop_id=participant.workshop_id
+                ),
             )
     return None
 

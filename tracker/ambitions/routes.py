@@ -1,0 +1,60 @@
+"""Shared ambitions (at most three active) and their concrete objectives."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from tracker.access import get_in_trajectory_or_404, rule, trajectory_blueprint
+from tracker.ambitions import services
+from tracker.ambitions.forms import AmbitionForm, ObjectiveForm
+from tracker.concurrency import save_unless_stale
+from tracker.extensions import db
+from tracker.forms import redisplay_on_csrf_failure
+from tracker.models import Ambition, Trajectory
+
+bp = trajectory_blueprint("ambitions", __name__)
+
+
+@bp.route("/trajecten/<id:trajectory_id>/ambities", methods=["GET", "POST"])
+@bp.route("/trajecten/<id:trajectory_id>/ambities/<id:ambition_id>", methods=["GET", "POST"])
+@rule()
+@redisplay_on_csrf_failure
+def ambitions(trajectory: Trajectory, ambition_id: int | None = None):
+    ambition = get_in_trajectory_or_404(Ambition, trajectory, ambition_id) if ambition_id else None
+    form = AmbitionForm(obj=ambition)
+    if request.method == "GET" and ambition is None:
+        form.active.data = True
+    objective_form = ObjectiveForm(prefix="doel")
+    if request.method == "POST" and ambition is not None and "doel-text" in request.form:
+        if objective_form.validate_on_submit():
+            services.add_objective(ambition, objective_form.text.data)
+            db.session.commit()
+            flash(_("The objective has been added."), "success")
+            return redirect(
+                url_for("ambitions.ambitions", trajectory_id=trajectory.id, _anchor=f"ambitie-{ambition.id}")
+            )
+    elif form.validate_on_submit():
+        try:
+            saved = save_unless_stale(
+                form, ambition, lambda: services.save_ambition(trajectory, ambition, form.to_values())
+            )
+        except services.AmbitionError:
+            db.session.rollback()
+            form.title.errors.append(
+                _("A trajectory has at most three active shared ambitions. Make one inactive first.")
+            )
+        else:
+            if saved:
+                flash(_("The shared ambition has been saved."), "success")
+                return redirect(url_for("ambitions.ambitions", trajectory_id=trajectory.id))
+            flash(_("Someone else saved this ambition in the meantime; your input is kept below."), "error")
+    return render_template(
+        "ambitions/ambitions.html",
+        trajectory=trajectory,
+        ambitions=services.ambitions_of(trajectory),
+        actions=services.actions_by_objective(trajectory),
+        form=form,
+        ambition=ambition,
+        objective_form=ObjectiveForm(prefix="doel", formdata=None) if ambition is None else objective_form,
+    )

@@ -1,0 +1,127 @@
+"""Network meetings (phase 2b): who came, what each layer concluded, and working agreements
+that become actions."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from tracker.access import (
+    can_edit,
+    get_in_trajectory_or_404,
+    get_membership_or_404,
+    require,
+    rule,
+    trajectory_blueprint,
+)
+from tracker.concurrency import save_unless_stale
+from tracker.extensions import db
+from tracker.forms import redisplay_on_csrf_failure
+from tracker.meetings import services
+from tracker.meetings.forms import AgreementForm, MeetingForm
+from tracker.models import Meeting, Trajectory
+from tracker.plans.services import PlanError
+from tracker.shared_forms import NO_PLAN, member_choices
+
+bp = trajectory_blueprint("meetings", __name__)
+
+
+def _meeting_form(trajectory: Trajectory, meeting: Meeting | None, *, stored: bool) -> MeetingForm:
+    """The meeting's form: with what is stored (``stored``), or with what was posted."""
+    form = MeetingForm(obj=meeting, formdata=None) if stored else MeetingForm(obj=meeting)
+    form.attendee_ids.choices = [
+        (str(m.id), f"{m.user.name} ({m.organisation.name})") for m in trajectory.memberships
+    ]
+    if stored:
+        if meeting is None:
+            form.held_on.data = date.today()
+        else:
+            form.attendee_ids.data = [str(a.membership_id) for a in meeting.attendees if a.membership_id]
+            form.guests.data = services.guests_text(meeting)
+    return form
+
+
+def _agreement_form(trajectory: Trajectory, *, empty: bool = False) -> AgreementForm:
+    form = AgreementForm(prefix="afspraak", formdata=None) if empty else AgreementForm(prefix="afspraak")
+    form.owner_id.choices = member_choices(trajectory)
+    return form
+
+
+def _meeting_page(
+    trajectory: Trajectory, meeting: Meeting | None, form: MeetingForm, agreement_form: AgreementForm
+) -> str:
+    return render_template(
+        "meetings/meeting.html",
+        trajectory=trajectory,
+        meeting=meeting,
+        form=form,
+        agreement_form=agreement_form,
+    )
+
+
+@bp.route("/trajecten/<id:trajectory_id>/bijeenkomsten", methods=["GET"])
+@rule()
+def meetings(trajectory: Trajectory):
+    return render_template(
+        "meetings/meetings.html",
+        trajectory=trajectory,
+        meetings=services.meetings_of(trajectory),
+        today=date.today(),
+    )
+
+
+@bp.route("/trajecten/<id:trajectory_id>/bijeenkomsten/nieuw", methods=["GET", "POST"])
+@bp.route("/trajecten/<id:trajectory_id>/bijeenkomsten/<id:meeting_id>", methods=["GET", "POST"])
+@rule()
+@redisplay_on_csrf_failure
+def meeting(trajectory: Trajectory, meeting_id: int | None = None):
+    if meeting_id is None:
+        require(can_edit(current_user, trajectory))  # the empty form for a new meeting
+    meeting = get_in_trajectory_or_404(Meeting, trajectory, meeting_id) if meeting_id else None
+    form = _meeting_form(trajectory, meeting, stored=request.method == "GET")
+    if form.validate_on_submit():
+        values = form.to_values(trajectory)
+        stored: list[Meeting] = []
+        if save_unless_stale(
+            form, meeting, lambda: stored.append(services.save_meeting(trajectory, meeting, values))
+        ):
+            flash(_("The meeting has been saved."), "success")
+            return redirect(url_for("meetings.meeting", trajectory_id=trajectory.id, meeting_id=stored[0].id))
+        flash(_("Someone else saved this meeting in the meantime; your input is kept below."), "error")
+    return _meeting_page(trajectory, meeting, form, _agreement_form(trajectory, empty=True))
+
+
+@bp.route("/trajecten/<id:trajectory_id>/bijeenkomsten/<id:meeting_id>/afspraken", methods=["POST"])
+@rule(write=can_edit)
+@redisplay_on_csrf_failure
+def agreement_new(trajectory: Trajectory, meeting_id: int):
+    meeting = get_in_trajectory_or_404(Meeting, trajectory, meeting_id)
+    agreement_form = _agreement_form(trajectory)
+    if agreement_form.validate_on_submit():
+        try:
+            services.add_agreement(
+                trajectory,
+                meeting,
+                text=agreement_form.text.data,
+                owner=get_membership_or_404(trajectory, int(agreement_form.owner_id.data)),
+                due_date=agreement_form.due_date.data,
+            )
+        except PlanError:
+            db.session.rollback()
+            agreement_form.text.errors.append(str(NO_PLAN))
+        else:
+            db.session.commit()
+            flash(_("The agreement has been recorded and is now an action."), "success")
+            return redirect(
+                url_for(
+                    "meetings.meeting",
+                    trajectory_id=trajectory.id,
+                    meeting_id=meeting.id,
+                    _anchor="afspraken",
+                )
+            )
+    form = _meeting_form(trajectory, meeting, stored=True)
+    return _meeting_page(trajectory, meeting, form, agreement_form), 422
