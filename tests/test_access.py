@@ -10,7 +10,7 @@ from tracker.models import ChecklistItem, Membership, Role
 
 from .conftest import PASSWORD
 
-PUBLIC = {"auth.login", "auth.login_code", "plans.calendar_feed"}
+PUBLIC = {"auth.login", "auth.login_code", "calendar.feed"}
 # The invitation link: open to its holder while logged out; a logged-in user with another address is refused.
 INVITATION_LINK = "invitations.accept"
 ANY_USER = {
@@ -22,7 +22,7 @@ ANY_USER = {
     "auth.logout",
     "auth.totp_setup",
     "auth.totp_disable",
-    "plans.calendar_renew",
+    "calendar.renew",
     "admin.organisations",
 }
 # Adding an organisation: administrators and people who may edit some trajectory. The matrix's

@@ -136,6 +136,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from tracker.admin.routes import bp as admin_bp
     from tracker.auth.routes import bp as auth_bp
+    from tracker.calendar.routes import bp as calendar_bp
     from tracker.evaluations.routes import bp as evaluations_bp
     from tracker.invitations.routes import bp as invitations_bp
     from tracker.network.routes import bp as network_bp
@@ -149,6 +150,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(trajectories_bp)
     app.register_blueprint(phases_bp)
     app.register_blueprint(plans_bp)
+    app.register_blueprint(calendar_bp)
     app.register_blueprint(evaluations_bp)
     app.register_blueprint(network_bp)
     app.register_blueprint(invitations_bp)

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import re
-import secrets
 from datetime import date
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload
@@ -27,10 +25,10 @@ from tracker.concurrency import commit_or_conflict, save_unless_stale
 from tracker.extensions import db
 from tracker.forms import redisplay_on_csrf_failure
 from tracker.ids import arg_id, parse_id
-from tracker.models import Action, ActionSource, ChecklistItem, Cycle, Layer, Milestone, Plan, User
+from tracker.models import Action, ActionSource, ChecklistItem, Cycle, Layer, Milestone, Plan
 from tracker.models.enums import label
 from tracker.models.plan import ActionStatus
-from tracker.plans import calendar, exports, services
+from tracker.plans import exports, services
 from tracker.plans.forms import ActionForm, CloseCycleForm, CycleForm, MilestoneForm, NewPlanForm, PlanForm
 
 bp = Blueprint("plans", __name__)
@@ -550,30 +548,3 @@ def milestones_export(fmt: str, trajectory_id: int | None = None):
     )
     header, rows = exports.milestone_rows(milestones, today)
     return exports.download(fmt, header, rows, f"mijlpalen-{today.isoformat()}", "Mijlpalen")
-
-
-# --- calendar feed ----------------------------------------------------------------------------
-
-
-@bp.route("/agenda/<token>.ics")
-def calendar_feed(token: str):
-    """No login: the secret token in the URL is the key. Renewing it revokes the old URL."""
-    if not re.fullmatch(r"[0-9a-f]{16,64}", token):
-        abort(404)
-    user = db.session.scalar(sa.select(User).where(User.calendar_token == token))
-    if user is None or not user.active:
-        abort(404)
-    response = Response(calendar.feed(user, request.url_root.rstrip("/")), mimetype="text/calendar")
-    response.headers["Content-Disposition"] = 'inline; filename="beter-samen.ics"'
-    response.headers["Cache-Control"] = "private, max-age=300"
-    return response
-
-
-@bp.route("/account/agenda/vernieuwen", methods=["POST"])
-@login_required
-def calendar_renew():
-    user = current_user._get_current_object()
-    user.calendar_token = secrets.token_hex(16)
-    db.session.commit()
-    flash(_("Your calendar address has been renewed; the old address no longer works."), "success")
-    return redirect(url_for("auth.account", _anchor="agenda"))
