@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from config import TestConfig  # noqa: E402
 from tracker import create_app, demo  # noqa: E402
+from tracker.actions import services as actions  # noqa: E402
 from tracker.extensions import db  # noqa: E402
 from tracker.models import ActionStatus, ChecklistItem, Trajectory  # noqa: E402
 from tracker.plans import services as plans  # noqa: E402
@@ -49,7 +50,7 @@ def main() -> int:
         members = case.memberships
         external = next(p for p in plans.plans_of(case) if p.kind.value == "extern")
         for i in range(args.actions):
-            plans.create_action(
+            actions.create_action(
                 case,
                 external,
                 {

@@ -348,6 +348,7 @@ def world(make_user, make_trajectory):
         members={"manager": users["manager"], "teamlid": users["teamlid"], "meekijker": users["meekijker"]},
     )
     b = make_trajectory(users["outsider"], name="Traject B")
+    from tracker.actions import services as actions
     from tracker.plans import services as plans
 
     lead = a.memberships[0]
@@ -366,7 +367,7 @@ def world(make_user, make_trajectory):
     milestone = plans.create_milestone(
         a, plan, {"title": "Aanpak vastgesteld", "target_date": date(2026, 3, 1)}
     )
-    action = plans.create_action(
+    action = actions.create_action(
         a,
         plan,
         {
@@ -457,8 +458,8 @@ def make_actions(world):
     def make(n: int) -> None:
         from datetime import timedelta
 
+        from tracker.actions import services
         from tracker.models import ActionStatus
-        from tracker.plans import services
 
         a = world["a"]
         members = a.memberships

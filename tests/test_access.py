@@ -53,7 +53,7 @@ VIEW_GET_EDIT_POST = {
     "trajectories.reflection",
     "phases.item_edit",
     "plans.plan",
-    "plans.action_edit",
+    "actions.edit",
     "network.partners",
     "network.process",
     "network.ambitions",
@@ -70,12 +70,12 @@ EDIT = {
     "phases.item_move",
     "phases.item_archive",
     "phases.item_restore",
-    "plans.action_new",
-    "plans.action_archive",
-    "plans.action_restore",
+    "actions.new",
+    "actions.archive",
+    "actions.restore",
 }
 # Lists that exist across all trajectories (any user, own data) and per trajectory (members).
-GLOBAL_OR_TRAJECTORY = {"plans.actions", "plans.actions_export", "plans.milestones_export"}
+GLOBAL_OR_TRAJECTORY = {"actions.index", "actions.export", "actions.milestones_export"}
 # Voting: members who are asked (every role but the read-only observer); admins are not members.
 VIEW_GET_VOTE_POST = {"evaluations.planned_view", "evaluations.round_view"}
 MANAGE = {

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 import pytest
 from openpyxl import load_workbook
 
+from tracker.actions import services as actions
 from tracker.extensions import db
 from tracker.plans import services as plans
 
@@ -24,7 +25,7 @@ def pasted(world):
     a, plan, lead = world["a"], world["plan"], world["a"].memberships[0]
     due = date.today() + timedelta(days=7)
     for title, description in (("Bel\x0b de school", "Eerst\x0b de mentor\x07"), ("=1+1", "")):
-        plans.create_action(
+        actions.create_action(
             a,
             plan,
             {

@@ -134,6 +134,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from tracker.actions.routes import bp as actions_bp
     from tracker.admin.routes import bp as admin_bp
     from tracker.auth.routes import bp as auth_bp
     from tracker.calendar.routes import bp as calendar_bp
@@ -150,6 +151,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(trajectories_bp)
     app.register_blueprint(phases_bp)
     app.register_blueprint(plans_bp)
+    app.register_blueprint(actions_bp)
     app.register_blueprint(calendar_bp)
     app.register_blueprint(evaluations_bp)
     app.register_blueprint(network_bp)

@@ -410,6 +410,7 @@ def load(today: date | None = None) -> None:
 def _load_plans(trajectory, members, sections, today: date) -> None:
     """Phase 4 in motion: an external plan in its second cycle (in Check), internal plans for the
     GGD and the school, milestones in every state and actions at every layer, some overdue."""
+    from tracker.actions import services as actions
     from tracker.models import ActDecision, Cycle, PdcaStage
     from tracker.plans import services as plans
 
@@ -521,7 +522,7 @@ def _load_plans(trajectory, members, sections, today: date) -> None:
     )
 
     def act(plan, owner, title, due, status, stage="do", milestone=None, result="", **extra):
-        action = plans.create_action(
+        action = actions.create_action(
             trajectory,
             plan,
             {
@@ -614,6 +615,7 @@ def _load_evaluations(trajectory, members, today: date) -> None:
     """A quarterly schedule with three closed rounds showing movement (most factors improving,
     trust getting worse), an open round with the first votes, and red cards with and without an
     action."""
+    from tracker.actions import services as actions
     from tracker.evaluations import services as evaluations
     from tracker.plans import services as plans
 
@@ -704,7 +706,7 @@ def _load_evaluations(trajectory, members, today: date) -> None:
                 )
     # A red card with an action (means), one still without (trust).
     external = next(p for p in plans.plans_of(trajectory) if p.kind.value == "extern")
-    action = plans.create_action(
+    action = actions.create_action(
         trajectory,
         external,
         {

@@ -274,7 +274,7 @@ def step_action(trajectory_id: int, step_id: int):
         return redirect(url_for("network.process", trajectory_id=trajectory.id))
     db.session.commit()
     flash(_("The action has been made; give it an owner and a due date."), "success")
-    return redirect(url_for("plans.action_edit", trajectory_id=trajectory.id, action_id=action.id))
+    return redirect(url_for("actions.edit", trajectory_id=trajectory.id, action_id=action.id))
 
 
 # --- ambitions ------------------------------------------------------------------------------
