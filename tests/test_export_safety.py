@@ -28,20 +28,14 @@ def pasted(world):
         actions.create_action(
             a,
             plan,
-            {
-                "title": title,
-                "description": description,
-                "owner_id": str(lead.id),
-                "due_date": due,
-                "status": "gepland",
-                "stage": "plan",
-                "milestone_id": "",
-            },
+            actions.ActionValues(title=title, description=description, owner_id=lead.id, due_date=due),
         )
     plans.create_milestone(
         a,
         plan,
-        {"title": "Mijlpaal\x0c met formfeed", "target_date": due, "expected_result": "Resultaat\x1b"},
+        plans.MilestoneValues(
+            title="Mijlpaal\x0c met formfeed", target_date=due, expected_result="Resultaat\x1b"
+        ),
     )
     db.session.commit()
     return world

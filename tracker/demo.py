@@ -411,7 +411,7 @@ def _load_plans(trajectory, members, sections, today: date) -> None:
     """Phase 4 in motion: an external plan in its second cycle (in Check), internal plans for the
     GGD and the school, milestones in every state and actions at every layer, some overdue."""
     from tracker.actions import services as actions
-    from tracker.models import ActDecision, Cycle, PdcaStage
+    from tracker.models import ActDecision, ActionStatus, Cycle, PdcaStage, PlanKind, PlanStatus
     from tracker.plans import services as plans
 
     def d(days: int) -> date:
@@ -419,17 +419,16 @@ def _load_plans(trajectory, members, sections, today: date) -> None:
 
     external = plans.create_plan(
         trajectory,
-        {
-            "kind": "extern",
-            "organisation_id": "",
-            "responsible_id": str(members["anouk"].id),
-            "status": "actief",
-            "purpose": "De samenwerking rond pesten in de Rivierenwijk uitvoeren: "
+        plans.PlanValues(
+            kind=PlanKind.EXTERN,
+            responsible_id=members["anouk"].id,
+            status=PlanStatus.ACTIEF,
+            purpose="De samenwerking rond pesten in de Rivierenwijk uitvoeren: "
             "samen signaleren, de jongeren en "
             "hun ouders bereiken en de wijkaandachtsfunctionarissen ondersteunen.",
-            "cycle_start": d(-120),
-            "cycle_end": d(-31),
-        },
+        ),
+        cycle_start=d(-120),
+        cycle_end=d(-31),
     )
     first = external.cycles[0]
     first.plan_text = "Bevindingen van huisarts, SMW, wijkregisseur en GGD bijeenbrengen."
@@ -456,84 +455,84 @@ def _load_plans(trajectory, members, sections, today: date) -> None:
 
     ggd = plans.create_plan(
         trajectory,
-        {
-            "kind": "intern",
-            "organisation_id": str(members["anouk"].organisation_id),
-            "responsible_id": str(members["marieke"].id),
-            "status": "actief",
-            "purpose": "Binnen de GGD: tijd voor de trekker, scholing in gespreksvoering met jongeren, "
+        plans.PlanValues(
+            kind=PlanKind.INTERN,
+            organisation_id=members["anouk"].organisation_id,
+            responsible_id=members["marieke"].id,
+            status=PlanStatus.ACTIEF,
+            purpose="Binnen de GGD: tijd voor de trekker, scholing in gespreksvoering met jongeren, "
             "opvoedspreekuur in de wijk.",
-            "cycle_start": d(-30),
-            "cycle_end": d(60),
-        },
+        ),
+        cycle_start=d(-30),
+        cycle_end=d(60),
     )
     ggd.cycles[0].stage = PdcaStage.DO
     school = plans.create_plan(
         trajectory,
-        {
-            "kind": "intern",
-            "organisation_id": str(members["fatima"].organisation_id),
-            "responsible_id": str(members["fatima"].id),
-            "status": "actief",
-            "purpose": "Binnen de school: meldingen eenduidig registreren en de ‘bekostigingshobbel’ "
+        plans.PlanValues(
+            kind=PlanKind.INTERN,
+            organisation_id=members["fatima"].organisation_id,
+            responsible_id=members["fatima"].id,
+            status=PlanStatus.ACTIEF,
+            purpose="Binnen de school: meldingen eenduidig registreren en de ‘bekostigingshobbel’ "
             "van het SMW oplossen.",
-            "cycle_start": d(-30),
-            "cycle_end": d(60),
-        },
+        ),
+        cycle_start=d(-30),
+        cycle_end=d(60),
     )
 
     achieved = plans.create_milestone(
         trajectory,
         external,
-        {
-            "title": "Gezamenlijke probleemanalyse vastgesteld",
-            "target_date": d(-40),
-            "expected_result": "Een gedeeld beeld van de groep en de problemen",
-            "achieved_on": d(-45),
-            "actual_result": "Werkhypothese en vraagstelling door alle partners onderschreven.",
-        },
+        plans.MilestoneValues(
+            title="Gezamenlijke probleemanalyse vastgesteld",
+            target_date=d(-40),
+            expected_result="Een gedeeld beeld van de groep en de problemen",
+            achieved_on=d(-45),
+            actual_result="Werkhypothese en vraagstelling door alle partners onderschreven.",
+        ),
     )
     late = plans.create_milestone(
         trajectory,
         external,
-        {
-            "title": "Eigen ruimte voor de jongeren geregeld",
-            "target_date": d(-5),
-            "expected_result": "Een plek waar de jongeren ’s avonds terecht kunnen",
-        },
+        plans.MilestoneValues(
+            title="Eigen ruimte voor de jongeren geregeld",
+            target_date=d(-5),
+            expected_result="Een plek waar de jongeren ’s avonds terecht kunnen",
+        ),
     )
     risk = plans.create_milestone(
         trajectory,
         external,
-        {
-            "title": "Twee wijkaandachtsfunctionarissen aan de slag",
-            "target_date": d(10),
-            "expected_result": "Twee personen met een brede opdracht, bekostigd uit innovatiegelden",
-        },
+        plans.MilestoneValues(
+            title="Twee wijkaandachtsfunctionarissen aan de slag",
+            target_date=d(10),
+            expected_result="Twee personen met een brede opdracht, bekostigd uit innovatiegelden",
+        ),
     )
     on_track = plans.create_milestone(
         trajectory,
         ggd,
-        {
-            "title": "Opvoedspreekuur in de wijk gestart",
-            "target_date": d(45),
-            "expected_result": "Wekelijks spreekuur van de GGD in de wijk",
-        },
+        plans.MilestoneValues(
+            title="Opvoedspreekuur in de wijk gestart",
+            target_date=d(45),
+            expected_result="Wekelijks spreekuur van de GGD in de wijk",
+        ),
     )
 
     def act(plan, owner, title, due, status, stage="do", milestone=None, result="", **extra):
         action = actions.create_action(
             trajectory,
             plan,
-            {
-                "title": title,
-                "owner_id": str(members[owner].id),
-                "due_date": d(due) if due is not None else None,
-                "status": status,
-                "stage": stage,
-                "milestone_id": str(milestone.id) if milestone else "",
-                "result": result,
-            },
+            actions.ActionValues(
+                title=title,
+                owner_id=members[owner].id,
+                due_date=d(due) if due is not None else None,
+                status=ActionStatus(status),
+                stage=PdcaStage(stage),
+                milestone_id=milestone.id if milestone else None,
+                result=result,
+            ),
             source=extra.get("source"),
         )
         return action
@@ -617,6 +616,7 @@ def _load_evaluations(trajectory, members, today: date) -> None:
     action."""
     from tracker.actions import services as actions
     from tracker.evaluations import services as evaluations
+    from tracker.models import ActionStatus, PdcaStage
     from tracker.plans import services as plans
 
     open_since = today - timedelta(days=5)
@@ -709,13 +709,13 @@ def _load_evaluations(trajectory, members, today: date) -> None:
     action = actions.create_action(
         trajectory,
         external,
-        {
-            "title": "Structurele bekostiging wijkaandachtsfunctionarissen agenderen bij de besturen",
-            "owner_id": str(members["marieke"].id),
-            "due_date": today + timedelta(days=21),
-            "status": "bezig",
-            "stage": "do",
-        },
+        actions.ActionValues(
+            title="Structurele bekostiging wijkaandachtsfunctionarissen agenderen bij de besturen",
+            owner_id=members["marieke"].id,
+            due_date=today + timedelta(days=21),
+            status=ActionStatus.BEZIG,
+            stage=PdcaStage.DO,
+        ),
         source=(ActionSource.RED_CARD, rounds[2].id),
     )
     action.source_key = "middelen"

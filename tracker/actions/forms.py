@@ -7,8 +7,9 @@ from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import Optional
 
-from tracker.actions.services import objectives_of
+from tracker.actions.services import ActionValues, objectives_of
 from tracker.forms import BaseForm, ChoiceField, DutchDateField, max_length, required
+from tracker.ids import parse_id
 from tracker.models import Action, Plan, Trajectory
 from tracker.models.enums import choices
 from tracker.models.plan import ActionStatus, PdcaStage
@@ -40,6 +41,19 @@ class ActionForm(BaseForm):
         self.objective_id.choices = [("", _("No objective"))] + [
             (str(o.id), f"{o.ambition.title}: {o.text[:80]}") for o in objectives_of(trajectory)
         ]
+
+    def to_values(self) -> ActionValues:
+        return ActionValues(
+            title=self.title.data,
+            description=self.description.data or "",
+            owner_id=int(self.owner_id.data),
+            due_date=self.due_date.data,
+            status=ActionStatus(self.status.data),
+            stage=PdcaStage(self.stage.data),
+            milestone_id=parse_id(self.milestone_id.data),
+            objective_id=parse_id(self.objective_id.data),
+            result=self.result.data or "",
+        )
 
     def load(self, action: Action) -> None:
         """The action's references as the choices' string values (GET of the edit page)."""

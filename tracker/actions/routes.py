@@ -44,8 +44,9 @@ def new(trajectory: Trajectory):
     if request.method == "GET":
         prefill.prefill(form, plans, request.args, source, membership_of(current_user, trajectory))
     if form.validate_on_submit() and (plan := form.chosen_plan(plans)) is not None:
-        action = services.create_action(trajectory, plan, form.data, source=source.reference())
-        action.source_key = source.key()
+        action = services.create_action(
+            trajectory, plan, form.to_values(), source=source.reference(), source_key=source.key()
+        )
         db.session.commit()
         flash(_("The action has been added."), "success")
         return redirect(_in_plan(action))
@@ -71,7 +72,7 @@ def edit(trajectory: Trajectory, action_id: int):
         form.load(action)
     conflict = None
     if form.validate_on_submit() and (plan := form.chosen_plan(plans)) is not None:
-        if save_unless_stale(form, action, lambda: services.update_action(action, plan, form.data)):
+        if save_unless_stale(form, action, lambda: services.update_action(action, plan, form.to_values())):
             flash(_("The action has been saved."), "success")
             return redirect(_in_plan(action))
         conflict = action

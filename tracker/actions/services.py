@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
+from datetime import date
 from typing import cast
 
 import sqlalchemy as sa
@@ -24,36 +26,45 @@ from tracker.models import (
 )
 
 
-def _action_values(data: dict) -> dict:
-    return {
-        "title": data["title"],
-        "description": data.get("description") or "",
-        "owner_id": int(data["owner_id"]),
-        "due_date": data.get("due_date"),
-        "status": ActionStatus(data["status"]),
-        "stage": PdcaStage(data["stage"]),
-        "milestone_id": int(data["milestone_id"]) if data.get("milestone_id") else None,
-        "objective_id": int(data["objective_id"]) if data.get("objective_id") else None,
-        "result": data.get("result") or "",
-    }
+@dataclass(frozen=True)
+class ActionValues:
+    """An action as the user sets it; the plan it belongs to is given apart."""
+
+    title: str
+    owner_id: int | None
+    status: ActionStatus = ActionStatus.GEPLAND
+    stage: PdcaStage = PdcaStage.PLAN
+    due_date: date | None = None
+    description: str = ""
+    milestone_id: int | None = None
+    objective_id: int | None = None
+    result: str = ""
 
 
 def create_action(
-    trajectory: Trajectory, plan: Plan, data: dict, *, source: tuple[ActionSource, int] | None = None
+    trajectory: Trajectory,
+    plan: Plan,
+    values: ActionValues,
+    *,
+    source: tuple[ActionSource, int] | None = None,
+    source_key: str | None = None,
 ) -> Action:
-    action = Action(trajectory_id=trajectory.id, plan=plan, cycle=plan.current_cycle, **_action_values(data))
+    """A new action in the plan's current cycle; ``source`` says where it came from (the kind and
+    the source's id), ``source_key`` which part of it (a red card's factor)."""
+    action = Action(trajectory_id=trajectory.id, plan=plan, cycle=plan.current_cycle, **asdict(values))
     if source:
         action.source_type, action.source_id = source
+        action.source_key = source_key
     db.session.add(action)
     db.session.flush()
     return action
 
 
-def update_action(action: Action, plan: Plan, data: dict) -> None:
+def update_action(action: Action, plan: Plan, values: ActionValues) -> None:
     if plan.id != action.plan_id:
         action.plan = plan
         action.cycle = cast(Cycle, plan.current_cycle)  # a plan is made with its first cycle
-    for key, value in _action_values(data).items():
+    for key, value in asdict(values).items():
         setattr(action, key, value)
     db.session.flush()
 

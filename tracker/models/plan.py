@@ -33,7 +33,7 @@ class PlanStatus(enum.StrEnum):
 
 class ActionSource(enum.StrEnum):
     """Where an action comes from: the kind stored in ``Action.source_type`` next to the source's
-    id. How each kind is loaded, labelled and linked lives in :mod:`tracker.plans.sources`."""
+    id. How each kind is loaded, labelled and linked lives in :mod:`tracker.actions.sources`."""
 
     CHECKLIST_ITEM = "checklist_item"
     RED_CARD = "red_card"

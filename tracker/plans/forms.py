@@ -8,10 +8,12 @@ from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import Optional, ValidationError
 
 from tracker.forms import BaseForm, ChoiceField, DutchDateField, max_length, required, required_input
+from tracker.ids import parse_id
 from tracker.models import Plan, Trajectory
 from tracker.models.enums import choices as _enum_choices
 from tracker.models.enums import label
 from tracker.models.plan import ActDecision, PdcaStage, PlanKind, PlanStatus
+from tracker.plans.services import CycleValues, MilestoneValues, PlanValues
 
 
 def _choices(enum_cls):
@@ -51,6 +53,15 @@ class PlanForm(BaseForm):
         ]
         self.responsible_id.choices = member_choices(trajectory)
 
+    def to_values(self) -> PlanValues:
+        return PlanValues(
+            kind=PlanKind(self.kind.data),
+            organisation_id=parse_id(self.organisation_id.data),
+            responsible_id=int(self.responsible_id.data),
+            purpose=self.purpose.data,
+            status=PlanStatus(self.status.data),
+        )
+
 
 class NewPlanForm(PlanForm):
     cycle_start = DutchDateField(_l("First cycle starts"), validators=[required_input()])
@@ -76,6 +87,16 @@ class CycleForm(BaseForm):
         validators=[Optional()],
     )
 
+    def to_values(self) -> CycleValues:
+        return CycleValues(
+            stage=PdcaStage(self.stage.data),
+            plan_text=self.plan_text.data or "",
+            do_text=self.do_text.data or "",
+            check_text=self.check_text.data or "",
+            act_text=self.act_text.data or "",
+            act_decision=ActDecision(self.act_decision.data) if self.act_decision.data else None,
+        )
+
 
 class CloseCycleForm(BaseForm):
     confirm = HiddenField()
@@ -94,3 +115,12 @@ class MilestoneForm(BaseForm):
     expected_result = TextAreaField(_l("Expected result"), validators=[Optional(), max_length(10000)])
     achieved_on = DutchDateField(_l("Achieved on"), validators=[Optional()])
     actual_result = TextAreaField(_l("Actual result"), validators=[Optional(), max_length(10000)])
+
+    def to_values(self) -> MilestoneValues:
+        return MilestoneValues(
+            title=self.title.data,
+            target_date=self.target_date.data,
+            expected_result=self.expected_result.data or "",
+            achieved_on=self.achieved_on.data,
+            actual_result=self.actual_result.data or "",
+        )

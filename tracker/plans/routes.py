@@ -44,7 +44,9 @@ def index(trajectory: Trajectory):
         form.status.data = "actief"
     if form.validate_on_submit():
         try:
-            plan = services.create_plan(trajectory, form.data)
+            plan = services.create_plan(
+                trajectory, form.to_values(), cycle_start=form.cycle_start.data, cycle_end=form.cycle_end.data
+            )
         except services.PlanError:
             form.kind.errors.append(_("This trajectory already has this plan."))
         else:
@@ -71,7 +73,9 @@ def plan(trajectory: Trajectory, plan_id: int):
         if cycle.closed_at is not None:
             abort(404)
         if cycle_form.validate_on_submit():
-            if save_unless_stale(cycle_form, cycle, lambda: services.update_cycle(cycle, cycle_form.data)):
+            if save_unless_stale(
+                cycle_form, cycle, lambda: services.update_cycle(cycle, cycle_form.to_values())
+            ):
                 flash(_("The cycle has been saved."), "success")
                 return redirect(_plan_url(trajectory, plan.id))
             flash(
@@ -108,7 +112,7 @@ def plan_edit(trajectory: Trajectory, plan_id: int):
     conflict = False
     if form.validate_on_submit():
         try:
-            if save_unless_stale(form, plan, lambda: services.update_plan(plan, form.data)):
+            if save_unless_stale(form, plan, lambda: services.update_plan(plan, form.to_values())):
                 flash(_("The plan has been saved."), "success")
                 return redirect(_plan_url(trajectory, plan.id))
             conflict = True
@@ -181,11 +185,13 @@ def milestone_form(trajectory: Trajectory, milestone_id: int | None = None):
     if form.validate_on_submit():
         plan = next(p for p in plans if str(p.id) == form.plan_id.data)
         if milestone is None:
-            services.create_milestone(trajectory, plan, form.data)
+            services.create_milestone(trajectory, plan, form.to_values())
             db.session.commit()
             flash(_("The milestone has been added."), "success")
             return redirect(_plan_url(trajectory, plan.id))
-        if save_unless_stale(form, milestone, lambda: services.update_milestone(milestone, plan, form.data)):
+        if save_unless_stale(
+            form, milestone, lambda: services.update_milestone(milestone, plan, form.to_values())
+        ):
             flash(_("The milestone has been saved."), "success")
             return redirect(_plan_url(trajectory, plan.id))
         conflict = milestone

@@ -3,7 +3,7 @@ plan (:func:`action_from_source`). Writes flush; views commit."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -51,54 +51,68 @@ def plans_of(trajectory: Trajectory) -> list[Plan]:
     )
 
 
-def _scope(kind: PlanKind, organisation_id: int | None) -> str:
-    return "extern" if kind == PlanKind.EXTERN else f"intern-{organisation_id}"
+@dataclass(frozen=True)
+class PlanValues:
+    """A plan as the user sets it. An internal plan is for one organisation; an external plan has
+    none (an organisation given with it is ignored)."""
+
+    kind: PlanKind
+    responsible_id: int
+    purpose: str
+    status: PlanStatus = PlanStatus.ACTIEF
+    organisation_id: int | None = None
+
+    @property
+    def scope(self) -> str:
+        """One external plan per trajectory, and one internal plan per organisation."""
+        return "extern" if self.kind == PlanKind.EXTERN else f"intern-{self.organisation_id}"
 
 
-def create_plan(trajectory: Trajectory, data: dict) -> Plan:
-    kind = PlanKind(data["kind"])
-    organisation_id = int(data["organisation_id"]) if kind == PlanKind.INTERN else None
-    scope = _scope(kind, organisation_id)
-    if db.session.scalar(sa.select(Plan.id).where(Plan.trajectory_id == trajectory.id, Plan.scope == scope)):
-        raise PlanError("duplicate")
-    plan = Plan(
-        trajectory=trajectory,
-        kind=kind,
-        scope=scope,
-        organisation_id=organisation_id,
-        responsible_id=int(data["responsible_id"]),
-        purpose=data["purpose"],
-        status=PlanStatus(data["status"]),
+def _apply(plan: Plan, values: PlanValues) -> None:
+    other = db.session.scalar(
+        sa.select(Plan.id).where(
+            Plan.trajectory_id == plan.trajectory_id, Plan.scope == values.scope, Plan.id != plan.id
+        )
     )
-    plan.cycles.append(Cycle(number=1, start_date=data["cycle_start"], end_date=data["cycle_end"]))
+    if other:
+        raise PlanError("duplicate")
+    plan.kind, plan.scope = values.kind, values.scope
+    plan.organisation_id = values.organisation_id if values.kind == PlanKind.INTERN else None
+    plan.responsible_id = values.responsible_id
+    plan.purpose = values.purpose
+    plan.status = values.status
+
+
+def create_plan(trajectory: Trajectory, values: PlanValues, *, cycle_start: date, cycle_end: date) -> Plan:
+    """The plan with its first cycle; ``PlanError('duplicate')`` when the trajectory has it already."""
+    plan = Plan(trajectory=trajectory, trajectory_id=trajectory.id)
+    _apply(plan, values)
+    plan.cycles.append(Cycle(number=1, start_date=cycle_start, end_date=cycle_end))
     db.session.add(plan)
     db.session.flush()
     return plan
 
 
-def update_plan(plan: Plan, data: dict) -> None:
-    kind = PlanKind(data["kind"])
-    organisation_id = int(data["organisation_id"]) if kind == PlanKind.INTERN else None
-    scope = _scope(kind, organisation_id)
-    other = db.session.scalar(
-        sa.select(Plan.id).where(
-            Plan.trajectory_id == plan.trajectory_id, Plan.scope == scope, Plan.id != plan.id
-        )
-    )
-    if other:
-        raise PlanError("duplicate")
-    plan.kind, plan.scope, plan.organisation_id = kind, scope, organisation_id
-    plan.responsible_id = int(data["responsible_id"])
-    plan.purpose = data["purpose"]
-    plan.status = PlanStatus(data["status"])
+def update_plan(plan: Plan, values: PlanValues) -> None:
+    _apply(plan, values)
     db.session.flush()
 
 
-def update_cycle(cycle: Cycle, data: dict) -> None:
-    cycle.stage = PdcaStage(data["stage"])
-    for key in ("plan_text", "do_text", "check_text", "act_text"):
-        setattr(cycle, key, data.get(key) or "")
-    cycle.act_decision = ActDecision(data["act_decision"]) if data.get("act_decision") else None
+@dataclass(frozen=True)
+class CycleValues:
+    """The PDCA record of a cycle: its stage, the four texts and the Act decision."""
+
+    stage: PdcaStage
+    plan_text: str = ""
+    do_text: str = ""
+    check_text: str = ""
+    act_text: str = ""
+    act_decision: ActDecision | None = None
+
+
+def update_cycle(cycle: Cycle, values: CycleValues) -> None:
+    for key, value in asdict(values).items():
+        setattr(cycle, key, value)
     db.session.flush()
 
 
@@ -200,25 +214,24 @@ def actions_of(plan: Plan) -> list[Action]:
 # --- milestones -----------------------------------------------------------------------------
 
 
-def _milestone_values(data: dict) -> dict:
-    return {
-        "title": data["title"],
-        "target_date": data["target_date"],
-        "expected_result": data.get("expected_result") or "",
-        "achieved_on": data.get("achieved_on"),
-        "actual_result": data.get("actual_result") or "",
-    }
+@dataclass(frozen=True)
+class MilestoneValues:
+    title: str
+    target_date: date
+    expected_result: str = ""
+    achieved_on: date | None = None
+    actual_result: str = ""
 
 
-def create_milestone(trajectory: Trajectory, plan: Plan, data: dict) -> Milestone:
-    milestone = Milestone(trajectory_id=trajectory.id, plan=plan, **_milestone_values(data))
+def create_milestone(trajectory: Trajectory, plan: Plan, values: MilestoneValues) -> Milestone:
+    milestone = Milestone(trajectory_id=trajectory.id, plan=plan, **asdict(values))
     db.session.add(milestone)
     db.session.flush()
     return milestone
 
 
-def update_milestone(milestone: Milestone, plan: Plan, data: dict) -> None:
+def update_milestone(milestone: Milestone, plan: Plan, values: MilestoneValues) -> None:
     milestone.plan = plan
-    for key, value in _milestone_values(data).items():
+    for key, value in asdict(values).items():
         setattr(milestone, key, value)
     db.session.flush()
