@@ -25,8 +25,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from config import TestConfig  # noqa: E402
 from tracker import create_app, demo  # noqa: E402
+from tracker.actions import services as actions  # noqa: E402
 from tracker.extensions import db  # noqa: E402
-from tracker.models import ActionStatus, ChecklistItem, Trajectory  # noqa: E402
+from tracker.models import ActionStatus, ChecklistItem, PdcaStage, Trajectory  # noqa: E402
 from tracker.plans import services as plans  # noqa: E402
 
 
@@ -49,16 +50,16 @@ def main() -> int:
         members = case.memberships
         external = next(p for p in plans.plans_of(case) if p.kind.value == "extern")
         for i in range(args.actions):
-            plans.create_action(
+            actions.create_action(
                 case,
                 external,
-                {
-                    "title": f"Benchmarkactie {i}",
-                    "owner_id": str(members[i % len(members)].id),
-                    "due_date": date.today() + timedelta(days=(i % 60) - 30),
-                    "status": list(ActionStatus)[i % 5].value,
-                    "stage": "do",
-                },
+                actions.ActionValues(
+                    title=f"Benchmarkactie {i}",
+                    owner_id=members[i % len(members)].id,
+                    due_date=date.today() + timedelta(days=(i % 60) - 30),
+                    status=list(ActionStatus)[i % 5],
+                    stage=PdcaStage.DO,
+                ),
             )
         section = case.phases[0].sections[0]
         for i in range(args.items):

@@ -349,35 +349,36 @@ def world(make_user, make_trajectory):
         members={"manager": users["manager"], "teamlid": users["teamlid"], "meekijker": users["meekijker"]},
     )
     b = make_trajectory(users["outsider"], name="Traject B")
+    from tracker.actions import services as actions
+    from tracker.models import ActionStatus, PdcaStage, PlanKind, PlanStatus
     from tracker.plans import services as plans
 
     lead = a.memberships[0]
     plan = plans.create_plan(
         a,
-        {
-            "kind": "extern",
-            "organisation_id": "",
-            "responsible_id": str(lead.id),
-            "purpose": "Samen pesten voorkomen",
-            "status": "actief",
-            "cycle_start": date(2026, 1, 5),
-            "cycle_end": date(2026, 3, 31),
-        },
+        plans.PlanValues(
+            kind=PlanKind.EXTERN,
+            responsible_id=lead.id,
+            purpose="Samen pesten voorkomen",
+            status=PlanStatus.ACTIEF,
+        ),
+        cycle_start=date(2026, 1, 5),
+        cycle_end=date(2026, 3, 31),
     )
     milestone = plans.create_milestone(
-        a, plan, {"title": "Aanpak vastgesteld", "target_date": date(2026, 3, 1)}
+        a, plan, plans.MilestoneValues(title="Aanpak vastgesteld", target_date=date(2026, 3, 1))
     )
-    action = plans.create_action(
+    action = actions.create_action(
         a,
         plan,
-        {
-            "title": "Bijeenkomst organiseren",
-            "owner_id": str(lead.id),
-            "due_date": date(2026, 2, 1),
-            "status": "gepland",
-            "stage": "plan",
-            "milestone_id": str(milestone.id),
-        },
+        actions.ActionValues(
+            title="Bijeenkomst organiseren",
+            owner_id=lead.id,
+            due_date=date(2026, 2, 1),
+            status=ActionStatus.GEPLAND,
+            stage=PdcaStage.PLAN,
+            milestone_id=milestone.id,
+        ),
     )
     from datetime import timedelta
 
@@ -461,8 +462,8 @@ def make_actions(world):
     def make(n: int) -> None:
         from datetime import timedelta
 
-        from tracker.models import ActionStatus
-        from tracker.plans import services
+        from tracker.actions import services
+        from tracker.models import ActionStatus, PdcaStage
 
         a = world["a"]
         members = a.memberships
@@ -470,14 +471,14 @@ def make_actions(world):
             services.create_action(
                 a,
                 world["plan"],
-                {
-                    "title": f"Actie {i}",
-                    "owner_id": str(members[i % len(members)].id),
-                    "due_date": date.today() + timedelta(days=(i % 40) - 20),
-                    "status": list(ActionStatus)[i % 5].value,
-                    "stage": "do",
-                    "milestone_id": str(world["milestone"].id) if i % 3 == 0 else "",
-                },
+                services.ActionValues(
+                    title=f"Actie {i}",
+                    owner_id=members[i % len(members)].id,
+                    due_date=date.today() + timedelta(days=(i % 40) - 20),
+                    status=list(ActionStatus)[i % 5],
+                    stage=PdcaStage.DO,
+                    milestone_id=world["milestone"].id if i % 3 == 0 else None,
+                ),
             )
         db.session.commit()
 

@@ -9,7 +9,7 @@ from tracker.models import Membership, Role
 
 from .conftest import PASSWORD, fill_rule
 
-PUBLIC = {"auth.login", "auth.login_code", "plans.calendar_feed"}
+PUBLIC = {"auth.login", "auth.login_code", "calendar.feed"}
 # The invitation link: open to its holder while logged out; a logged-in user with another address is refused.
 INVITATION_LINK = "invitations.accept"
 ANY_USER = {
@@ -21,7 +21,7 @@ ANY_USER = {
     "auth.logout",
     "auth.totp_setup",
     "auth.totp_disable",
-    "plans.calendar_renew",
+    "calendar.renew",
     "admin.organisations",
 }
 # Adding an organisation: administrators and people who may edit some trajectory. The matrix's
@@ -52,7 +52,7 @@ VIEW_GET_EDIT_POST = {
     "trajectories.reflection",
     "phases.item_edit",
     "plans.plan",
-    "plans.action_edit",
+    "actions.edit",
     "partners.partners",
     "process.process",
     "ambitions.ambitions",
@@ -69,12 +69,12 @@ EDIT = {
     "phases.item_move",
     "phases.item_archive",
     "phases.item_restore",
-    "plans.action_new",
-    "plans.action_archive",
-    "plans.action_restore",
+    "actions.new",
+    "actions.archive",
+    "actions.restore",
 }
 # Lists that exist across all trajectories (any user, own data) and per trajectory (members).
-GLOBAL_OR_TRAJECTORY = {"plans.actions", "plans.actions_export", "plans.milestones_export"}
+GLOBAL_OR_TRAJECTORY = {"actions.index", "actions.export", "actions.milestones_export"}
 # Voting: members who are asked (every role but the read-only observer); admins are not members.
 VIEW_GET_VOTE_POST = {"evaluations.planned_view", "evaluations.round_view"}
 MANAGE = {

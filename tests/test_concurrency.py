@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from tracker import create_app
+from tracker.actions import services as action_services
 from tracker.extensions import db
 from tracker.models import (
     Action,
@@ -142,7 +143,7 @@ def test_a_concurrent_change_during_a_one_click_change_is_a_message(client, logi
             {},
         ),
         "action_archive": (
-            plan_services,
+            action_services,
             "archive_action",
             Action,
             action.id,
@@ -150,7 +151,7 @@ def test_a_concurrent_change_during_a_one_click_change_is_a_message(client, logi
             {},
         ),
         "action_restore": (
-            plan_services,
+            action_services,
             "restore_action",
             Action,
             action.id,

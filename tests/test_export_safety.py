@@ -12,6 +12,7 @@ from datetime import date, timedelta
 import pytest
 from openpyxl import load_workbook
 
+from tracker.actions import services as actions
 from tracker.extensions import db
 from tracker.plans import services as plans
 
@@ -24,23 +25,17 @@ def pasted(world):
     a, plan, lead = world["a"], world["plan"], world["a"].memberships[0]
     due = date.today() + timedelta(days=7)
     for title, description in (("Bel\x0b de school", "Eerst\x0b de mentor\x07"), ("=1+1", "")):
-        plans.create_action(
+        actions.create_action(
             a,
             plan,
-            {
-                "title": title,
-                "description": description,
-                "owner_id": str(lead.id),
-                "due_date": due,
-                "status": "gepland",
-                "stage": "plan",
-                "milestone_id": "",
-            },
+            actions.ActionValues(title=title, description=description, owner_id=lead.id, due_date=due),
         )
     plans.create_milestone(
         a,
         plan,
-        {"title": "Mijlpaal\x0c met formfeed", "target_date": due, "expected_result": "Resultaat\x1b"},
+        plans.MilestoneValues(
+            title="Mijlpaal\x0c met formfeed", target_date=due, expected_result="Resultaat\x1b"
+        ),
     )
     db.session.commit()
     return world

@@ -22,7 +22,7 @@ ROLES = ("projectleider", "manager", "teamlid", "meekijker", "outsider", "admin"
 STATES = ("upcoming", "open", "closed")
 # Routes outside the evaluations pages that read a round's ballots: the trajectory's JSON export and
 # the form that makes an action from a red card (prefilled with the cards and comments).
-OTHER_RESULTS_ROUTES = ("trajectories.export", "plans.action_new")
+OTHER_RESULTS_ROUTES = ("trajectories.export", "actions.new")
 
 
 def _results_routes() -> list[tuple[str, str | None]]:
@@ -48,7 +48,7 @@ SHOWS_RESULTS = {
     "evaluations.round_view",
     "evaluations.results_export",
     "trajectories.export",
-    "plans.action_new",
+    "actions.new",
 }
 
 
@@ -105,7 +105,7 @@ def _url(endpoint: str, fmt: str | None, world, evaluation_round: EvaluationRoun
     }
     if fmt:
         values["fmt"] = fmt
-    if endpoint == "plans.action_new":
+    if endpoint == "actions.new":
         values.update(kaart=evaluation_round.id, factor=evaluation_round.factors[0]["key"])
     rule = next(r for r in world["app"].url_map.iter_rules(endpoint) if "trajectory_id" in r.arguments)
     with world["app"].test_request_context():
@@ -152,11 +152,11 @@ def test_results_only_after_the_round_closed_on_every_route_for_every_role(
             assert response.status_code in (403, 404) and not shown, (role, url)
         elif state != "closed":
             assert not shown, (role, state, url)
-            if endpoint in ("evaluations.results_export", "plans.action_new"):
+            if endpoint in ("evaluations.results_export", "actions.new"):
                 assert response.status_code == 403, (role, state, url)
         elif endpoint in SHOWS_RESULTS and response.status_code == 200:
             assert shown, (role, url)
-        if state == "closed" and role != "outsider" and endpoint in SHOWS_RESULTS - {"plans.action_new"}:
+        if state == "closed" and role != "outsider" and endpoint in SHOWS_RESULTS - {"actions.new"}:
             assert response.status_code == 200, (role, url)
 
 

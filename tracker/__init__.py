@@ -134,9 +134,11 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from tracker.actions.routes import bp as actions_bp
     from tracker.admin.routes import bp as admin_bp
     from tracker.ambitions.routes import bp as ambitions_bp
     from tracker.auth.routes import bp as auth_bp
+    from tracker.calendar.routes import bp as calendar_bp
     from tracker.evaluations.routes import bp as evaluations_bp
     from tracker.invitations.routes import bp as invitations_bp
     from tracker.meetings.routes import bp as meetings_bp
@@ -153,6 +155,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(trajectories_bp)
     app.register_blueprint(phases_bp)
     app.register_blueprint(plans_bp)
+    app.register_blueprint(actions_bp)
+    app.register_blueprint(calendar_bp)
     app.register_blueprint(evaluations_bp)
     app.register_blueprint(partners_bp)
     app.register_blueprint(meetings_bp)

@@ -21,6 +21,7 @@ from tracker.access import (
     require,
     results_visible,
 )
+from tracker.actions import exports
 from tracker.concurrency import save_unless_stale
 from tracker.content import default_framework, frameworks
 from tracker.evaluations import services
@@ -28,7 +29,6 @@ from tracker.evaluations.forms import ScheduleForm
 from tracker.extensions import db
 from tracker.forms import redisplay_on_csrf_failure
 from tracker.models import Cadence, EvaluationRound, Layer, OutboxMessage, RoundState
-from tracker.plans import exports
 
 bp = Blueprint("evaluations", __name__)
 COLORS = ("groen", "oranje", "rood")

@@ -35,7 +35,7 @@ class PlanStatus(LabeledEnum):
 
 class ActionSource(LabeledEnum):
     """Where an action comes from: the kind stored in ``Action.source_type`` next to the source's
-    id. How each kind is loaded, labelled and linked lives in :mod:`tracker.plans.sources`."""
+    id. How each kind is loaded, labelled and linked lives in :mod:`tracker.actions.sources`."""
 
     CHECKLIST_ITEM = "checklist_item", _l("from a checklist item")
     RED_CARD = "red_card", _l("from an evaluation card")

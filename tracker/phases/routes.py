@@ -8,6 +8,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from tracker.access import can_edit, get_in_trajectory_or_404, get_item_or_404, rule, trajectory_blueprint
+from tracker.actions.services import actions_from_item
 from tracker.concurrency import commit_or_conflict, save_unless_stale
 from tracker.content import handreiking, tabel1_for_phase
 from tracker.extensions import db
@@ -15,7 +16,6 @@ from tracker.forms import redisplay_on_csrf_failure
 from tracker.models import ChecklistItem, DecisionKind, Section, Trajectory
 from tracker.phases import services
 from tracker.phases.forms import ItemForm, NewItemForm
-from tracker.plans.services import actions_from_item
 from tracker.trajectories.services import current_decisions, progress_for
 
 bp = trajectory_blueprint("phases", __name__)

@@ -1,16 +1,34 @@
+"""The forms of plans, their cycles and milestones, and the member and plan choices they share."""
+
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import Optional, ValidationError
 
 from tracker.forms import BaseForm, ChoiceField, DutchDateField, max_length, required, required_input
+from tracker.ids import parse_id
+from tracker.models import Plan, Trajectory
 from tracker.models.enums import choices as _enum_choices
-from tracker.models.plan import ActDecision, ActionStatus, PdcaStage, PlanKind, PlanStatus
+from tracker.models.enums import label
+from tracker.models.plan import ActDecision, PdcaStage, PlanKind, PlanStatus
+from tracker.plans.services import CycleValues, MilestoneValues, PlanValues
 
 
 def _choices(enum_cls):
     return _enum_choices(enum_cls)
+
+
+def member_choices(trajectory: Trajectory) -> list[tuple[str, str]]:
+    return [("", _("Choose a member"))] + [
+        (str(m.id), f"{m.user.name} ({m.organisation.name}, {label(m.layer)})")
+        for m in trajectory.memberships
+    ]
+
+
+def plan_choices(plans: list[Plan]) -> list[tuple[str, str]]:
+    return [("", _("Choose a plan"))] + [(str(p.id), p.title) for p in plans]
 
 
 class PlanForm(BaseForm):
@@ -27,6 +45,22 @@ class PlanForm(BaseForm):
     def validate_organisation_id(self, field):
         if self.kind.data == PlanKind.INTERN.value and not field.data:
             raise ValidationError(_l("An internal plan needs the organisation it is for."))
+
+    def prepare(self, trajectory: Trajectory) -> None:
+        orgs = {m.organisation_id: m.organisation.name for m in trajectory.memberships}
+        self.organisation_id.choices = [("", _("Not applicable (external plan)"))] + [
+            (str(i), n) for i, n in sorted(orgs.items(), key=lambda x: x[1])
+        ]
+        self.responsible_id.choices = member_choices(trajectory)
+
+    def to_values(self) -> PlanValues:
+        return PlanValues(
+            kind=PlanKind(self.kind.data),
+            organisation_id=parse_id(self.organisation_id.data),
+            responsible_id=int(self.responsible_id.data),
+            purpose=self.purpose.data,
+            status=PlanStatus(self.status.data),
+        )
 
 
 class NewPlanForm(PlanForm):
@@ -53,6 +87,16 @@ class CycleForm(BaseForm):
         validators=[Optional()],
     )
 
+    def to_values(self) -> CycleValues:
+        return CycleValues(
+            stage=PdcaStage(self.stage.data),
+            plan_text=self.plan_text.data or "",
+            do_text=self.do_text.data or "",
+            check_text=self.check_text.data or "",
+            act_text=self.act_text.data or "",
+            act_decision=ActDecision(self.act_decision.data) if self.act_decision.data else None,
+        )
+
 
 class CloseCycleForm(BaseForm):
     confirm = HiddenField()
@@ -63,22 +107,6 @@ class CloseCycleForm(BaseForm):
     )
 
 
-class ActionForm(BaseForm):
-    version = HiddenField()
-    plan_id = ChoiceField(_l("Plan"), validators=[required()])
-    title = StringField(_l("Title"), validators=[required(), max_length(300)])
-    description = TextAreaField(_l("Description"), validators=[Optional(), max_length(10000)])
-    owner_id = ChoiceField(_l("Owner"), validators=[required()])
-    due_date = DutchDateField(_l("Due date"), validators=[Optional()])
-    status = ChoiceField(_l("Status"), choices=_choices(ActionStatus), validators=[required()])
-    stage = ChoiceField(_l("PDCA stage"), choices=_choices(PdcaStage), validators=[required()])
-    milestone_id = ChoiceField(_l("Leads to milestone"), validators=[Optional()])
-    objective_id = ChoiceField(_l("Serves objective (shared ambition)"), validators=[Optional()])
-    result = TextAreaField(_l("Result achieved"), validators=[Optional(), max_length(10000)])
-    source_type = HiddenField()
-    source_id = HiddenField()
-
-
 class MilestoneForm(BaseForm):
     version = HiddenField()
     plan_id = ChoiceField(_l("Plan"), validators=[required()])
@@ -87,3 +115,12 @@ class MilestoneForm(BaseForm):
     expected_result = TextAreaField(_l("Expected result"), validators=[Optional(), max_length(10000)])
     achieved_on = DutchDateField(_l("Achieved on"), validators=[Optional()])
     actual_result = TextAreaField(_l("Actual result"), validators=[Optional(), max_length(10000)])
+
+    def to_values(self) -> MilestoneValues:
+        return MilestoneValues(
+            title=self.title.data,
+            target_date=self.target_date.data,
+            expected_result=self.expected_result.data or "",
+            achieved_on=self.achieved_on.data,
+            actual_result=self.actual_result.data or "",
+        )

@@ -103,4 +103,4 @@ def step_action(trajectory: Trajectory, step_id: int):
         return redirect(url_for("process.process", trajectory_id=trajectory.id))
     db.session.commit()
     flash(_("The action has been made; give it an owner and a due date."), "success")
-    return redirect(url_for("plans.action_edit", trajectory_id=trajectory.id, action_id=action.id))
+    return redirect(url_for("actions.edit", trajectory_id=trajectory.id, action_id=action.id))

@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.access import can_edit, can_manage, can_view, get_membership_or_404, load_trajectory
+from tracker.actions import lists as action_lists
 from tracker.admin.services import list_organisations
 from tracker.concurrency import save_unless_stale
 from tracker.content import handreiking, tabel1_for_layer, tabel1_grid
@@ -23,7 +24,6 @@ from tracker.invitations import services as invitation_services
 from tracker.models import DecisionKind, DecisionOutcome, Layer, Organisation, utcnow
 from tracker.models.audit import audited_models
 from tracker.models.enums import label
-from tracker.plans import services as plan_services
 from tracker.trajectories import services
 from tracker.trajectories.forms import (
     MemberAddForm,
@@ -67,7 +67,7 @@ def index():
         trajectories=trajectories,
         progress=services.progress_for(ids),
         decisions={t.id: services.current_decisions(t) for t in trajectories},
-        actions=plan_services.summaries(ids),
+        actions=action_lists.summaries(ids),
         rounds=evaluation_services.next_rounds(ids, date.today()),
         phases=handreiking()["phases"],
         today=date.today(),
@@ -391,8 +391,8 @@ def history(trajectory_id: int):
 def my_work():
     include_done = request.args.get("alles") == "1"
     items = services.my_items(current_user, include_done=include_done)
-    my_actions = plan_services.filtered_actions(
-        current_user, plan_services.ActionFilter(owner_user_id=current_user.id)
+    my_actions = action_lists.filtered_actions(
+        current_user, action_lists.ActionFilter(owner_user_id=current_user.id)
     )
     if not include_done:
         my_actions = [a for a in my_actions if a.is_open]

@@ -1,0 +1,227 @@
+"""The action lists: filters, the layer × status matrix, milestones in view, the overview's counts.
+Everything is limited to the trajectories the user may see."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from flask import url_for
+from sqlalchemy.orm import joinedload, selectinload
+
+from tracker.extensions import db
+from tracker.ids import arg_id
+from tracker.models import (
+    OPEN_ACTION_STATUSES,
+    Action,
+    ActionStatus,
+    Layer,
+    Membership,
+    Milestone,
+    Organisation,
+    Plan,
+    Trajectory,
+    User,
+)
+
+
+@dataclass
+class ActionFilter:
+    layer: str | None = None
+    organisation_id: int | None = None
+    owner_user_id: int | None = None
+    plan_id: int | None = None
+    status: str | None = None
+    overdue: bool = False
+    due_soon: bool = False
+
+    @classmethod
+    def from_args(cls, args) -> ActionFilter:
+        layer = args.get("laag")
+        status = args.get("status")
+        return cls(
+            layer=layer if layer in {m.value for m in Layer} else None,
+            organisation_id=arg_id(args, "organisatie"),
+            owner_user_id=arg_id(args, "eigenaar"),
+            plan_id=arg_id(args, "plan"),
+            status=status if status in {m.value for m in ActionStatus} else None,
+            overdue=args.get("te_laat") == "1",
+            due_soon=args.get("binnenkort") == "1",
+        )
+
+    def link(self, endpoint: str, trajectory: Trajectory | None = None, **overrides) -> str:
+        """The URL of ``endpoint`` with these filters (and overrides), within the trajectory if any."""
+        extra: dict[str, Any] = {"trajectory_id": trajectory.id} if trajectory is not None else {}
+        return url_for(endpoint, **extra, **self.args(**overrides))
+
+    def args(self, **overrides) -> dict:
+        values = {
+            "laag": self.layer,
+            "organisatie": self.organisation_id,
+            "eigenaar": self.owner_user_id,
+            "plan": self.plan_id,
+            "status": self.status,
+            "te_laat": "1" if self.overdue else None,
+            "binnenkort": "1" if self.due_soon else None,
+        }
+        values.update(overrides)
+        return {k: v for k, v in values.items() if v not in (None, "")}
+
+
+def visible_trajectory_ids(user: User):
+    """A subquery of the trajectories the user may see."""
+    if user.is_admin:
+        return sa.select(Trajectory.id)
+    return sa.select(Membership.trajectory_id).where(Membership.user_id == user.id)
+
+
+def filtered_actions(
+    user: User, flt: ActionFilter, *, trajectory: Trajectory | None = None, today: date | None = None
+) -> list[Action]:
+    today = today or date.today()
+    stmt = (
+        sa.select(Action)
+        .outerjoin(Membership, Action.owner_id == Membership.id)
+        .where(Action.archived_at.is_(None))
+        .options(
+            joinedload(Action.owner).joinedload(Membership.user),
+            joinedload(Action.owner).joinedload(Membership.organisation),
+            joinedload(Action.plan).joinedload(Plan.organisation),
+            joinedload(Action.milestone),
+            joinedload(Action.cycle),
+        )
+        .order_by(Action.due_date.is_(None), Action.due_date, Action.id)
+    )
+    if trajectory is not None:
+        stmt = stmt.where(Action.trajectory_id == trajectory.id)
+    else:
+        stmt = stmt.where(Action.trajectory_id.in_(visible_trajectory_ids(user)))
+    if flt.layer:
+        stmt = stmt.where(Membership.layer == Layer(flt.layer))
+    if flt.organisation_id:
+        stmt = stmt.where(Membership.organisation_id == flt.organisation_id)
+    if flt.owner_user_id:
+        stmt = stmt.where(Membership.user_id == flt.owner_user_id)
+    if flt.plan_id:
+        stmt = stmt.where(Action.plan_id == flt.plan_id)
+    if flt.status:
+        stmt = stmt.where(Action.status == ActionStatus(flt.status))
+    if flt.overdue:
+        stmt = stmt.where(Action.status.in_(OPEN_ACTION_STATUSES), Action.due_date < today)
+    if flt.due_soon:
+        stmt = stmt.where(
+            Action.status.in_(OPEN_ACTION_STATUSES),
+            Action.due_date >= today,
+            Action.due_date <= today + timedelta(days=14),
+        )
+    return list(db.session.scalars(stmt).unique())
+
+
+@dataclass
+class Matrix:
+    """Counts of actions per layer × status, plus overdue and due soon per layer."""
+
+    cells: Counter = field(default_factory=Counter)
+    overdue: Counter = field(default_factory=Counter)
+    due_soon: Counter = field(default_factory=Counter)
+    totals: Counter = field(default_factory=Counter)
+
+
+def matrix(actions: list[Action], today: date | None = None) -> Matrix:
+    today = today or date.today()
+    result = Matrix()
+    for action in actions:
+        layer = action.owner.layer.value if action.owner else ""
+        result.cells[(layer, action.status.value)] += 1
+        result.totals[layer] += 1
+        if action.is_overdue(today):
+            result.overdue[layer] += 1
+        if action.is_due_soon(today):
+            result.due_soon[layer] += 1
+    return result
+
+
+def filter_choices(user: User, trajectory: Trajectory | None) -> dict:
+    """Organisations, owners and plans to filter on, limited to what the user can see."""
+    ids = [trajectory.id] if trajectory is not None else visible_trajectory_ids(user)
+    members = db.session.execute(
+        sa.select(Membership.organisation_id, Organisation.name, Membership.user_id, User.name)
+        .join(Organisation, Membership.organisation_id == Organisation.id)
+        .join(User, Membership.user_id == User.id)
+        .where(Membership.trajectory_id.in_(ids))
+    ).all()
+    plans = db.session.scalars(
+        sa.select(Plan)
+        .where(Plan.trajectory_id.in_(ids))
+        .options(joinedload(Plan.organisation), joinedload(Plan.trajectory))
+    ).all()
+    return {
+        "organisations": sorted({(o, n) for o, n, _, _ in members}, key=lambda x: x[1]),
+        "owners": sorted({(u, n) for _, _, u, n in members}, key=lambda x: x[1]),
+        "plans": sorted(plans, key=lambda p: (p.trajectory.name, p.kind.value, p.title)),
+    }
+
+
+def milestones_for(
+    user: User, *, trajectory: Trajectory | None = None, plan_id: int | None = None
+) -> list[Milestone]:
+    stmt = (
+        sa.select(Milestone)
+        .options(
+            selectinload(Milestone.actions),
+            joinedload(Milestone.plan).joinedload(Plan.organisation),
+            joinedload(Milestone.plan).joinedload(Plan.trajectory),
+        )
+        .order_by(Milestone.target_date, Milestone.id)
+    )
+    if trajectory is not None:
+        stmt = stmt.where(Milestone.trajectory_id == trajectory.id)
+    else:
+        stmt = stmt.where(Milestone.trajectory_id.in_(visible_trajectory_ids(user)))
+    if plan_id:
+        stmt = stmt.where(Milestone.plan_id == plan_id)
+    return list(db.session.scalars(stmt))
+
+
+@dataclass
+class TrajectoryActionSummary:
+    open: int = 0
+    overdue: int = 0
+    next_milestone: Milestone | None = None
+
+
+def summaries(trajectory_ids: list[int], today: date | None = None) -> dict[int, TrajectoryActionSummary]:
+    """Open and overdue actions and the next milestone per trajectory, in two queries."""
+    today = today or date.today()
+    result = {tid: TrajectoryActionSummary() for tid in trajectory_ids}
+    if not trajectory_ids:
+        return result
+    rows: Iterable[tuple[int, int, int | None]] = db.session.execute(
+        sa.select(
+            Action.trajectory_id,
+            sa.func.count(),
+            sa.func.sum(sa.case((Action.due_date < today, 1), else_=0)),
+        )
+        .where(
+            Action.trajectory_id.in_(trajectory_ids),
+            Action.archived_at.is_(None),
+            Action.status.in_(OPEN_ACTION_STATUSES),
+        )
+        .group_by(Action.trajectory_id)
+    )
+    for tid, open_count, overdue in rows:
+        result[tid].open, result[tid].overdue = open_count, int(overdue or 0)
+    upcoming = db.session.scalars(
+        sa.select(Milestone)
+        .where(Milestone.trajectory_id.in_(trajectory_ids), Milestone.achieved_on.is_(None))
+        .options(selectinload(Milestone.actions))
+        .order_by(Milestone.target_date, Milestone.id)
+    )
+    for milestone in upcoming:
+        if result[milestone.trajectory_id].next_milestone is None:
+            result[milestone.trajectory_id].next_milestone = milestone
+    return result

@@ -1,0 +1,161 @@
+"""Actions: made (from a plan, a checklist item, a red card, an objective), edited, archived and
+restored; the lists per layer and status across trajectories or within one, and their exports."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from tracker.access import can_edit, get_in_trajectory_or_404, membership_of, rule, trajectory_blueprint
+from tracker.actions import exports, lists, prefill, services, sources
+from tracker.actions.forms import ActionForm
+from tracker.concurrency import commit_or_conflict, save_unless_stale
+from tracker.extensions import db
+from tracker.forms import redisplay_on_csrf_failure
+from tracker.ids import arg_id
+from tracker.models import Action, ActionStatus, Layer, Trajectory
+from tracker.plans.services import plans_of
+
+bp = trajectory_blueprint("actions", __name__)
+bp.add_app_template_global(sources.label_of, "action_source_label")
+
+
+def _in_plan(action: Action) -> str:
+    """The action in its plan's page."""
+    return url_for(
+        "plans.plan", trajectory_id=action.trajectory_id, plan_id=action.plan_id, _anchor=f"actie-{action.id}"
+    )
+
+
+@bp.route("/trajecten/<id:trajectory_id>/acties/nieuw", methods=["GET", "POST"])
+@rule(read=can_edit)
+@redisplay_on_csrf_failure
+def new(trajectory: Trajectory):
+    plans = plans_of(trajectory)
+    if not plans:
+        flash(_("Make an action plan first; actions belong to a plan."), "info")
+        return redirect(url_for("plans.index", trajectory_id=trajectory.id))
+    form = ActionForm()
+    form.prepare(trajectory, plans)
+    source = prefill.source_of(trajectory, request.args, form)
+    if request.method == "GET":
+        prefill.prefill(form, plans, request.args, source, membership_of(current_user, trajectory))
+    if form.validate_on_submit() and (plan := form.chosen_plan(plans)) is not None:
+        action = services.create_action(
+            trajectory, plan, form.to_values(), source=source.reference(), source_key=source.key()
+        )
+        db.session.commit()
+        flash(_("The action has been added."), "success")
+        return redirect(_in_plan(action))
+    return render_template(
+        "actions/action_form.html",
+        trajectory=trajectory,
+        form=form,
+        action=None,
+        origins=source.origins(trajectory),
+        today=date.today(),
+    )
+
+
+@bp.route("/trajecten/<id:trajectory_id>/acties/<id:action_id>", methods=["GET", "POST"])
+@rule()
+@redisplay_on_csrf_failure
+def edit(trajectory: Trajectory, action_id: int):
+    action = get_in_trajectory_or_404(Action, trajectory, action_id)
+    plans = plans_of(trajectory)
+    form = ActionForm(obj=action)
+    form.prepare(trajectory, plans)
+    if request.method == "GET":
+        form.load(action)
+    conflict = None
+    if form.validate_on_submit() and (plan := form.chosen_plan(plans)) is not None:
+        if save_unless_stale(form, action, lambda: services.update_action(action, plan, form.to_values())):
+            flash(_("The action has been saved."), "success")
+            return redirect(_in_plan(action))
+        conflict = action
+    origin = sources.origin(trajectory, action)
+    return render_template(
+        "actions/action_form.html",
+        trajectory=trajectory,
+        form=form,
+        action=action,
+        origins=[origin] if origin else [],
+        conflict=conflict,
+        today=date.today(),
+    )
+
+
+@bp.route("/trajecten/<id:trajectory_id>/acties/<id:action_id>/archiveren", methods=["POST"])
+@rule(write=can_edit)
+def archive(trajectory: Trajectory, action_id: int):
+    action = get_in_trajectory_or_404(Action, trajectory, action_id)
+    if action.archived_at is None:
+        with commit_or_conflict() as outcome:
+            services.archive_action(action)
+        if outcome.saved:
+            flash(_("The action has been archived; its history stays and it can be restored."), "success")
+    return redirect(url_for("plans.plan", trajectory_id=trajectory.id, plan_id=action.plan_id))
+
+
+@bp.route("/trajecten/<id:trajectory_id>/acties/<id:action_id>/herstellen", methods=["POST"])
+@rule(write=can_edit)
+def restore(trajectory: Trajectory, action_id: int):
+    action = get_in_trajectory_or_404(Action, trajectory, action_id)
+    if action.archived_at is not None:
+        with commit_or_conflict() as outcome:
+            services.restore_action(action)
+        if outcome.saved:
+            flash(_("The action has been restored."), "success")
+    return redirect(_in_plan(action))
+
+
+# --- lists per layer and status, and their exports ------------------------------------------
+
+
+def _filtered(trajectory: Trajectory | None) -> tuple[lists.ActionFilter, date, list[Action]]:
+    flt = lists.ActionFilter.from_args(request.args)
+    today = date.today()
+    return flt, today, lists.filtered_actions(current_user, flt, trajectory=trajectory, today=today)
+
+
+@bp.route("/acties")
+@bp.route("/trajecten/<id:trajectory_id>/acties")
+@rule(optional=True)
+def index(trajectory: Trajectory | None):
+    flt, today, actions = _filtered(trajectory)
+    return render_template(
+        "actions/actions.html",
+        trajectory=trajectory,
+        flt=flt,
+        actions=actions,
+        today=today,
+        matrix=lists.matrix(actions, today),
+        layers=list(Layer),
+        statuses=list(ActionStatus),
+        choices=lists.filter_choices(current_user, trajectory),
+        milestones=lists.milestones_for(current_user, trajectory=trajectory, plan_id=flt.plan_id),
+    )
+
+
+@bp.route("/acties.<fmt>")
+@bp.route("/trajecten/<id:trajectory_id>/acties.<fmt>")
+@rule(optional=True)
+def export(trajectory: Trajectory | None, fmt: str):
+    _flt, today, actions = _filtered(trajectory)
+    header, rows = exports.action_rows(actions, today)
+    return exports.download(fmt, header, rows, f"{_('actions')}-{today.isoformat()}", _("Actions"))
+
+
+@bp.route("/mijlpalen.<fmt>")
+@bp.route("/trajecten/<id:trajectory_id>/mijlpalen.<fmt>")
+@rule(optional=True)
+def milestones_export(trajectory: Trajectory | None, fmt: str):
+    today = date.today()
+    milestones = lists.milestones_for(
+        current_user, trajectory=trajectory, plan_id=arg_id(request.args, "plan")
+    )
+    header, rows = exports.milestone_rows(milestones, today)
+    return exports.download(fmt, header, rows, f"{_('milestones')}-{today.isoformat()}", _("Milestones"))
