@@ -29,7 +29,7 @@ ANY_USER = {
 # "outsider" leads trajectory B, so may; the meekijker of A has no editing role anywhere.
 ADD_ORGANISATION = {"admin.organisation_new"}
 ADMIN_ONLY = {
-    "evaluations.outbox",
+    "mail.outbox",
     "admin.settings",
     "admin.users",
     "admin.user_new",

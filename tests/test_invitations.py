@@ -228,7 +228,7 @@ def test_the_token_is_stored_only_as_a_hash(client, world, lead):
 def test_the_mail_is_sent_through_smtp_with_an_absolute_link_and_not_kept(
     app, client, world, lead, monkeypatch
 ):
-    from tracker.evaluations import mail
+    from tracker.mail import services as mail
 
     sent = []
     app.config["MAIL_SERVER"] = "smtp.example.org"

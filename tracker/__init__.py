@@ -138,6 +138,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.auth.routes import bp as auth_bp
     from tracker.evaluations.routes import bp as evaluations_bp
     from tracker.invitations.routes import bp as invitations_bp
+    from tracker.mail.routes import bp as mail_bp
     from tracker.network.routes import bp as network_bp
     from tracker.phases.routes import bp as phases_bp
     from tracker.plans.routes import bp as plans_bp
@@ -152,6 +153,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(evaluations_bp)
     app.register_blueprint(network_bp)
     app.register_blueprint(invitations_bp)
+    app.register_blueprint(mail_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -1,4 +1,4 @@
-"""Evaluation rounds: schedule, vote, results, heatmap, follow-up, exports, outbox."""
+"""Evaluation rounds: schedule, vote, results, heatmap, follow-up, exports."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from tracker.access import (
-    admin_required,
     can_edit,
     can_manage,
     can_view,
@@ -26,7 +25,7 @@ from tracker.evaluations import services
 from tracker.evaluations.forms import ScheduleForm
 from tracker.extensions import db
 from tracker.forms import redisplay_on_csrf_failure
-from tracker.models import Cadence, EvaluationRound, Layer, OutboxMessage, RoundState
+from tracker.models import Cadence, EvaluationRound, Layer, RoundState
 from tracker.plans import exports
 
 bp = Blueprint("evaluations", __name__)
@@ -279,12 +278,3 @@ def results_export(trajectory_id: int, round_id: int, fmt: str):
     return exports.download(
         fmt, header, rows, f"evaluatie-{evaluation_round.name.replace(' ', '-')}", "Resultaten"
     )
-
-
-@bp.route("/beheer/berichten")
-@admin_required
-def outbox():
-    messages = db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(300)).all()
-    from tracker.evaluations.mail import smtp_configured
-
-    return render_template("evaluations/outbox.html", messages=messages, smtp=smtp_configured())

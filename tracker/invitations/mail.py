@@ -8,7 +8,7 @@ from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 
 from tracker.auth.services import user_by_email
-from tracker.evaluations import mail
+from tracker.mail import services as mail
 from tracker.extensions import db
 from tracker.models import Invitation, OutboxMessage
 from tracker.models.enums import label
