@@ -380,27 +380,28 @@ def world(make_user, make_trajectory):
     )
     from datetime import timedelta
 
-    from tracker.evaluations import services as evaluations
-    from tracker.models import EvaluationRound
+    from tracker.content import frameworks
+    from tracker.evaluations.schedules import ScheduleSettings, factor_snapshot, save_schedule
+    from tracker.models import Cadence, EvaluationRound
 
     today = date.today()
-    schedule = evaluations.save_schedule(
+    schedule = save_schedule(
         a,
-        {
-            "framework": "ksf",
-            "cadence": "kwartaal",
-            "first_date": today - timedelta(days=2),
-            "open_days": 14,
-            "remind_days_before": 3,
-            "layers": [],
-            "anonymous": False,
-        },
+        ScheduleSettings(
+            framework="ksf",
+            cadence=Cadence.KWARTAAL,
+            first_date=today - timedelta(days=2),
+            open_days=14,
+            remind_days_before=3,
+            layers=[],
+            anonymous=False,
+        ),
     )
     closed = EvaluationRound(
         trajectory_id=a.id,
         name="2025 K4",
         framework="ksf",
-        factors=evaluations._factor_snapshot(evaluations.frameworks()["ksf"]),
+        factors=factor_snapshot(frameworks()["ksf"]),
         opens_on=today - timedelta(days=100),
         closes_on=today - timedelta(days=86),
     )

@@ -176,8 +176,8 @@ def test_a_closed_round_and_the_evaluations_page_load_votes_in_one_query(
     client, login, world, make_user, make_org
 ):
     """The results read every vote of a round in one query, not one per ballot."""
-    from tracker.evaluations import services as evaluations
-    from tracker.models import Layer
+    from tracker.evaluations import voting
+    from tracker.models import Color, Layer
     from tracker.trajectories.services import add_member
 
     a, evaluation_round = world["a"], world["round"]
@@ -188,7 +188,7 @@ def test_a_closed_round_and_the_evaluations_page_load_votes_in_one_query(
         for _ in range(n):
             member = add_member(a, make_user(), org, Layer.UITVOEREND.value, "teamlid")
             db.session.flush()
-            evaluations.cast_ballot(evaluation_round, member, {k: ("rood", "Toelichting") for k in factors})
+            voting.cast_ballot(evaluation_round, member, {k: (Color.ROOD, "Toelichting") for k in factors})
         db.session.commit()
 
     login(world["users"]["projectleider"])

@@ -11,7 +11,8 @@ from datetime import date, timedelta
 import pytest
 
 from tracker import create_app
-from tracker.evaluations import services
+from tracker.content import frameworks
+from tracker.evaluations.schedules import factor_snapshot
 from tracker.extensions import db
 from tracker.models import Ballot, Color, EvaluationRound, Vote
 
@@ -75,7 +76,7 @@ def _round_with_a_ballot(world, make_user, state: str) -> tuple[EvaluationRound,
         name=f"Ronde {state}",
         framework="ksf",
         anonymous=True,
-        factors=services._factor_snapshot(services.frameworks()["ksf"]),
+        factors=factor_snapshot(frameworks()["ksf"]),
         opens_on=opens,
         closes_on=closes,
     )

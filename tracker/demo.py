@@ -17,6 +17,8 @@ from tracker.auth.services import create_user
 from tracker.extensions import db
 from tracker.models import (
     ActionSource,
+    Cadence,
+    Color,
     DecisionKind,
     ItemStatus,
     Layer,
@@ -620,15 +622,13 @@ def _load_evaluations(trajectory, members, today: date) -> None:
     open_since = today - timedelta(days=5)
     schedule = evaluations.save_schedule(
         trajectory,
-        {
-            "framework": "ksf",
-            "cadence": "kwartaal",
-            "first_date": evaluations.add_months(open_since, -9),
-            "open_days": 14,
-            "remind_days_before": 3,
-            "layers": [],
-            "anonymous": False,
-        },
+        evaluations.ScheduleSettings(
+            framework="ksf",
+            cadence=Cadence.KWARTAAL,
+            first_date=evaluations.add_months(open_since, -9),
+            open_days=14,
+            remind_days_before=3,
+        ),
     )
     planned = evaluations.planned_rounds(schedule, today)
     voters = ["anouk", "fatima", "jeroen", "marieke", "karin", "henk"]
@@ -677,7 +677,7 @@ def _load_evaluations(trajectory, members, today: date) -> None:
             "evalueren": "gggogg",
         },
     ]
-    colour = {"g": "groen", "o": "oranje", "r": "rood"}
+    colour = {"g": Color.GROEN, "o": Color.ORANJE, "r": Color.ROOD}
     comments = {
         ("middelen", "marieke"): "Geen structurele financiering voor de wijkaandachtsfunctionarissen.",
         ("vertrouwen", "fatima"): "De discussie over ‘verrichtingen’ heeft het vertrouwen geschaad.",
@@ -700,7 +700,7 @@ def _load_evaluations(trajectory, members, today: date) -> None:
                 evaluations.cast_ballot(
                     evaluation_round,
                     members[voter],
-                    {key: ("groen", "") for key in cards[2]} | {"vertrouwen": ("oranje", "")},
+                    {key: (Color.GROEN, "") for key in cards[2]} | {"vertrouwen": (Color.ORANJE, "")},
                 )
     # A red card with an action (means), one still without (trust).
     external = next(p for p in plans.plans_of(trajectory) if p.kind.value == "extern")
