@@ -292,26 +292,27 @@ def make_trajectory(app, make_user, make_org):
     def make(
         lead: User | None = None, *, name: str = "Preventie van pesten", members: dict | None = None
     ) -> Trajectory:
-        from tracker.trajectories.services import add_member, create_trajectory
+        from tracker.members.services import add_member
+        from tracker.trajectories.services import TrajectoryDetails, create_trajectory
 
         lead = lead or make_user("Projectleider")
         org = make_org()
         trajectory = create_trajectory(
-            {
-                "name": name,
-                "theme": "Preventie van pesten",
-                "target_groups": "Jeugd 12-16",
-                "area": "Rivierenwijk",
-                "start_date": date(2026, 1, 5),
-                "focus_layer": "uitvoerend",
-            },
+            TrajectoryDetails(
+                name=name,
+                theme="Preventie van pesten",
+                target_groups="Jeugd 12-16",
+                area="Rivierenwijk",
+                start_date=date(2026, 1, 5),
+                focus_layer=Layer.UITVOEREND,
+            ),
             creator=lead,
             organisation=org,
             layer=Layer.UITVOEREND,
         )
         for role, user in (members or {}).items():
             add_member(
-                trajectory, user, org, Layer.MANAGEMENT.value if role == "manager" else "uitvoerend", role
+                trajectory, user, org, Layer.MANAGEMENT if role == "manager" else Layer.UITVOEREND, Role(role)
             )
         db.session.commit()
         return trajectory

@@ -6,7 +6,7 @@ import pytest
 
 from tracker.extensions import db
 from tracker.invitations.services import invite
-from tracker.models import ChecklistItem, Membership, Role
+from tracker.models import ChecklistItem, Layer, Membership, Role
 
 from .conftest import PASSWORD
 
@@ -45,12 +45,12 @@ VIEW = {
     "trajectories.detail",
     "trajectories.layer_view",
     "trajectories.tabel1",
-    "trajectories.decisions",
+    "decisions.index",
     "phases.phase",
 }
 # Endpoints whose GET is for viewers and whose POST needs more.
 VIEW_GET_EDIT_POST = {
-    "trajectories.reflection",
+    "reflection.index",
     "phases.item_edit",
     "plans.plan",
     "plans.action_edit",
@@ -61,7 +61,7 @@ VIEW_GET_EDIT_POST = {
     "network.workshop",
     "network.workshop_photo",
 }
-VIEW_GET_MANAGE_POST = {"trajectories.members", "plans.index"}
+VIEW_GET_MANAGE_POST = {"members.index", "plans.index"}
 EDIT = {
     "network.agreement_new",
     "network.step_move",
@@ -84,9 +84,9 @@ MANAGE = {
     "plans.plan_edit",
     "plans.cycle_close",
     "trajectories.edit",
-    "trajectories.member_edit",
-    "trajectories.member_remove",
-    "trajectories.decision_new",
+    "members.edit",
+    "members.remove",
+    "decisions.new",
     "invitations.resend",
     "invitations.revoke",
 }
@@ -165,8 +165,8 @@ def url_args(world) -> dict:
         a,
         "uitgenodigd@example.org",
         teamlid.organisation,
-        "uitvoerend",
-        "teamlid",
+        Layer.UITVOEREND,
+        Role.TEAMLID,
         by=world["users"]["projectleider"],
     )
     db.session.commit()
@@ -200,11 +200,11 @@ def url_args(world) -> dict:
 
 def fresh_membership(world, role: str) -> Membership:
     from tracker.auth.services import create_user
-    from tracker.trajectories.services import add_member
+    from tracker.members.services import add_member
 
     user = create_user(f"te-verwijderen-{role}@example.org", "Te verwijderen", PASSWORD)
     a = world["a"]
-    membership = add_member(a, user, a.memberships[0].organisation, "uitvoerend", "teamlid")
+    membership = add_member(a, user, a.memberships[0].organisation, Layer.UITVOEREND, Role.TEAMLID)
     db.session.commit()
     return membership
 
@@ -237,7 +237,7 @@ def test_access_matrix(app, world, rule, endpoint, method):
         url = url.replace(f"<id:{name}>", str(value)).replace(f"<{name}>", str(value))
     outcomes = {}
     for role in ROLES:
-        if endpoint == "trajectories.member_remove":
+        if endpoint == "members.remove":
             # Removing is destructive: give every role a member of its own to try to remove.
             url = rule.replace("<id:trajectory_id>", str(args["trajectory_id"])).replace(
                 "<id:membership_id>", str(fresh_membership(world, role).id)

@@ -337,11 +337,11 @@ def test_the_pending_list_costs_the_same_queries_for_one_or_many(client, world, 
     from .test_queries import queries_for
 
     a = world["a"]
-    invite(a, "eerste@example.org", make_org(), "bestuur", "teamlid", by=lead)
+    invite(a, "eerste@example.org", make_org(), Layer.BESTUUR, Role.TEAMLID, by=lead)
     db.session.commit()
     before = queries_for(client, f"/trajecten/{a.id}/leden")
     for i in range(8):
-        invite(a, f"persoon{i}@example.org", make_org(), "uitvoerend", "meekijker", by=lead)
+        invite(a, f"persoon{i}@example.org", make_org(), Layer.UITVOEREND, Role.MEEKIJKER, by=lead)
     db.session.commit()
     page = client.get(f"/trajecten/{a.id}/leden").get_data(as_text=True)
     assert "persoon7@example.org" in page

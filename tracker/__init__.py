@@ -136,18 +136,23 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from tracker.admin.routes import bp as admin_bp
     from tracker.auth.routes import bp as auth_bp
+    from tracker.decisions.routes import bp as decisions_bp
     from tracker.evaluations.routes import bp as evaluations_bp
     from tracker.invitations.routes import bp as invitations_bp
     from tracker.mail.routes import bp as mail_bp
+    from tracker.members.routes import bp as members_bp
     from tracker.network.routes import bp as network_bp
     from tracker.phases.routes import bp as phases_bp
     from tracker.plans.routes import bp as plans_bp
-    from tracker.trajectories import removal_views  # noqa: F401  (adds the member removal routes to the blueprint)
+    from tracker.reflection.routes import bp as reflection_bp
     from tracker.trajectories.routes import bp as trajectories_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(trajectories_bp)
+    app.register_blueprint(members_bp)
+    app.register_blueprint(decisions_bp)
+    app.register_blueprint(reflection_bp)
     app.register_blueprint(phases_bp)
     app.register_blueprint(plans_bp)
     app.register_blueprint(evaluations_bp)

@@ -14,12 +14,15 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from tracker.auth.services import create_user
+from tracker.decisions.services import DecisionDraft, record_decision
 from tracker.extensions import db
+from tracker.members.services import add_member
 from tracker.models import (
     ActionSource,
     Cadence,
     Color,
     DecisionKind,
+    DecisionOutcome,
     ItemStatus,
     Layer,
     Membership,
@@ -245,14 +248,14 @@ def load(today: date | None = None) -> None:
     }
 
     trajectory = trajectory_services.create_trajectory(
-        {
-            "name": "Preventie van pesten in de Rivierenwijk",
-            "theme": "Preventie van pesten",
-            "target_groups": "Kinderen van 12 tot 16 jaar in de Rivierenwijk en hun ouders",
-            "area": "Gemeente Midden-Stad, Rivierenwijk",
-            "start_date": start,
-            "focus_layer": Layer.UITVOEREND.value,
-        },
+        trajectory_services.TrajectoryDetails(
+            name="Preventie van pesten in de Rivierenwijk",
+            theme="Preventie van pesten",
+            target_groups="Kinderen van 12 tot 16 jaar in de Rivierenwijk en hun ouders",
+            area="Gemeente Midden-Stad, Rivierenwijk",
+            start_date=start,
+            focus_layer=Layer.UITVOEREND,
+        ),
         creator=users["anouk"],
         organisation=orgs["ggd"],
         layer=Layer.UITVOEREND,
@@ -260,9 +263,7 @@ def load(today: date | None = None) -> None:
     members: dict[str, Membership] = {"anouk": trajectory.memberships[0]}
     for key, (_name, _local, org, layer, role, _what) in PEOPLE.items():
         if key != "anouk":
-            members[key] = trajectory_services.add_member(
-                trajectory, users[key], orgs[org], layer.value, role.value
-            )
+            members[key] = add_member(trajectory, users[key], orgs[org], layer, role)
 
     sections = {s.code: s for phase in trajectory.phases for s in phase.sections}
     for code, answers in PHASE1.items():
@@ -350,25 +351,25 @@ def load(today: date | None = None) -> None:
         item = sections[code].items[index]
         item.owner, item.accountable_layer, item.due_date = members[owner], layer, today + timedelta(days=due)
 
-    trajectory_services.record_decision(
+    record_decision(
         trajectory,
         DecisionKind.PHASE1,
-        {
-            "outcome": "wenselijk",
-            "decided_on": start + timedelta(days=50),
-            "decided_by": "Jeugdverpleegkundige, SMW, huisarts en wijkregisseur (eerste overleg)",
-            "rationale": "Het aantal gevallen van pesten is significant hoger dan het landelijk gemiddelde; "
+        DecisionDraft(
+            outcome=DecisionOutcome.GO,
+            decided_on=start + timedelta(days=50),
+            decided_by="Jeugdverpleegkundige, SMW, huisarts en wijkregisseur (eerste overleg)",
+            rationale="Het aantal gevallen van pesten is significant hoger dan het landelijk gemiddelde; "
             "iedere deelnemer is het erover eens dat dit nooit door één organisatie alleen "
             "opgepakt kan worden.",
-            "shared_vision": "Gezond en veilig opgroeien in de Rivierenwijk vraagt een "
+            shared_vision="Gezond en veilig opgroeien in de Rivierenwijk vraagt een "
             "gezamenlijke aanpak vanuit "
             "ouders en kinderen, niet vanuit het eigen aanbod.",
-            "shared_ambition": "Is er een causaal verband tussen het hoge aantal kinderen dat zegt "
+            shared_ambition="Is er een causaal verband tussen het hoge aantal kinderen dat zegt "
             "gepest te worden "
             "en de toename van sociale en emotionele problemen in deze wijk? Zo ja, "
             "wat is nodig en hoe kunnen we "
             "hierop adequaat interveniëren?",
-        },
+        ),
         by=users["anouk"],
     )
     reflections = {
@@ -394,14 +395,14 @@ def load(today: date | None = None) -> None:
     # A second trajectory whose lead is an outsider to the first.
     ruud = create_user(_email(OTHER_LEAD[1]), OTHER_LEAD[0], DEMO_PASSWORD, check_policy=False)
     trajectory_services.create_trajectory(
-        {
-            "name": OTHER_LEAD[2],
-            "theme": "Gezond gewicht",
-            "target_groups": "Kinderen van 4 tot 12 jaar in Oosterpark",
-            "area": "Gemeente Midden-Stad, Oosterpark",
-            "start_date": today - timedelta(days=20),
-            "focus_layer": Layer.MANAGEMENT.value,
-        },
+        trajectory_services.TrajectoryDetails(
+            name=OTHER_LEAD[2],
+            theme="Gezond gewicht",
+            target_groups="Kinderen van 4 tot 12 jaar in Oosterpark",
+            area="Gemeente Midden-Stad, Oosterpark",
+            start_date=today - timedelta(days=20),
+            focus_layer=Layer.MANAGEMENT,
+        ),
         creator=ruud,
         organisation=orgs["gemeente"],
         layer=Layer.MANAGEMENT,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from tracker.access import admin_required, can_add_organisation, require
+from tracker.access import admin_required, can_add_organisation, require, signed_in
 from tracker.admin import services
 from tracker.admin.forms import OrganisationForm, SecuritySettingsForm, UserCreateForm, UserEditForm
 from tracker.auth.services import AccountError, create_user
@@ -87,13 +87,13 @@ def user_edit(user_id: int):
 
 
 @bp.route("/organisaties")
-@login_required
+@signed_in
 def organisations():
     return render_template("admin/organisations.html", organisations=services.list_organisations())
 
 
 @bp.route("/organisaties/nieuw", methods=["GET", "POST"])
-@login_required
+@signed_in
 @redisplay_on_csrf_failure
 def organisation_new():
     require(can_add_organisation(current_user))
@@ -107,7 +107,7 @@ def organisation_new():
 
 
 @bp.route("/organisaties/<id:organisation_id>", methods=["GET", "POST"])
-@login_required
+@signed_in
 @redisplay_on_csrf_failure
 def organisation_edit(organisation_id: int):
     org = db.session.get(Organisation, organisation_id) or abort(404)

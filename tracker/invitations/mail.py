@@ -8,8 +8,8 @@ from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 
 from tracker.auth.services import user_by_email
-from tracker.mail import services as mail
 from tracker.extensions import db
+from tracker.mail import services as mail
 from tracker.models import Invitation, OutboxMessage
 from tracker.models.enums import label
 from tracker.textsafe import header_text
