@@ -13,7 +13,7 @@ from tracker.auth.services import AccountError, create_user
 from tracker.concurrency import save_unless_stale
 from tracker.extensions import db
 from tracker.forms import redisplay_on_csrf_failure
-from tracker.models import Organisation, User
+from tracker.models import Organisation, Sector, User
 from tracker.models.setting import REQUIRE_2FA_FOR_ADMINS, get_flag, set_flag
 
 bp = Blueprint("admin", __name__)
@@ -99,7 +99,7 @@ def organisation_new():
     require(can_add_organisation(current_user))
     form = OrganisationForm()
     if form.validate_on_submit():
-        org = services.create_organisation(form.name.data, form.sector.data)
+        org = services.create_organisation(form.name.data, Sector(form.sector.data))
         db.session.commit()
         flash(_("Organisation %(name)s has been added.", name=org.name), "success")
         return redirect(url_for("admin.organisations"))
@@ -116,7 +116,7 @@ def organisation_edit(organisation_id: int):
     conflict = False
     if form.validate_on_submit():
         if save_unless_stale(
-            form, org, lambda: services.update_organisation(org, form.name.data, form.sector.data)
+            form, org, lambda: services.update_organisation(org, form.name.data, Sector(form.sector.data))
         ):
             flash(_("Organisation %(name)s has been saved.", name=org.name), "success")
             return redirect(url_for("admin.organisations"))

@@ -18,16 +18,16 @@ def organisation_by_name(name: str) -> Organisation | None:
     )
 
 
-def create_organisation(name: str, sector: str) -> Organisation:
-    org = Organisation(name=name.strip(), sector=Sector(sector))
+def create_organisation(name: str, sector: Sector) -> Organisation:
+    org = Organisation(name=name.strip(), sector=sector)
     db.session.add(org)
     db.session.flush()
     return org
 
 
-def update_organisation(org: Organisation, name: str, sector: str) -> None:
+def update_organisation(org: Organisation, name: str, sector: Sector) -> None:
     org.name = name.strip()
-    org.sector = Sector(sector)
+    org.sector = sector
     db.session.flush()
 
 
