@@ -293,26 +293,27 @@ def make_trajectory(app, make_user, make_org):
     def make(
         lead: User | None = None, *, name: str = "Preventie van pesten", members: dict | None = None
     ) -> Trajectory:
-        from tracker.trajectories.services import add_member, create_trajectory
+        from tracker.members.services import add_member
+        from tracker.trajectories.services import TrajectoryDetails, create_trajectory
 
         lead = lead or make_user("Projectleider")
         org = make_org()
         trajectory = create_trajectory(
-            {
-                "name": name,
-                "theme": "Preventie van pesten",
-                "target_groups": "Jeugd 12-16",
-                "area": "Rivierenwijk",
-                "start_date": date(2026, 1, 5),
-                "focus_layer": "uitvoerend",
-            },
+            TrajectoryDetails(
+                name=name,
+                theme="Preventie van pesten",
+                target_groups="Jeugd 12-16",
+                area="Rivierenwijk",
+                start_date=date(2026, 1, 5),
+                focus_layer=Layer.UITVOEREND,
+            ),
             creator=lead,
             organisation=org,
             layer=Layer.UITVOEREND,
         )
         for role, user in (members or {}).items():
             add_member(
-                trajectory, user, org, Layer.MANAGEMENT.value if role == "manager" else "uitvoerend", role
+                trajectory, user, org, Layer.MANAGEMENT if role == "manager" else Layer.UITVOEREND, Role(role)
             )
         db.session.commit()
         return trajectory
@@ -382,27 +383,28 @@ def world(make_user, make_trajectory):
     )
     from datetime import timedelta
 
-    from tracker.evaluations import services as evaluations
-    from tracker.models import EvaluationRound
+    from tracker.content import frameworks
+    from tracker.evaluations.schedules import ScheduleSettings, factor_snapshot, save_schedule
+    from tracker.models import Cadence, EvaluationRound
 
     today = date.today()
-    schedule = evaluations.save_schedule(
+    schedule = save_schedule(
         a,
-        {
-            "framework": "ksf",
-            "cadence": "kwartaal",
-            "first_date": today - timedelta(days=2),
-            "open_days": 14,
-            "remind_days_before": 3,
-            "layers": [],
-            "anonymous": False,
-        },
+        ScheduleSettings(
+            framework="ksf",
+            cadence=Cadence.KWARTAAL,
+            first_date=today - timedelta(days=2),
+            open_days=14,
+            remind_days_before=3,
+            layers=[],
+            anonymous=False,
+        ),
     )
     closed = EvaluationRound(
         trajectory_id=a.id,
         name="2025 K4",
         framework="ksf",
-        factors=evaluations._factor_snapshot(evaluations.frameworks()["ksf"]),
+        factors=factor_snapshot(frameworks()["ksf"]),
         opens_on=today - timedelta(days=100),
         closes_on=today - timedelta(days=86),
     )
@@ -500,7 +502,7 @@ def url_args(world) -> dict[str, object]:
     """One real value for every argument of the app's URLs, from the `world` fixture: the one table
     the access matrix, the query-parameter and the hostile-input tests fill URL rules from."""
     from tracker.invitations.services import invite
-    from tracker.models import ChecklistItem, Role
+    from tracker.models import ChecklistItem, Layer, Role
 
     a = world["a"]
     item = db.session.scalar(sa.select(ChecklistItem).where(ChecklistItem.trajectory_id == a.id).limit(1))
@@ -509,8 +511,8 @@ def url_args(world) -> dict[str, object]:
         a,
         "uitgenodigd@example.org",
         teamlid.organisation,
-        "uitvoerend",
-        "teamlid",
+        Layer.UITVOEREND,
+        Role.TEAMLID,
         by=world["users"]["projectleider"],
     )
     db.session.commit()

@@ -262,20 +262,20 @@ def test_two_writers_of_a_workshop_grade_the_second_gets_the_conflict_view(app, 
 
 def _setup_trajectory() -> tuple[int, int, str]:
     from tracker.auth.services import create_user
-    from tracker.trajectories.services import create_trajectory
+    from tracker.trajectories.services import TrajectoryDetails, create_trajectory
 
     user = create_user("mover@example.org", "Mover", PASSWORD)
     org = Organisation(name="Organisatie", sector=Sector.GGD_JGZ)
     db.session.add(org)
     trajectory = create_trajectory(
-        {
-            "name": "Movers",
-            "theme": "T",
-            "target_groups": "J",
-            "area": "A",
-            "start_date": date(2026, 1, 5),
-            "focus_layer": "uitvoerend",
-        },
+        TrajectoryDetails(
+            name="Movers",
+            theme="T",
+            target_groups="J",
+            area="A",
+            start_date=date(2026, 1, 5),
+            focus_layer=Layer.UITVOEREND,
+        ),
         creator=user,
         organisation=org,
         layer=Layer.UITVOEREND,

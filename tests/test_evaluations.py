@@ -10,14 +10,16 @@ from datetime import date, timedelta
 
 import pytest
 
-from tracker.evaluations import services
+from tracker.content import frameworks
+from tracker.evaluations import schedules, voting
+from tracker.evaluations.results import shown_groups
 from tracker.evaluations.tasks import run_due
 from tracker.extensions import db
-from tracker.models import Action, Ballot, EvaluationRound, OutboxMessage, Role
+from tracker.models import Action, Ballot, Cadence, Color, EvaluationRound, OutboxMessage, Role
 
 from .conftest import PASSWORD
 
-FACTORS = [f["key"] for f in services.frameworks()["ksf"]["factors"]]
+FACTORS = [f["key"] for f in frameworks()["ksf"]["factors"]]
 
 
 def _cards(color="groen", **overrides):
@@ -33,10 +35,10 @@ def _client_for(app, user):
 
 
 def test_quarterly_rounds_are_named_after_their_period():
-    assert services.period_name(date(2027, 1, 15), services.Cadence.KWARTAAL) == "2027 K1"
-    assert services.period_name(date(2027, 8, 1), services.Cadence.HALFJAAR) == "2027 H2"
-    assert services.period_name(date(2027, 3, 1), services.Cadence.MAAND) == "maart 2027"
-    assert services.add_months(date(2027, 1, 31), 1) == date(2027, 2, 28)
+    assert schedules.period_name(date(2027, 1, 15), Cadence.KWARTAAL) == "2027 K1"
+    assert schedules.period_name(date(2027, 8, 1), Cadence.HALFJAAR) == "2027 H2"
+    assert schedules.period_name(date(2027, 3, 1), Cadence.MAAND) == "maart 2027"
+    assert schedules.add_months(date(2027, 1, 31), 1) == date(2027, 2, 28)
 
 
 def test_the_state_follows_from_the_dates_even_when_nothing_has_run(client, login, world):
@@ -131,14 +133,14 @@ def _closed_round_with_votes(world, anonymous=False):
     a = world["a"]
     evaluation_round = world["round"]
     evaluation_round.anonymous = anonymous
-    colors = {"projectleider": "rood", "manager": "oranje", "teamlid": "groen"}
+    colors = {"projectleider": Color.ROOD, "manager": Color.ORANJE, "teamlid": Color.GROEN}
     for member in a.memberships:
         role = member.role.value
         if role in colors:
-            services.cast_ballot(
+            voting.cast_ballot(
                 evaluation_round,
                 member,
-                {k: ("groen", "") for k in FACTORS}
+                {k: (Color.GROEN, "") for k in FACTORS}
                 | {"vertrouwen": (colors[role], f"Toelichting van {role}")},
             )
     db.session.commit()
@@ -207,7 +209,7 @@ def test_heatmap_and_trend_across_rounds(client, login, world):
     db.session.add(later)
     db.session.flush()
     for member in world["a"].memberships[:3]:
-        services.cast_ballot(later, member, {k: ("groen", "") for k in FACTORS})
+        voting.cast_ballot(later, member, {k: (Color.GROEN, "") for k in FACTORS})
     db.session.commit()
     login(world["users"]["teamlid"])
     page = client.get(f"/trajecten/{world['a'].id}/evaluaties").get_data(as_text=True)
@@ -314,7 +316,7 @@ def test_anonymous_rounds_show_no_group_smaller_than_three_ballots(client, login
     evaluation_round = _closed_round_with_votes(
         world, anonymous=True
     )  # 2 uitvoerend, 1 management, 3 in one org
-    layers, organisations = services.shown_groups(evaluation_round)
+    layers, organisations = shown_groups(evaluation_round)
     assert layers == [] and len(organisations) == 1
     login(world["users"]["projectleider"])
     page = client.get(f"/trajecten/{world['a'].id}/evaluaties/{evaluation_round.id}").get_data(as_text=True)
@@ -322,7 +324,7 @@ def test_anonymous_rounds_show_no_group_smaller_than_three_ballots(client, login
     assert '<th class="utrecht-table__header-cell" scope="col">Management</th>' not in results
     evaluation_round.anonymous = False
     db.session.commit()
-    assert services.shown_groups(evaluation_round)[0] == list(Layer)
+    assert shown_groups(evaluation_round)[0] == list(Layer)
     page = client.get(f"/trajecten/{world['a'].id}/evaluaties/{evaluation_round.id}").get_data(as_text=True)
     assert (
         '<th class="utrecht-table__header-cell" scope="col">Management</th>'

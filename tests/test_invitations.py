@@ -228,7 +228,7 @@ def test_the_token_is_stored_only_as_a_hash(client, world, lead):
 def test_the_mail_is_sent_through_smtp_with_an_absolute_link_and_not_kept(
     app, client, world, lead, monkeypatch
 ):
-    from tracker.evaluations import mail
+    from tracker.mail import services as mail
 
     sent = []
     app.config["MAIL_SERVER"] = "smtp.example.org"
@@ -337,11 +337,11 @@ def test_the_pending_list_costs_the_same_queries_for_one_or_many(client, world, 
     from .test_queries import queries_for
 
     a = world["a"]
-    invite(a, "eerste@example.org", make_org(), "bestuur", "teamlid", by=lead)
+    invite(a, "eerste@example.org", make_org(), Layer.BESTUUR, Role.TEAMLID, by=lead)
     db.session.commit()
     before = queries_for(client, f"/trajecten/{a.id}/leden")
     for i in range(8):
-        invite(a, f"persoon{i}@example.org", make_org(), "uitvoerend", "meekijker", by=lead)
+        invite(a, f"persoon{i}@example.org", make_org(), Layer.UITVOEREND, Role.MEEKIJKER, by=lead)
     db.session.commit()
     page = client.get(f"/trajecten/{a.id}/leden").get_data(as_text=True)
     assert "persoon7@example.org" in page

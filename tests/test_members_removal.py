@@ -15,6 +15,7 @@ from tracker.models import (
     Agreement,
     AuditEvent,
     ChecklistItem,
+    Layer,
     MeetingAttendee,
     Membership,
     NetworkPartner,
@@ -30,9 +31,11 @@ from .conftest import PASSWORD
 
 
 def _add(trajectory, user, role="teamlid") -> Membership:
-    from tracker.trajectories.services import add_member
+    from tracker.members.services import add_member
 
-    membership = add_member(trajectory, user, trajectory.memberships[0].organisation, "uitvoerend", role)
+    membership = add_member(
+        trajectory, user, trajectory.memberships[0].organisation, Layer.UITVOEREND, Role(role)
+    )
     db.session.commit()
     return membership
 
@@ -150,7 +153,7 @@ def test_removal_lists_what_the_member_owns_and_keeps_what_they_contributed(clie
 
 def test_a_meeting_saved_again_keeps_a_former_members_attendance(app, world, make_user):
     from tracker.meetings import services as meetings_services
-    from tracker.trajectories.removal import remove_member
+    from tracker.members.removal import remove_member
 
     wim, _ids = _with_work(world, make_user)
     remove_member(wim)
@@ -256,7 +259,7 @@ def test_the_last_project_lead_is_not_removed(client, login, world):
 
 
 def test_every_reference_to_a_membership_is_handled_by_the_removal():
-    from tracker.trajectories.removal import KEPT, OWNED
+    from tracker.members.removal import KEPT, OWNED
 
     pointing = {
         (fk.parent.table.name, fk.parent.name)

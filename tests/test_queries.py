@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from tracker.extensions import db
-from tracker.models import ChecklistItem, Role
+from tracker.models import ChecklistItem, Layer, Role
 
 
 @contextmanager
@@ -80,13 +80,13 @@ def test_pages_of_a_trajectory_issue_the_same_queries_for_60_and_260_items(clien
 
 
 def test_members_page_is_bounded(client, login, world, make_user):
-    from tracker.trajectories.services import add_member
+    from tracker.members.services import add_member
 
     a = world["a"]
     login(world["users"]["projectleider"])
     before = queries_for(client, f"/trajecten/{a.id}/leden")
     for _ in range(15):
-        add_member(a, make_user(), a.memberships[0].organisation, "uitvoerend", "teamlid")
+        add_member(a, make_user(), a.memberships[0].organisation, Layer.UITVOEREND, Role.TEAMLID)
     db.session.commit()
     assert queries_for(client, f"/trajecten/{a.id}/leden") == before
 
@@ -177,9 +177,9 @@ def test_a_closed_round_and_the_evaluations_page_load_votes_in_one_query(
     client, login, world, make_user, make_org
 ):
     """The results read every vote of a round in one query, not one per ballot."""
-    from tracker.evaluations import services as evaluations
-    from tracker.models import Layer
-    from tracker.trajectories.services import add_member
+    from tracker.evaluations import voting
+    from tracker.members.services import add_member
+    from tracker.models import Color
 
     a, evaluation_round = world["a"], world["round"]
     factors = [f["key"] for f in evaluation_round.factors]
@@ -187,9 +187,9 @@ def test_a_closed_round_and_the_evaluations_page_load_votes_in_one_query(
 
     def vote(n: int) -> None:
         for _ in range(n):
-            member = add_member(a, make_user(), org, Layer.UITVOEREND.value, "teamlid")
+            member = add_member(a, make_user(), org, Layer.UITVOEREND, Role.TEAMLID)
             db.session.flush()
-            evaluations.cast_ballot(evaluation_round, member, {k: ("rood", "Toelichting") for k in factors})
+            voting.cast_ballot(evaluation_round, member, {k: (Color.ROOD, "Toelichting") for k in factors})
         db.session.commit()
 
     login(world["users"]["projectleider"])

@@ -146,7 +146,7 @@ def test_a_start_reflection_with_20000_aspects_is_refused_without_processing_the
 def test_the_bounded_list_builds_no_entries_beyond_its_bound_and_ignores_odd_indices(app):
     from werkzeug.datastructures import MultiDict
 
-    from tracker.trajectories.forms import MAX_ASPECTS, ReflectionForm
+    from tracker.reflection.forms import MAX_ASPECTS, ReflectionForm
 
     with app.test_request_context(method="POST"):
         many = MultiDict({f"aspects-{n}-note": "x" for n in range(MAX_ASPECTS + 1)})

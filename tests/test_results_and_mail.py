@@ -11,9 +11,10 @@ from datetime import date, timedelta
 import pytest
 
 from tracker import create_app
-from tracker.evaluations import services
+from tracker.content import frameworks
+from tracker.evaluations.schedules import factor_snapshot
 from tracker.extensions import db
-from tracker.models import Ballot, Color, EvaluationRound, Vote
+from tracker.models import Ballot, Color, EvaluationRound, Layer, Role, Vote
 
 from .conftest import PASSWORD, _test_config
 from .smtp_server import plain_server
@@ -61,7 +62,7 @@ def test_the_results_routes_are_found():
 def _round_with_a_ballot(world, make_user, state: str) -> tuple[EvaluationRound, str]:
     """A round in the given state with one ballot (of a member outside the roles under test, so
     nobody sees it as their own) whose comment is a marker."""
-    from tracker.trajectories.services import add_member
+    from tracker.members.services import add_member
 
     today = date.today()
     opens, closes = {
@@ -75,11 +76,13 @@ def _round_with_a_ballot(world, make_user, state: str) -> tuple[EvaluationRound,
         name=f"Ronde {state}",
         framework="ksf",
         anonymous=True,
-        factors=services._factor_snapshot(services.frameworks()["ksf"]),
+        factors=factor_snapshot(frameworks()["ksf"]),
         opens_on=opens,
         closes_on=closes,
     )
-    voter = add_member(a, make_user("Vera Stemmer"), a.memberships[0].organisation, "uitvoerend", "teamlid")
+    voter = add_member(
+        a, make_user("Vera Stemmer"), a.memberships[0].organisation, Layer.UITVOEREND, Role.TEAMLID
+    )
     db.session.add(evaluation_round)
     db.session.flush()
     secret = f"GEHEIM-{state}-toelichting"

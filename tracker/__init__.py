@@ -134,36 +134,49 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    """Every feature's blueprint; then the check that every view declares who may use it."""
+    from tracker.access import check_declarations
     from tracker.actions.routes import bp as actions_bp
     from tracker.admin.routes import bp as admin_bp
     from tracker.ambitions.routes import bp as ambitions_bp
     from tracker.auth.routes import bp as auth_bp
     from tracker.calendar.routes import bp as calendar_bp
+    from tracker.decisions.routes import bp as decisions_bp
     from tracker.evaluations.routes import bp as evaluations_bp
     from tracker.invitations.routes import bp as invitations_bp
+    from tracker.mail.routes import bp as mail_bp
     from tracker.meetings.routes import bp as meetings_bp
+    from tracker.members.routes import bp as members_bp
     from tracker.partners.routes import bp as partners_bp
     from tracker.phases.routes import bp as phases_bp
     from tracker.plans.routes import bp as plans_bp
     from tracker.process.routes import bp as process_bp
-    from tracker.trajectories import removal_views  # noqa: F401  (adds the member removal routes to the blueprint)
+    from tracker.reflection.routes import bp as reflection_bp
     from tracker.trajectories.routes import bp as trajectories_bp
     from tracker.workshops.routes import bp as workshops_bp
 
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(admin_bp)
-    app.register_blueprint(trajectories_bp)
-    app.register_blueprint(phases_bp)
-    app.register_blueprint(plans_bp)
-    app.register_blueprint(actions_bp)
-    app.register_blueprint(calendar_bp)
-    app.register_blueprint(evaluations_bp)
-    app.register_blueprint(partners_bp)
-    app.register_blueprint(meetings_bp)
-    app.register_blueprint(process_bp)
-    app.register_blueprint(ambitions_bp)
-    app.register_blueprint(workshops_bp)
-    app.register_blueprint(invitations_bp)
+    for bp in (
+        auth_bp,
+        admin_bp,
+        mail_bp,
+        trajectories_bp,
+        members_bp,
+        invitations_bp,
+        decisions_bp,
+        reflection_bp,
+        phases_bp,
+        partners_bp,
+        meetings_bp,
+        process_bp,
+        ambitions_bp,
+        workshops_bp,
+        plans_bp,
+        actions_bp,
+        calendar_bp,
+        evaluations_bp,
+    ):
+        app.register_blueprint(bp)
+    check_declarations(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

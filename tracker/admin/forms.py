@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField
 from wtforms.validators import Optional, ValidationError
 
+from tracker.admin.services import organisation_by_name
 from tracker.auth.forms import email_validator, validate_new_password
 from tracker.forms import BaseForm, ChoiceField, max_length, required
 from tracker.models.enums import Sector, choices
@@ -46,8 +47,6 @@ class OrganisationForm(BaseForm):
         self._existing_id = existing_id
 
     def validate_name(self, field):
-        from tracker.admin.services import organisation_by_name
-
         other = organisation_by_name(field.data or "")
         if other is not None and other.id != self._existing_id:
             raise ValidationError(_l("An organisation with this name already exists."))

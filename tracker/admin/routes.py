@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from tracker.access import admin_required, can_add_organisation, require
+from tracker.access import admin_required, can_add_organisation, require, signed_in
 from tracker.admin import services
 from tracker.admin.forms import OrganisationForm, SecuritySettingsForm, UserCreateForm, UserEditForm
 from tracker.auth.services import AccountError, create_user
 from tracker.concurrency import save_unless_stale
 from tracker.extensions import db
 from tracker.forms import redisplay_on_csrf_failure
-from tracker.models import Organisation, User
+from tracker.models import Organisation, Sector, User
 from tracker.models.setting import REQUIRE_2FA_FOR_ADMINS, get_flag, set_flag
 
 bp = Blueprint("admin", __name__)
@@ -87,19 +87,19 @@ def user_edit(user_id: int):
 
 
 @bp.route("/organisaties")
-@login_required
+@signed_in
 def organisations():
     return render_template("admin/organisations.html", organisations=services.list_organisations())
 
 
 @bp.route("/organisaties/nieuw", methods=["GET", "POST"])
-@login_required
+@signed_in
 @redisplay_on_csrf_failure
 def organisation_new():
     require(can_add_organisation(current_user))
     form = OrganisationForm()
     if form.validate_on_submit():
-        org = services.create_organisation(form.name.data, form.sector.data)
+        org = services.create_organisation(form.name.data, Sector(form.sector.data))
         db.session.commit()
         flash(_("Organisation %(name)s has been added.", name=org.name), "success")
         return redirect(url_for("admin.organisations"))
@@ -107,16 +107,15 @@ def organisation_new():
 
 
 @bp.route("/organisaties/<id:organisation_id>", methods=["GET", "POST"])
-@login_required
+@admin_required
 @redisplay_on_csrf_failure
 def organisation_edit(organisation_id: int):
     org = db.session.get(Organisation, organisation_id) or abort(404)
-    require(current_user.is_admin)
     form = OrganisationForm(obj=org, existing_id=org.id)
     conflict = False
     if form.validate_on_submit():
         if save_unless_stale(
-            form, org, lambda: services.update_organisation(org, form.name.data, form.sector.data)
+            form, org, lambda: services.update_organisation(org, form.name.data, Sector(form.sector.data))
         ):
             flash(_("Organisation %(name)s has been saved.", name=org.name), "success")
             return redirect(url_for("admin.organisations"))

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask import abort
+from flask_babel import gettext as _
 
 from tracker.auth.services import set_password
 from tracker.extensions import db
+from tracker.ids import parse_id
 from tracker.models import Organisation, Sector, User
 
 
@@ -15,16 +18,16 @@ def organisation_by_name(name: str) -> Organisation | None:
     )
 
 
-def create_organisation(name: str, sector: str) -> Organisation:
-    org = Organisation(name=name.strip(), sector=Sector(sector))
+def create_organisation(name: str, sector: Sector) -> Organisation:
+    org = Organisation(name=name.strip(), sector=sector)
     db.session.add(org)
     db.session.flush()
     return org
 
 
-def update_organisation(org: Organisation, name: str, sector: str) -> None:
+def update_organisation(org: Organisation, name: str, sector: Sector) -> None:
     org.name = name.strip()
-    org.sector = Sector(sector)
+    org.sector = sector
     db.session.flush()
 
 
@@ -45,3 +48,17 @@ def list_users() -> list[User]:
 
 def list_organisations() -> list[Organisation]:
     return list(db.session.scalars(db.select(Organisation).order_by(Organisation.name)))
+
+
+def organisation_choices() -> list[tuple[str, str]]:
+    """The choices of an organisation field (the trajectory's creator, a new or changed member)."""
+    return [("", _("Choose an organisation"))] + [(str(o.id), o.name) for o in list_organisations()]
+
+
+def chosen_organisation(form_value: str) -> Organisation:
+    """The organisation chosen in a validated form; a row that vanished meanwhile is a 404, not a 500."""
+    org_id = parse_id(form_value)
+    org = db.session.get(Organisation, org_id) if org_id else None
+    if org is None:
+        abort(404)
+    return org

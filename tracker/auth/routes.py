@@ -5,12 +5,12 @@ from __future__ import annotations
 import hashlib
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
-from flask_wtf.csrf import generate_csrf
+from flask_login import current_user, login_user, logout_user
 
-from tracker.auth import services, sessions, throttle, twofactor
+from tracker.access import public, signed_in
+from tracker.auth import services, throttle, twofactor
 from tracker.auth.forms import CodeForm, LoginForm, PasswordChangeForm, PreferencesForm, TotpDisableForm
 from tracker.extensions import db
 from tracker.forms import redisplay_on_csrf_failure
@@ -31,6 +31,7 @@ def safe_next(target: str | None) -> str | None:
 
 
 @bp.route("/inloggen", methods=["GET", "POST"])
+@public
 @redisplay_on_csrf_failure
 def login():
     if current_user.is_authenticated:
@@ -70,28 +71,16 @@ def login():
     if user.totp_secret:
         session["pending_2fa"] = {"user": user.id, "remember": form.remember.data, "next": next_url}
         return redirect(url_for("auth.login_code"))
-    return _complete_login(user, form.remember.data, next_url)
+    services.complete_login(user, remember=form.remember.data)
+    return redirect(next_url or url_for("trajectories.index"))
 
 
 def _unavailable_message() -> str:
     return _("Logging in is temporarily not possible. Try again in a few minutes.")
 
 
-def _complete_login(user, remember: bool, next_url: str | None):
-    session.clear()
-    services.start_login(user)  # a new issue time in the session and the remember-me cookie
-    login_user(user, remember=remember)
-    sessions.start(remember=remember)
-    # Create the session's CSRF secret now: otherwise two pages opened at once right after login
-    # (two tabs) could each create one, and the form of the first would be refused. The token made
-    # for the login form itself belonged to the cleared session: forget it first.
-    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
-    generate_csrf()
-    current_app.logger.info("login_success user=%s addr=%s", user.id, request.remote_addr)
-    return redirect(next_url or url_for("trajectories.index"))
-
-
 @bp.route("/inloggen/code", methods=["GET", "POST"])
+@public
 @redisplay_on_csrf_failure
 def login_code():
     pending = session.get("pending_2fa")
@@ -115,7 +104,8 @@ def login_code():
         return render_template("auth/login_code.html", form=form), 503
     if ok:
         db.session.commit()
-        return _complete_login(user, pending["remember"], pending.get("next"))
+        services.complete_login(user, remember=pending["remember"])
+        return redirect(pending.get("next") or url_for("trajectories.index"))
     current_app.logger.warning("login_failure_2fa account=%s addr=%s", _account_ref(user.email), address)
     form.code.errors.append(_("This code is not correct. Use the current code from your app."))
     return render_template("auth/login_code.html", form=form)
@@ -156,7 +146,7 @@ def _account_ref(email: str) -> str:
 
 
 @bp.route("/uitloggen", methods=["POST"])
-@login_required
+@signed_in
 def logout():
     current_user.end_sessions()
     db.session.commit()
@@ -167,7 +157,7 @@ def logout():
 
 
 @bp.route("/account", methods=["GET", "POST"])
-@login_required
+@signed_in
 @redisplay_on_csrf_failure
 def account():
     password_form = PasswordChangeForm(prefix="pw")
@@ -199,7 +189,7 @@ def account():
 
 
 @bp.route("/account/tweestaps", methods=["GET", "POST"])
-@login_required
+@signed_in
 @redisplay_on_csrf_failure
 def totp_setup():
     user = current_user._get_current_object()
@@ -230,7 +220,7 @@ def totp_setup():
 
 
 @bp.route("/account/tweestaps/uit", methods=["POST"])
-@login_required
+@signed_in
 def totp_disable():
     user = current_user._get_current_object()
     form = TotpDisableForm(prefix="off")

@@ -5,9 +5,12 @@ from __future__ import annotations
 import time
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, g, request, session
 from flask_babel import gettext as _
+from flask_login import login_user
+from flask_wtf.csrf import generate_csrf
 
+from tracker.auth import sessions
 from tracker.extensions import db
 from tracker.ids import parse_id
 from tracker.models import User, utcnow
@@ -53,6 +56,21 @@ def load_user(user_id: str) -> User | None:
 def start_login(user: User) -> None:
     """A fresh login: the session and remember-me cookie carry a new issue time."""
     user.login_issued_at = int(_now())
+
+
+def complete_login(user: User, *, remember: bool) -> None:
+    """Log the user in on a fresh session (after the password, and the code when asked; or after
+    accepting an invitation with a new account). The caller redirects."""
+    session.clear()
+    start_login(user)  # a new issue time in the session and the remember-me cookie
+    login_user(user, remember=remember)
+    sessions.start(remember=remember)
+    # Create the session's CSRF secret now: otherwise two pages opened at once right after login
+    # (two tabs) could each create one, and the form of the first would be refused. The token made
+    # for the login form itself belonged to the cleared session: forget it first.
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
+    generate_csrf()
+    current_app.logger.info("login_success user=%s addr=%s", user.id, request.remote_addr)
 
 
 def user_by_email(email: str) -> User | None:

@@ -1,14 +1,21 @@
+"""The schedule form, and reading the cards of a ballot from the voting page."""
+
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, IntegerField, SelectMultipleField
 from wtforms.validators import InputRequired, NumberRange, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from tracker.content import frameworks
-from tracker.evaluations.services import validate_schedule
+from tracker.evaluations.schedules import ScheduleSettings, validate_schedule
+from tracker.evaluations.voting import Cards
 from tracker.forms import REQUIRED, BaseForm, ChoiceField, DutchDateField, required, required_input
-from tracker.models import Cadence
+from tracker.models import Cadence, Color
 from tracker.models.enums import Layer, choices
 
 
@@ -53,6 +60,17 @@ class ScheduleForm(BaseForm):
         super().__init__(*args, **kwargs)
         self.framework.choices = [(k, f["title"]) for k, f in frameworks().items()]
 
+    def to_settings(self) -> ScheduleSettings:
+        return ScheduleSettings(
+            framework=self.framework.data,
+            cadence=Cadence(self.cadence.data),
+            first_date=self.first_date.data,
+            open_days=self.open_days.data,
+            remind_days_before=self.remind_days_before.data,
+            layers=[Layer(value) for value in self.layers.data or []],
+            anonymous=bool(self.anonymous.data),
+        )
+
     def validate_open_days(self, field):
         if field.data is None or self.cadence.data not in {c.value for c in Cadence}:
             return
@@ -63,3 +81,34 @@ class ScheduleForm(BaseForm):
     def validate_remind_days_before(self, field):
         if field.data is not None and self.open_days.data and field.data >= self.open_days.data:
             raise ValidationError(_l("The reminder must fall while the round is open."))
+
+
+COLORS = {color.value: color for color in (Color.GROEN, Color.ORANJE, Color.ROOD)}
+MAX_COMMENT = 2000
+
+
+@dataclass
+class CardsInput:
+    """The cards read from the voting page: what is valid, the problems per factor, and what was
+    typed (to show the page again)."""
+
+    cards: Cards = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+    values: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+
+def read_cards(factors: list[dict[str, Any]], formdata) -> CardsInput:
+    """A colour and a comment per factor of the round (``kleur-<key>``, ``toelichting-<key>``)."""
+    read = CardsInput()
+    for factor in factors:
+        key = factor["key"]
+        color = formdata.get(f"kleur-{key}", "")
+        comment = (formdata.get(f"toelichting-{key}", "") or "").strip()
+        read.values[key] = (color, comment)
+        if color not in COLORS:
+            read.errors[key] = _("Choose green, orange or red.")
+        elif len(comment) > MAX_COMMENT or "\x00" in comment:
+            read.errors[key] = _("The comment is too long or contains characters that are not allowed.")
+        else:
+            read.cards[key] = (COLORS[color], comment)
+    return read

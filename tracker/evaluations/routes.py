@@ -1,56 +1,57 @@
-"""Evaluation rounds: schedule, vote, results, heatmap, follow-up, exports, outbox."""
+"""Evaluation rounds: schedule, vote, results, heatmap, follow-up, exports."""
 
 from __future__ import annotations
 
 from datetime import date
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from tracker.access import (
-    admin_required,
     can_edit,
     can_manage,
-    can_view,
+    can_vote,
     get_in_trajectory_or_404,
-    load_trajectory,
+    may_vote,
     membership_of,
     require,
     results_visible,
+    rule,
+    trajectory_blueprint,
 )
 from tracker.actions import exports
 from tracker.concurrency import save_unless_stale
 from tracker.content import default_framework, frameworks
-from tracker.evaluations import services
-from tracker.evaluations.forms import ScheduleForm
+from tracker.evaluations import results, schedules, voting
+from tracker.evaluations.forms import ScheduleForm, read_cards
+from tracker.evaluations.schedules import PlannedRound
 from tracker.extensions import db
 from tracker.forms import redisplay_on_csrf_failure
-from tracker.models import Cadence, EvaluationRound, Layer, OutboxMessage, RoundState
+from tracker.models import Cadence, EvaluationRound, EvaluationSchedule, Layer, RoundState, Trajectory
 
-bp = Blueprint("evaluations", __name__)
-COLORS = ("groen", "oranje", "rood")
+bp = trajectory_blueprint("evaluations", __name__)
+
+
+def _factors_shown(schedule: EvaluationSchedule | None, rounds: list[EvaluationRound]) -> list[dict]:
+    if schedule:
+        return frameworks()[schedule.framework]["factors"]
+    return rounds[-1].factors if rounds else frameworks()[default_framework()]["factors"]
 
 
 @bp.route("/trajecten/<id:trajectory_id>/evaluaties")
-@login_required
-def index(trajectory_id: int):
-    trajectory = load_trajectory(trajectory_id)
+@rule()
+def index(trajectory: Trajectory):
     today = date.today()
-    schedule = services.schedule_of(trajectory)
-    planned = services.current_planned(schedule, today) if schedule and schedule.active else None
-    rounds = services.rounds_of(trajectory)
+    schedule = schedules.schedule_of(trajectory)
+    planned = schedules.current_planned(schedule, today) if schedule and schedule.active else None
+    rounds = voting.rounds_of(trajectory)
     if planned:
         planned.round = next((r for r in rounds if r.opens_on == planned.opens_on), None)
     # Results are shown once a round has closed, so that early votes do not steer later ones.
-    series = services.with_trends([r for r in rounds if r.ballots and results_visible(r, today)])
-    factors = (
-        frameworks()[schedule.framework]["factors"]
-        if schedule
-        else (rounds[-1].factors if rounds else frameworks()[default_framework()]["factors"])
-    )
+    series = results.with_trends([r for r in rounds if r.ballots and results_visible(r, today)])
     return render_template(
         "evaluations/index.html",
         trajectory=trajectory,
@@ -58,18 +59,17 @@ def index(trajectory_id: int):
         planned=planned,
         rounds=rounds,
         series=series,
-        factors=factors,
+        factors=_factors_shown(schedule, rounds),
         today=today,
         frameworks=frameworks(),
     )
 
 
 @bp.route("/trajecten/<id:trajectory_id>/evaluaties/schema", methods=["GET", "POST"])
-@login_required
+@rule(read=can_manage, write=can_manage)
 @redisplay_on_csrf_failure
-def schedule(trajectory_id: int):
-    trajectory = load_trajectory(trajectory_id, can_manage)
-    current = services.schedule_of(trajectory)
+def schedule(trajectory: Trajectory):
+    current = schedules.schedule_of(trajectory)
     form = ScheduleForm(obj=current)
     if request.method == "GET":
         if current:
@@ -79,7 +79,7 @@ def schedule(trajectory_id: int):
             form.open_days.data, form.remind_days_before.data = 14, 3
             form.first_date.data = date.today()
     if form.validate_on_submit():
-        if save_unless_stale(form, current, lambda: services.save_schedule(trajectory, form.data)):
+        if save_unless_stale(form, current, lambda: schedules.save_schedule(trajectory, form.to_settings())):
             flash(_("The evaluation schedule has been saved."), "success")
             return redirect(url_for("evaluations.index", trajectory_id=trajectory.id))
         flash(_("Someone else changed the schedule in the meantime; check it and save again."), "error")
@@ -87,12 +87,11 @@ def schedule(trajectory_id: int):
 
 
 @bp.route("/trajecten/<id:trajectory_id>/evaluaties/nu-openen", methods=["POST"])
-@login_required
-def open_now(trajectory_id: int):
-    trajectory = load_trajectory(trajectory_id, can_manage)
+@rule(write=can_manage)
+def open_now(trajectory: Trajectory):
     try:
-        evaluation_round = services.open_manual_round(trajectory, date.today())
-    except services.ScheduleError:
+        evaluation_round = schedules.open_manual_round(trajectory, date.today())
+    except schedules.ScheduleError:
         flash(_("A round is already open or planned in this period; no extra round was opened."), "error")
         return redirect(url_for("evaluations.index", trajectory_id=trajectory.id))
     db.session.commit()
@@ -102,23 +101,28 @@ def open_now(trajectory_id: int):
     )
 
 
-@bp.route("/trajecten/<id:trajectory_id>/evaluaties/gepland/<opens>", methods=["GET", "POST"])
-@login_required
-def planned_view(trajectory_id: int, opens: str):
-    """The schedule's round for a date, before anything stored it: voting creates it."""
-    trajectory = load_trajectory(trajectory_id)
-    schedule = services.schedule_of(trajectory)
+def _planned_or_404(trajectory: Trajectory, opens: str) -> tuple[EvaluationSchedule, PlannedRound, date]:
+    """The schedule's round that opens on the date in the URL (no schedule: no planned round)."""
+    schedule = schedules.schedule_of(trajectory)
     try:
         opens_on = date.fromisoformat(opens)
     except ValueError:
         abort(404)
     planned = (
-        next((p for p in services.planned_rounds(schedule, opens_on) if p.opens_on == opens_on), None)
+        next((p for p in schedules.planned_rounds(schedule, opens_on) if p.opens_on == opens_on), None)
         if schedule
         else None
     )
-    if planned is None or schedule is None:  # no schedule: no planned round either
+    if planned is None or schedule is None:
         abort(404)
+    return schedule, planned, opens_on
+
+
+@bp.route("/trajecten/<id:trajectory_id>/evaluaties/gepland/<opens>", methods=["GET", "POST"])
+@rule(write=can_vote)
+def planned_view(trajectory: Trajectory, opens: str):
+    """The schedule's round for a date, before anything stored it: voting creates it."""
+    schedule, planned, opens_on = _planned_or_404(trajectory, opens)
     stored = db.session.scalar(
         sa.select(EvaluationRound).where(
             EvaluationRound.trajectory_id == trajectory.id, EvaluationRound.opens_on == opens_on
@@ -126,34 +130,33 @@ def planned_view(trajectory_id: int, opens: str):
     )
     if request.method == "GET" and stored is not None:
         return redirect(url_for("evaluations.round_view", trajectory_id=trajectory.id, round_id=stored.id))
+    mine = membership_of(current_user, trajectory)
     if request.method == "POST":
-        mine = membership_of(current_user, trajectory)
-        require(services.may_vote(mine, planned, schedule))
+        require(may_vote(mine, schedule.layers))
         if planned.state(date.today()) != RoundState.OPEN:
             return _closed_message(trajectory, planned)
-        evaluation_round = stored or services.materialise(schedule, planned)
+        evaluation_round = stored or schedules.materialise(schedule, planned)
         db.session.flush()
         return _vote(trajectory, evaluation_round)
-    factors = frameworks()[schedule.framework]["factors"]
     return render_template(
         "evaluations/round.html",
         trajectory=trajectory,
         round=None,
         planned=planned,
-        factors=factors,
+        factors=frameworks()[schedule.framework]["factors"],
         state=planned.state(date.today()),
         ballot=None,
         errors={},
-        may_vote=services.may_vote(membership_of(current_user, trajectory), planned, schedule),
+        may_vote=may_vote(mine, schedule.layers),
         form_values={},
         anonymous=schedule.anonymous,
         today=date.today(),
-        earlier_actions=services.open_follow_up_actions(trajectory, before=planned.opens_on),
+        earlier_actions=results.open_follow_up_actions(trajectory, before=planned.opens_on),
         vote_url=url_for("evaluations.planned_view", trajectory_id=trajectory.id, opens=opens),
     )
 
 
-def _closed_message(trajectory, evaluation_round):
+def _closed_message(trajectory: Trajectory, evaluation_round: EvaluationRound | PlannedRound):
     flash(
         _(
             "This round is not open for voting (it runs from %(start)s to %(end)s). Nothing was saved.",
@@ -165,23 +168,12 @@ def _closed_message(trajectory, evaluation_round):
     return redirect(url_for("evaluations.index", trajectory_id=trajectory.id))
 
 
-def _vote(trajectory, evaluation_round: EvaluationRound):
+def _vote(trajectory: Trajectory, evaluation_round: EvaluationRound):
     mine = membership_of(current_user, trajectory)
     if mine is None:  # the callers allowed the vote, so never: only members vote
         abort(403)
-    choices, errors, form_values = {}, {}, {}
-    for factor in evaluation_round.factors:
-        key = factor["key"]
-        color = request.form.get(f"kleur-{key}", "")
-        comment = (request.form.get(f"toelichting-{key}", "") or "").strip()
-        form_values[key] = (color, comment)
-        if color not in COLORS:
-            errors[key] = _("Choose green, orange or red.")
-        elif len(comment) > 2000 or "\x00" in comment:
-            errors[key] = _("The comment is too long or contains characters that are not allowed.")
-        else:
-            choices[key] = (color, comment)
-    if errors:
+    read = read_cards(evaluation_round.factors, request.form)
+    if read.errors:
         return render_template(
             "evaluations/round.html",
             trajectory=trajectory,
@@ -190,16 +182,16 @@ def _vote(trajectory, evaluation_round: EvaluationRound):
             factors=evaluation_round.factors,
             state=evaluation_round.state(date.today()),
             ballot=None,
-            errors=errors,
+            errors=read.errors,
             may_vote=True,
-            form_values=form_values,
+            form_values=read.values,
             anonymous=evaluation_round.anonymous,
             today=date.today(),
             vote_url=request.path,
             voted=len(evaluation_round.ballots),
-            invited=len(services.invited_members(evaluation_round, trajectory)),
+            invited=len(voting.invited_members(evaluation_round, trajectory)),
         ), 422
-    services.cast_ballot(evaluation_round, mine, choices)
+    voting.cast_ballot(evaluation_round, mine, read.cards)
     db.session.commit()
     flash(_("Thank you: your cards have been saved. You can change them until the round closes."), "success")
     return redirect(
@@ -207,61 +199,64 @@ def _vote(trajectory, evaluation_round: EvaluationRound):
     )
 
 
-@bp.route("/trajecten/<id:trajectory_id>/evaluaties/<id:round_id>", methods=["GET", "POST"])
-@login_required
-def round_view(trajectory_id: int, round_id: int):
-    trajectory = load_trajectory(trajectory_id)
-    evaluation_round = get_in_trajectory_or_404(EvaluationRound, trajectory, round_id)
-    today = date.today()
-    mine = membership_of(current_user, trajectory)
-    if request.method == "POST":
-        require(services.may_vote(mine, evaluation_round))
-        if evaluation_round.state(today) != RoundState.OPEN:
-            return _closed_message(trajectory, evaluation_round)
-        return _vote(trajectory, evaluation_round)
-    ballot = services.ballot_of(evaluation_round, mine) if mine else None
-    form_values = {v.factor: (v.color.value, v.comment) for v in ballot.votes} if ballot else {}
-    state = evaluation_round.state(today)
-    factor_results: list[services.FactorResult] = []
-    follow_up: list[services.FactorResult] = []
+def _results_context(trajectory: Trajectory, evaluation_round: EvaluationRound, today: date) -> dict:
+    """What the round page shows of the results: nothing until the round has closed."""
+    factor_results: list[results.FactorResult] = []
+    follow_up: list[results.FactorResult] = []
     shown_layers: list[Layer] = []
     shown_orgs: list[int] = []
     if results_visible(evaluation_round, today):
         names = {m.id: m.user.name for m in trajectory.memberships}
-        factor_results = services.results(evaluation_round, names)
-        follow_up = services.follow_up(evaluation_round, factor_results)
-        shown_layers, shown_orgs = services.shown_groups(evaluation_round)
+        factor_results = results.results(evaluation_round, names)
+        follow_up = results.follow_up(evaluation_round, factor_results)
+        shown_layers, shown_orgs = results.shown_groups(evaluation_round)
+    return {
+        "results": factor_results,
+        "follow_up": follow_up,
+        "shown_layers": shown_layers,
+        "shown_orgs": shown_orgs,
+        "org_names": results.organisation_names(shown_orgs),
+    }
+
+
+@bp.route("/trajecten/<id:trajectory_id>/evaluaties/<id:round_id>", methods=["GET", "POST"])
+@rule(write=can_vote)
+def round_view(trajectory: Trajectory, round_id: int):
+    evaluation_round = get_in_trajectory_or_404(EvaluationRound, trajectory, round_id)
+    today = date.today()
+    mine = membership_of(current_user, trajectory)
+    if request.method == "POST":
+        require(may_vote(mine, evaluation_round.layers))
+        if evaluation_round.state(today) != RoundState.OPEN:
+            return _closed_message(trajectory, evaluation_round)
+        return _vote(trajectory, evaluation_round)
+    ballot = voting.ballot_of(evaluation_round, mine) if mine else None
     return render_template(
         "evaluations/round.html",
         trajectory=trajectory,
         round=evaluation_round,
         planned=None,
         factors=evaluation_round.factors,
-        state=state,
+        state=evaluation_round.state(today),
         ballot=ballot,
         errors={},
-        may_vote=services.may_vote(mine, evaluation_round),
-        form_values=form_values,
+        may_vote=may_vote(mine, evaluation_round.layers),
+        form_values={v.factor: (v.color.value, v.comment) for v in ballot.votes} if ballot else {},
         anonymous=evaluation_round.anonymous,
         today=today,
         vote_url=request.path,
-        results=factor_results,
-        follow_up=follow_up,
-        earlier_actions=services.open_follow_up_actions(trajectory, before=evaluation_round.opens_on),
+        earlier_actions=results.open_follow_up_actions(trajectory, before=evaluation_round.opens_on),
         voted=len(evaluation_round.ballots),
-        invited=len(services.invited_members(evaluation_round, trajectory)),
-        shown_layers=shown_layers,
-        shown_orgs=shown_orgs,
-        org_names=services.organisation_names(shown_orgs),
-        min_group=services.MIN_GROUP_FOR_ANONYMOUS,
+        invited=len(voting.invited_members(evaluation_round, trajectory)),
+        min_group=results.MIN_GROUP_FOR_ANONYMOUS,
         can_act=can_edit(current_user, trajectory),
+        **_results_context(trajectory, evaluation_round, today),
     )
 
 
 @bp.route("/trajecten/<id:trajectory_id>/evaluaties/<id:round_id>/resultaten.<fmt>")
-@login_required
-def results_export(trajectory_id: int, round_id: int, fmt: str):
-    trajectory = load_trajectory(trajectory_id, can_view)
+@rule()
+def results_export(trajectory: Trajectory, round_id: int, fmt: str):
     evaluation_round = get_in_trajectory_or_404(EvaluationRound, trajectory, round_id)
     require(results_visible(evaluation_round))
     header = [_("Round"), _("Factor"), _("Green"), _("Orange"), _("Red"), _("Divided"), _("Comments")]
@@ -275,17 +270,8 @@ def results_export(trajectory_id: int, round_id: int, fmt: str):
             _("yes") if r.disagreement else "",
             " | ".join(c for _, c in r.comments),
         ]
-        for r in services.results(evaluation_round)
+        for r in results.results(evaluation_round)
     ]
     return exports.download(
         fmt, header, rows, f"{_('evaluation')}-{evaluation_round.name.replace(' ', '-')}", _("Results")
     )
-
-
-@bp.route("/beheer/berichten")
-@admin_required
-def outbox():
-    messages = db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(300)).all()
-    from tracker.evaluations.mail import smtp_configured
-
-    return render_template("evaluations/outbox.html", messages=messages, smtp=smtp_configured())

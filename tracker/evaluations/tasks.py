@@ -19,9 +19,10 @@ import sqlalchemy as sa
 from flask import current_app, url_for
 from sqlalchemy.exc import IntegrityError
 
-from tracker.evaluations import mail
-from tracker.evaluations.services import current_planned, invited_members, materialise
+from tracker.evaluations.schedules import current_planned, materialise
+from tracker.evaluations.voting import invited_members
 from tracker.extensions import db
+from tracker.mail import services as mail
 from tracker.models import Ballot, EvaluationRound, EvaluationSchedule, OutboxMessage, Trajectory
 from tracker.textsafe import clean_text, header_text
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from flask import current_app, url_for
 
 from tracker.auth.services import user_by_email
-from tracker.evaluations import mail
 from tracker.extensions import db
+from tracker.mail import services as mail
 from tracker.models import Invitation, OutboxMessage
 from tracker.textsafe import header_text
 

@@ -73,7 +73,7 @@ def pending(trajectory: Trajectory) -> list[Invitation]:
 
 
 def invite(
-    trajectory: Trajectory, email: str, organisation: Organisation, layer: str, role: str, *, by: User
+    trajectory: Trajectory, email: str, organisation: Organisation, layer: Layer, role: Role, *, by: User
 ) -> tuple[Invitation, str]:
     """A new invitation and its raw token (for the mail only)."""
     email = normalise_email(email)
@@ -85,8 +85,8 @@ def invite(
         trajectory_id=trajectory.id,
         email=email,
         organisation=organisation,
-        layer=Layer(layer),
-        role=Role(role),
+        layer=layer,
+        role=role,
         invited_by=by,
     )
     token = _new_token(invitation)

@@ -99,7 +99,7 @@ def plan(trajectory: Trajectory, plan_id: int):
 
 
 @bp.route("/trajecten/<id:trajectory_id>/plannen/<id:plan_id>/bewerken", methods=["GET", "POST"])
-@rule()
+@rule(read=can_edit, write=can_edit)
 @redisplay_on_csrf_failure
 def plan_edit(trajectory: Trajectory, plan_id: int):
     plan = get_in_trajectory_or_404(Plan, trajectory, plan_id)
@@ -125,7 +125,7 @@ def plan_edit(trajectory: Trajectory, plan_id: int):
 
 
 @bp.route("/trajecten/<id:trajectory_id>/cycli/<id:cycle_id>/afsluiten", methods=["POST"])
-@rule()
+@rule(write=can_edit)
 def cycle_close(trajectory: Trajectory, cycle_id: int):
     cycle = get_in_trajectory_or_404(Cycle, trajectory, cycle_id, lambda c: c.plan.trajectory_id)
     require(can_run_plan(current_user, cycle.plan))

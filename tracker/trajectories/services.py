@@ -1,4 +1,5 @@
-"""Trajectories, members, decisions, the start reflection and progress. Writes flush; views commit."""
+"""Trajectories: creation from the handreiking, settings, current decisions, progress, listings and
+history. Writes flush; views commit."""
 
 from __future__ import annotations
 
@@ -11,15 +12,12 @@ from sqlalchemy.orm import joinedload, selectinload
 from tracker.content import handreiking
 from tracker.extensions import db
 from tracker.models import (
-    AuditEvent,
     ChecklistItem,
     Decision,
     DecisionKind,
-    DecisionOutcome,
     ItemStatus,
     Layer,
     Membership,
-    Movement,
     Organisation,
     Phase,
     Role,
@@ -29,13 +27,6 @@ from tracker.models import (
     TrajectoryStatus,
     User,
 )
-
-TRAJECTORY_FIELDS = ("name", "theme", "target_groups", "area", "start_date")
-
-
-class MembershipError(ValueError):
-    """A user-facing reason why a membership change is refused."""
-
 
 # --- creation from the template -------------------------------------------------------------
 
@@ -76,13 +67,32 @@ def instantiate_template(trajectory: Trajectory) -> None:
         )
 
 
-def create_trajectory(data: dict, *, creator: User, organisation: Organisation, layer: Layer) -> Trajectory:
-    trajectory = Trajectory(
-        **{k: data[k] for k in TRAJECTORY_FIELDS},
-        focus_layer=Layer(data["focus_layer"]),
-        status=TrajectoryStatus.ACTIEF,
-        coordinator=creator,
-    )
+@dataclass(frozen=True)
+class TrajectoryDetails:
+    """What describes a trajectory (set when it starts, changed on its settings page)."""
+
+    name: str
+    theme: str
+    target_groups: str
+    area: str
+    start_date: date
+    focus_layer: Layer
+
+
+def _set_details(trajectory: Trajectory, details: TrajectoryDetails) -> None:
+    trajectory.name = details.name
+    trajectory.theme = details.theme
+    trajectory.target_groups = details.target_groups
+    trajectory.area = details.area
+    trajectory.start_date = details.start_date
+    trajectory.focus_layer = details.focus_layer
+
+
+def create_trajectory(
+    details: TrajectoryDetails, *, creator: User, organisation: Organisation, layer: Layer
+) -> Trajectory:
+    trajectory = Trajectory(status=TrajectoryStatus.ACTIEF, coordinator=creator)
+    _set_details(trajectory, details)
     trajectory.memberships.append(
         Membership(user=creator, organisation=organisation, layer=layer, role=Role.PROJECTLEIDER)
     )
@@ -92,74 +102,18 @@ def create_trajectory(data: dict, *, creator: User, organisation: Organisation, 
     return trajectory
 
 
-def update_trajectory(trajectory: Trajectory, data: dict) -> None:
-    for key in TRAJECTORY_FIELDS:
-        setattr(trajectory, key, data[key])
-    trajectory.focus_layer = Layer(data["focus_layer"])
-    trajectory.status = TrajectoryStatus(data["status"])
-    coordinator_id = int(data["coordinator_id"]) if data.get("coordinator_id") else None
+def update_trajectory(
+    trajectory: Trajectory, details: TrajectoryDetails, status: TrajectoryStatus, coordinator_id: int | None
+) -> None:
+    """``coordinator_id`` is a user id; only a member of the trajectory can coordinate it."""
+    _set_details(trajectory, details)
+    trajectory.status = status
     member_ids = {m.user_id for m in trajectory.memberships}
     trajectory.coordinator_id = coordinator_id if coordinator_id in member_ids else None
     db.session.flush()
 
 
-# --- members --------------------------------------------------------------------------------
-
-
-def add_member(
-    trajectory: Trajectory, user: User, organisation: Organisation, layer: str, role: str
-) -> Membership:
-    if any(m.user_id == user.id for m in trajectory.memberships):
-        raise MembershipError("duplicate")
-    membership = Membership(user=user, organisation=organisation, layer=Layer(layer), role=Role(role))
-    trajectory.memberships.append(membership)
-    db.session.flush()
-    return membership
-
-
-def _project_leads(trajectory: Trajectory) -> list[Membership]:
-    return [m for m in trajectory.memberships if m.role == Role.PROJECTLEIDER]
-
-
-def update_member(membership: Membership, organisation: Organisation, layer: str, role: str) -> None:
-    new_role = Role(role)
-    leads = _project_leads(membership.trajectory)
-    if membership.role == Role.PROJECTLEIDER and new_role != Role.PROJECTLEIDER and len(leads) == 1:
-        raise MembershipError("last_lead")
-    membership.organisation = organisation
-    membership.layer = Layer(layer)
-    membership.role = new_role
-    db.session.flush()
-
-
-# --- decisions and reflection ---------------------------------------------------------------
-
-DECISION_TEXT_FIELDS = (
-    "rationale",
-    "decided_by",
-    "open_questions",
-    "shared_vision",
-    "shared_ambition",
-    "agreement_goal",
-    "agreement_target_groups",
-    "agreement_consists_of",
-    "agreement_direction",
-    "agreement_accountability",
-)
-
-
-def record_decision(trajectory: Trajectory, kind: DecisionKind, data: dict, *, by: User) -> Decision:
-    """Decisions are never edited: a new one is recorded and the history stays."""
-    decision = Decision(
-        kind=kind,
-        outcome=DecisionOutcome(data["outcome"]),
-        decided_on=data["decided_on"],
-        recorded_by=by,
-        **{k: data.get(k) or "" for k in DECISION_TEXT_FIELDS},
-    )
-    trajectory.decisions.append(decision)
-    db.session.flush()
-    return decision
+# --- decisions ------------------------------------------------------------------------------
 
 
 def current_decisions(trajectory: Trajectory) -> dict[DecisionKind, Decision]:
@@ -168,27 +122,6 @@ def current_decisions(trajectory: Trajectory) -> dict[DecisionKind, Decision]:
     for decision in trajectory.decisions:
         current.setdefault(decision.kind, decision)
     return current
-
-
-def stale_reflections(trajectory: Trajectory, entries: list[dict]) -> list[StartReflection]:
-    """The aspects someone else saved since the form was loaded."""
-    versions = {e.get("aspect_key"): e.get("version") for e in entries}
-    return [
-        r
-        for r in trajectory.reflections
-        if versions.get(r.aspect_key) and versions[r.aspect_key] != str(r.version)
-    ]
-
-
-def update_reflection(trajectory: Trajectory, entries: list[dict]) -> None:
-    by_key: dict[str | None, StartReflection] = {r.aspect_key: r for r in trajectory.reflections}
-    for entry in entries:
-        reflection = by_key.get(entry.get("aspect_key"))
-        if reflection is None:
-            continue
-        reflection.movement = Movement(entry["movement"]) if entry.get("movement") else None
-        reflection.note = entry.get("note") or ""
-    db.session.flush()
 
 
 # --- progress -------------------------------------------------------------------------------
@@ -348,32 +281,3 @@ def ownership_by_layer(trajectory: Trajectory) -> dict[Layer, list[dict]]:
     for m in trajectory.memberships:
         result[m.layer].append({"member": m, **counts.get(m.id, {"open": 0, "done": 0, "total": 0})})
     return result
-
-
-# --- history --------------------------------------------------------------------------------
-
-HISTORY_PAGE = 100
-
-
-def history(
-    trajectory: Trajectory,
-    *,
-    entity: str | None = None,
-    entity_id: int | None = None,
-    before: int | None = None,
-) -> list[AuditEvent]:
-    """Audit events of the trajectory, newest first; optionally of one record."""
-    stmt = (
-        sa.select(AuditEvent)
-        .where(AuditEvent.trajectory_id == trajectory.id)
-        .options(joinedload(AuditEvent.user))
-        .order_by(AuditEvent.id.desc())
-        .limit(HISTORY_PAGE)
-    )
-    if entity:
-        stmt = stmt.where(AuditEvent.entity == entity)
-    if entity_id:
-        stmt = stmt.where(AuditEvent.entity_id == entity_id)
-    if before:
-        stmt = stmt.where(AuditEvent.id < before)
-    return list(db.session.scalars(stmt))

@@ -24,6 +24,7 @@ from flask_babel import lazy_gettext as _l
 
 from tracker.access import EDITOR_ROLES
 from tracker.extensions import db
+from tracker.members.services import MembershipError, project_leads
 from tracker.models import (
     Action,
     Agreement,
@@ -39,7 +40,6 @@ from tracker.models import (
     Workshop,
     WorkshopParticipant,
 )
-from tracker.trajectories.services import MembershipError
 
 # (key, model, column pointing at the membership, label, title of one row)
 OWNED: list[tuple[str, Any, str, Any, Any]] = [
@@ -144,9 +144,7 @@ def successors(membership: Membership) -> list[Membership]:
 
 
 def check_removable(membership: Membership) -> None:
-    trajectory = membership.trajectory
-    leads = [m for m in trajectory.memberships if m.role == Role.PROJECTLEIDER]
-    if membership.role == Role.PROJECTLEIDER and len(leads) == 1:
+    if membership.role == Role.PROJECTLEIDER and len(project_leads(membership.trajectory)) == 1:
         raise MembershipError("last_lead")
 
 

@@ -1,0 +1,1 @@
+"""Outgoing mail: the outbox, SMTP delivery, and the administrators' outbox page."""

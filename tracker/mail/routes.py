@@ -1,0 +1,20 @@
+"""The outbox page: what was sent or waits to be sent, for administrators."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, render_template
+
+from tracker.access import admin_required
+from tracker.extensions import db
+from tracker.mail.services import smtp_configured
+from tracker.models import OutboxMessage
+
+bp = Blueprint("mail", __name__)
+
+
+@bp.route("/beheer/berichten")
+@admin_required
+def outbox():
+    messages = db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(300)).all()
+    return render_template("mail/outbox.html", messages=messages, smtp=smtp_configured())
