@@ -54,7 +54,7 @@ def test_demo_outsider_sees_nothing_of_the_case(client, app):
 def test_demo_has_three_closed_rounds_an_open_one_and_red_cards_with_and_without_action(app):
     from datetime import date
 
-    from tracker.evaluations import services as evaluations
+    from tracker.evaluations import results as evaluations
     from tracker.models import EvaluationRound, RoundState
 
     demo.load()
@@ -91,7 +91,7 @@ def test_the_demo_is_data_whose_dates_follow_the_day_it_is_loaded(app):
     schedule's rounds stay on the schedule (three closed, one open) whatever the month lengths."""
     from datetime import date, timedelta
 
-    from tracker.evaluations import services as evaluations
+    from tracker.evaluations import schedules
     from tracker.models import Action, EvaluationRound, RoundState
 
     seen = {}
@@ -101,8 +101,8 @@ def test_the_demo_is_data_whose_dates_follow_the_day_it_is_loaded(app):
         case = db.session.scalar(db.select(Trajectory).where(Trajectory.name.like("Preventie van pesten%")))
         rounds = db.session.scalars(db.select(EvaluationRound).order_by(EvaluationRound.opens_on)).all()
         assert [r.state(today) for r in rounds] == [RoundState.CLOSED] * 3 + [RoundState.OPEN]
-        schedule = evaluations.schedule_of(case)
-        planned = {p.opens_on: p.name for p in evaluations.planned_rounds(schedule, today)}
+        schedule = schedules.schedule_of(case)
+        planned = {p.opens_on: p.name for p in schedules.planned_rounds(schedule, today)}
         assert all(planned.get(r.opens_on) == r.name for r in rounds)
         overdue = [a for a in db.session.scalars(db.select(Action)) if a.is_overdue(today)]
         assert overdue

@@ -109,13 +109,6 @@ def get_trajectory_or_404(trajectory_id: int) -> Trajectory:
     return trajectory
 
 
-def load_trajectory(trajectory_id: int, check=can_view) -> Trajectory:
-    """Load → 404 → check → 403, the one way views get their trajectory."""
-    trajectory = get_trajectory_or_404(trajectory_id)
-    require(check(current_user, trajectory))
-    return trajectory
-
-
 def get_in_trajectory_or_404(model, trajectory: Trajectory, object_id: int, trajectory_of=None):
     """An object of this trajectory; an id from another trajectory is simply not found.
     ``trajectory_of`` gives the object's trajectory id when it has no ``trajectory_id`` itself."""

@@ -25,7 +25,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from tracker.auth.services import create_user
-from tracker.evaluations.services import planned_rounds
+from tracker.evaluations.schedules import planned_rounds
 from tracker.extensions import db
 from tracker.models import Cadence, EvaluationSchedule, Organisation, Sector, User
 from tracker.security import DEMO_PASSWORD

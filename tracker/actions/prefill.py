@@ -14,7 +14,7 @@ from werkzeug.datastructures import MultiDict
 from tracker.access import get_in_trajectory_or_404, get_item_or_404, require, results_visible
 from tracker.actions.forms import ActionForm
 from tracker.actions.sources import Origin, link_to
-from tracker.evaluations import services as evaluation_services
+from tracker.evaluations import results as evaluation_results
 from tracker.ids import arg_id, parse_id
 from tracker.models import ActionSource, ChecklistItem, EvaluationRound, Membership, Plan, Trajectory
 
@@ -74,7 +74,7 @@ def _red_card(trajectory: Trajectory, args: MultiDict) -> RedCard | None:
     factor = next((f for f in evaluation_round.factors if f["key"] == args.get("factor")), None)
     if factor is None:
         abort(404)
-    result = next(r for r in evaluation_services.results(evaluation_round) if r.key == factor["key"])
+    result = next(r for r in evaluation_results.results(evaluation_round) if r.key == factor["key"])
     return RedCard(evaluation_round, factor, result)
 
 

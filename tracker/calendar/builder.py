@@ -11,8 +11,19 @@ from flask_babel import gettext as _
 from icalendar import Calendar, Event
 from sqlalchemy.orm import joinedload
 
+from tracker.evaluations.schedules import planned_rounds
 from tracker.extensions import db
-from tracker.models import OPEN_ACTION_STATUSES, Action, Membership, Milestone, Plan, User, utcnow
+from tracker.models import (
+    OPEN_ACTION_STATUSES,
+    Action,
+    EvaluationSchedule,
+    Meeting,
+    Membership,
+    Milestone,
+    Plan,
+    User,
+    utcnow,
+)
 from tracker.textsafe import clean_text, installation_host
 
 
@@ -91,7 +102,6 @@ def _feed(user: User, base_url: str) -> bytes:
                 f"{milestone.plan.trajectory.name} — {milestone.plan.title}\n{milestone.expected_result}",
             )
         )
-    from tracker.models import Meeting
 
     for meeting in db.session.scalars(
         sa.select(Meeting).where(Meeting.trajectory_id.in_(trajectory_ids), Meeting.held_on >= now.date())
@@ -108,8 +118,6 @@ def _feed(user: User, base_url: str) -> bytes:
                 meeting.purpose,
             )
         )
-    from tracker.evaluations.services import planned_rounds
-    from tracker.models import EvaluationSchedule
 
     horizon = now.date() + timedelta(days=400)
     for schedule in db.session.scalars(
