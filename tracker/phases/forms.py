@@ -1,14 +1,21 @@
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, TextAreaField
 from wtforms.validators import Optional
 
 from tracker.forms import BaseForm, ChoiceField, DutchDateField, max_length, required
+from tracker.ids import parse_id
+from tracker.models import Trajectory
 from tracker.models.enums import ItemStatus, Layer, choices
+from tracker.phases.services import ItemValues
 
 
 class ItemFieldsMixin:
+    """The fields an item's edit and new forms share; ``to_values`` turns them into typed values."""
+
     status = ChoiceField(_l("Status"), choices=choices(ItemStatus), validators=[required()])
     owner_id = ChoiceField(_l("Owner"), validators=[Optional()])
     accountable_layer = ChoiceField(
@@ -16,6 +23,20 @@ class ItemFieldsMixin:
     )
     due_date = DutchDateField(_l("Due date"), validators=[Optional()])
     answer = TextAreaField(_l("Answer"), validators=[Optional(), max_length(20000)])
+
+    def to_values(self, trajectory: Trajectory) -> ItemValues:
+        form: Any = self
+        owner_id = parse_id(form.owner_id.data)
+        owner = next((m for m in trajectory.memberships if m.id == owner_id), None)
+        text = form.text.data if "text" in form else None
+        return ItemValues(
+            status=ItemStatus(form.status.data),
+            owner=owner,
+            accountable_layer=Layer(form.accountable_layer.data) if form.accountable_layer.data else None,
+            due_date=form.due_date.data,
+            answer=form.answer.data or "",
+            text=text or None,
+        )
 
 
 class ItemForm(ItemFieldsMixin, BaseForm):

@@ -69,7 +69,7 @@ def item_edit(trajectory: Trajectory, item_id: int):
         form.owner_id.data = str(item.owner_id or "")
         form.version.data = str(item.version)
     if form.validate_on_submit():
-        if save_unless_stale(form, item, lambda: services.update_item(item, form.data)):
+        if save_unless_stale(form, item, lambda: services.update_item(item, form.to_values(trajectory))):
             flash(_("The item has been saved."), "success")
             return redirect(_phase_url(item))
         conflict = item
@@ -90,7 +90,7 @@ def item_new(trajectory: Trajectory, section_id: int):
     form = NewItemForm(prefix=f"new-{section.id}")
     form.owner_id.choices = _owner_choices(trajectory)
     if form.validate_on_submit():
-        item = services.add_item(section, trajectory, form.data)
+        item = services.add_item(section, trajectory, form.to_values(trajectory))
         db.session.commit()
         flash(_("The item has been added."), "success")
         return redirect(_phase_url(item))

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from tracker.concurrency import lock_parent, set_positions
 from tracker.extensions import db
 from tracker.models import ChecklistItem, ItemStatus, Layer, Membership, Phase, Section, Trajectory, utcnow
-
-EDIT_FIELDS = ("answer", "status", "owner_id", "accountable_layer", "due_date")
 
 
 def phase_with_items(trajectory: Trajectory, number: int) -> Phase | None:
@@ -26,30 +27,36 @@ def phase_with_items(trajectory: Trajectory, number: int) -> Phase | None:
     )
 
 
-def _clean(data: dict, trajectory: Trajectory) -> dict:
-    owner_id = int(data["owner_id"]) if data.get("owner_id") else None
-    if owner_id is not None and owner_id not in {m.id for m in trajectory.memberships}:
-        raise ValueError("owner is not a member")
-    return {
-        "answer": data.get("answer") or "",
-        "status": ItemStatus(data["status"]),
-        "owner_id": owner_id,
-        "accountable_layer": Layer(data["accountable_layer"]) if data.get("accountable_layer") else None,
-        "due_date": data.get("due_date"),
-    }
+@dataclass(frozen=True)
+class ItemValues:
+    """What a member sets on a checklist item; ``text`` only for the trajectory's own items."""
+
+    status: ItemStatus
+    owner: Membership | None = None
+    accountable_layer: Layer | None = None
+    due_date: date | None = None
+    answer: str = ""
+    text: str | None = None
 
 
-def update_item(item: ChecklistItem, data: dict) -> None:
-    values = _clean(data, item.trajectory)
-    if item.is_custom and data.get("text"):
-        values["text"] = data["text"]
-    for key, value in values.items():
-        setattr(item, key, value)
+def _apply(item: ChecklistItem, values: ItemValues) -> None:
+    if values.owner is not None and values.owner.trajectory_id != item.trajectory_id:
+        raise ValueError("the owner is not a member of this trajectory")
+    item.status = values.status
+    item.owner = values.owner
+    item.accountable_layer = values.accountable_layer
+    item.due_date = values.due_date
+    item.answer = values.answer
+
+
+def update_item(item: ChecklistItem, values: ItemValues) -> None:
+    _apply(item, values)
+    if item.is_custom and values.text:
+        item.text = values.text
     db.session.flush()
 
 
-def add_item(section: Section, trajectory: Trajectory, data: dict) -> ChecklistItem:
-    values = _clean(data, trajectory)
+def add_item(section: Section, trajectory: Trajectory, values: ItemValues) -> ChecklistItem:
     position = (
         db.session.scalar(
             sa.select(sa.func.max(ChecklistItem.position)).where(ChecklistItem.section_id == section.id)
@@ -57,8 +64,9 @@ def add_item(section: Section, trajectory: Trajectory, data: dict) -> ChecklistI
         or 0
     ) + 1
     item = ChecklistItem(
-        trajectory=trajectory, section=section, position=position, text=data["text"], is_custom=True, **values
+        trajectory=trajectory, section=section, position=position, text=values.text or "", is_custom=True
     )
+    _apply(item, values)
     db.session.add(item)
     db.session.flush()
     return item
