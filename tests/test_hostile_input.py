@@ -6,8 +6,11 @@ from __future__ import annotations
 import re
 
 import pytest
+import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from tracker.extensions import db
 
 from .conftest import PASSWORD, fill_rule
 
@@ -96,3 +99,16 @@ def test_every_form_survives_hostile_input(app, world, url_args, data):
 def test_hostile_paths_and_query_strings(client, login, world, path):
     login(world["users"]["admin"])
     assert client.get(path).status_code in (200, 404)
+
+
+def test_a_required_date_of_only_spaces_is_refused_next_to_the_field(client, login, world):
+    """Found by the sweep above on PostgreSQL: spaces passed 'input required' but parsed to no date."""
+    from tracker.models import Workshop
+
+    a = world["a"]
+    login(world["users"]["projectleider"])
+    before = db.session.scalar(sa.select(sa.func.count(Workshop.id)))
+    response = client.post(f"/trajecten/{a.id}/werksessies", data={"title": "Sessie", "held_on": "   "})
+    assert response.status_code == 200
+    assert "Dit veld is verplicht" in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(Workshop.id))) == before

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, FieldList, SelectField, StringField, TextAreaField
 from wtforms.utils import unset_value
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, StopValidation, ValidationError
 
 REQUIRED = _l("This field is required.")
 
@@ -18,9 +18,18 @@ def required():
     return DataRequired(message=REQUIRED)
 
 
+class _InputRequired(InputRequired):
+    """Input required, where only spaces count as nothing typed (they parse to no date at all)."""
+
+    def __call__(self, form, field):
+        if not field.raw_data or not str(field.raw_data[0]).strip():
+            field.errors[:] = []
+            raise StopValidation(self.message)
+
+
 def required_input():
     """Required, for fields that parse their input (dates): keeps the parse error when typed."""
-    return InputRequired(message=REQUIRED)
+    return _InputRequired(message=REQUIRED)
 
 
 def max_length(n: int):
