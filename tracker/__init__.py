@@ -206,6 +206,7 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     from tracker import access
+    from tracker.forms import page_errors
     from tracker.models.enums import label
 
     @app.template_filter("datum")
@@ -241,6 +242,7 @@ def register_template_helpers(app: Flask) -> None:
         membership_of=access.membership_of,
         results_visible=access.results_visible,
         get_locale=get_locale,
+        page_errors=page_errors,
     )
 
 

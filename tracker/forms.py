@@ -1,17 +1,24 @@
-"""Form building blocks shared by the blueprints (fields with Dutch-ready messages)."""
+"""Form building blocks shared by the blueprints (fields with Dutch-ready messages), and the
+error summary a page shows after a failed submit."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 from flask import g
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, FieldList, SelectField, StringField, TextAreaField
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from wtforms import DateField, FieldList, Form, FormField, SelectField, StringField, TextAreaField
 from wtforms.utils import unset_value
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, StopValidation, ValidationError
+from wtforms.widgets import ListWidget
 
 REQUIRED = _l("This field is required.")
+CHOOSE = _l("Choose an option")
 
 
 def required():
@@ -102,11 +109,27 @@ class DutchDateField(DateField):
 
 
 class ChoiceField(SelectField):
-    """A select of string values whose invalid choice gives a clear message."""
+    """A select of string values whose invalid choice gives a clear message.
 
-    def __init__(self, label=None, validators=None, **kwargs):
+    A required select starts on an empty option ("Choose an option", or ``placeholder``) unless its
+    choices already begin with one: nothing is chosen until the user chooses, and the empty value
+    is refused as a missing answer. Views that set the choices later get the empty option too."""
+
+    def __init__(self, label=None, validators=None, placeholder=None, **kwargs):
         kwargs.setdefault("coerce", str)
+        self.placeholder = placeholder or CHOOSE
         super().__init__(label, validators, **kwargs)
+
+    @property
+    def choices(self):
+        own = SelectField.choices.fget(self)  # type: ignore[attr-defined]
+        if not own or not self.flags.required or str(own[0][0]) == "":
+            return own
+        return [("", self.placeholder), *own]
+
+    @choices.setter
+    def choices(self, value) -> None:
+        SelectField.choices.fset(self, value)  # type: ignore[attr-defined]
 
     def pre_validate(self, form):
         values = [str(choice[0]) for choice in (self.choices or [])]
@@ -150,15 +173,69 @@ class BoundedFieldList(FieldList):
         return super().validate(form, extra_validators)
 
 
+@dataclass(frozen=True)
+class ErrorItem:
+    """One line of the error summary: the message, the field's label, and the id of the element
+    the line links to (None for a hidden field, which has nothing to go to)."""
+
+    target: str | None
+    label: str
+    message: str
+
+
+def form_error_items(form: Form) -> list[ErrorItem]:
+    """The errors of a form, field by field in the form's order (sub-forms and lists included)."""
+    return [item for field in form for item in _field_items(field)]
+
+
+def _field_items(field) -> Iterator[ErrorItem]:
+    if isinstance(field, FormField):
+        for sub in field:
+            yield from _field_items(sub)
+        return
+    if isinstance(field, FieldList):
+        own = [str(e) for e in field.errors if isinstance(e, str)]
+        for message in own:
+            yield ErrorItem(field.entries[0].id if field.entries else None, str(field.label.text), message)
+        for entry in field.entries:
+            yield from _field_items(entry)
+        return
+    hidden = field.type in ("HiddenField", "CSRFTokenField")
+    # A list of checkboxes or radios has no element of its own to focus: link to its first option.
+    target = f"{field.id}-0" if isinstance(field.widget, ListWidget) else field.id
+    for message in field.errors:
+        if not isinstance(message, (list, tuple, dict)):
+            yield ErrorItem(None if hidden else target, str(field.label.text), str(message))
+
+
+@pass_context
+def page_errors(context: Context) -> list[ErrorItem]:
+    """What the error summary of a page lists: the errors of every form the view passed to the
+    template (directly, or in a list or dict of forms), then the ``error_items`` it passed itself
+    (forms that are not WTForms, such as the ballot). Empty when nothing failed."""
+    items: list[ErrorItem] = []
+    for value in context.get_all().values():
+        if type(value) is dict:  # a dict of forms (one per section); never the session or config
+            value = list(value.values())
+        for form in value if isinstance(value, (list, tuple)) else [value]:
+            if isinstance(form, Form) and form.errors:
+                items.extend(form_error_items(form))
+    items.extend(context.get("error_items") or [])
+    return items
+
+
 __all__ = [
     "redisplay_on_csrf_failure",
     "BaseForm",
     "BoundedFieldList",
     "ChoiceField",
+    "ErrorItem",
     "DutchDateField",
     "Optional",
     "REQUIRED",
     "max_length",
     "required",
+    "form_error_items",
+    "page_errors",
     "required_input",
 ]

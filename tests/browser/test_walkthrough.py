@@ -42,6 +42,18 @@ def test_bad_input_gets_a_dutch_message_next_to_the_field_and_keeps_the_rest(pag
     assert page.get_by_label("Antwoord", exact=True).input_value() == "Antwoord zonder vraag"
 
 
+def test_a_failed_submit_focuses_the_error_summary_whose_links_lead_to_the_fields(page, demo_site):
+    log_in(page, demo_site, "anouk@demo.betersamen.nl")
+    page.goto(f"{demo_site}/trajecten/1/fasen/2")
+    page.get_by_text("Eigen punt toevoegen aan Netwerkanalyse").click()
+    page.locator("details[open] form").get_by_role("button", name="Punt toevoegen").click()
+    summary = page.get_by_role("alert").filter(has_text="Er is iets niet goed ingevuld")
+    expect(summary).to_be_focused()
+    assert page.title().startswith("Fout: ")
+    summary.get_by_role("link", name="Vraag of aandachtspunt: Dit veld is verplicht.").click()
+    expect(page.get_by_label("Vraag of aandachtspunt")).to_be_focused()
+
+
 def test_outsider_sees_nothing_of_the_case(page, demo_site):
     log_in(page, demo_site, "ruud@demo.betersamen.nl")
     expect(page.get_by_text("Gezond gewicht Oosterpark")).to_be_visible()

@@ -14,7 +14,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from tracker.content import frameworks
 from tracker.evaluations.schedules import ScheduleSettings, validate_schedule
 from tracker.evaluations.voting import Cards
-from tracker.forms import REQUIRED, BaseForm, ChoiceField, DutchDateField, required, required_input
+from tracker.forms import REQUIRED, BaseForm, ChoiceField, DutchDateField, ErrorItem, required, required_input
 from tracker.models import Cadence, Color
 from tracker.models.enums import Layer, choices
 
@@ -95,6 +95,15 @@ class CardsInput:
     cards: Cards = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
     values: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    def error_items(self, factors: list[dict[str, Any]]) -> list[ErrorItem]:
+        """The error summary of the ballot: each factor still without a valid card, by its number
+        and title, linking to its first colour."""
+        return [
+            ErrorItem(f"kleur-{f['key']}-groen", f"{number}. {f['title']}", self.errors[f["key"]])
+            for number, f in enumerate(factors, start=1)
+            if f["key"] in self.errors
+        ]
 
 
 def read_cards(factors: list[dict[str, Any]], formdata) -> CardsInput:

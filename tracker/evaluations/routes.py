@@ -183,6 +183,7 @@ def _vote(trajectory: Trajectory, evaluation_round: EvaluationRound):
             state=evaluation_round.state(date.today()),
             ballot=None,
             errors=read.errors,
+            error_items=read.error_items(evaluation_round.factors),
             may_vote=True,
             form_values=read.values,
             anonymous=evaluation_round.anonymous,

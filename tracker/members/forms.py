@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, HiddenField
 from wtforms.validators import ValidationError
 
-from tracker.auth.forms import email_validator
+from tracker.auth.forms import NOT_MINE, email_validator
 from tracker.forms import BaseForm, ChoiceField, max_length, required
 from tracker.models.enums import Layer, Role, choices
 
@@ -18,6 +18,7 @@ class MemberAddForm(BaseForm):
         _l("Email address"),
         validators=[required(), email_validator(), max_length(254)],
         description=_l("The person receives an invitation by email with a link to join the trajectory."),
+        render_kw=NOT_MINE,
     )
     organisation_id = ChoiceField(_l("Organisation"), validators=[required()])
     layer = ChoiceField(_l("Layer"), choices=choices(Layer), validators=[required()])

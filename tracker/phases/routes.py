@@ -13,7 +13,7 @@ from tracker.concurrency import commit_or_conflict, save_unless_stale
 from tracker.content import handreiking, tabel1_for_phase
 from tracker.extensions import db
 from tracker.forms import redisplay_on_csrf_failure
-from tracker.models import ChecklistItem, DecisionKind, Section, Trajectory
+from tracker.models import ChecklistItem, DecisionKind, ItemStatus, Section, Trajectory
 from tracker.phases import services
 from tracker.phases.forms import ItemForm, NewItemForm
 from tracker.trajectories.services import current_decisions, progress_for
@@ -40,7 +40,8 @@ def phase(trajectory: Trajectory, number: int):
     phase = services.phase_with_items(trajectory, number) or abort(404)
     new_forms = {}
     for section in phase.sections:
-        form = NewItemForm(prefix=f"new-{section.id}", formdata=None)
+        # A new item starts open; the status select still offers its empty first option.
+        form = NewItemForm(prefix=f"new-{section.id}", formdata=None, data={"status": ItemStatus.OPEN.value})
         form.owner_id.choices = _owner_choices(trajectory)
         new_forms[section.id] = form
     return render_template(
