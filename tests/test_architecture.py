@@ -42,6 +42,17 @@ def import_graph() -> dict[str, set[str]]:
     return {name: runtime_imports(path, modules) - {name} for name, path in files.items()}
 
 
+def pop_group(stack: list[str], on_stack: set[str], root: str) -> list[str]:
+    """Take a strongly connected group off the stack: everything down to and including its root."""
+    group = []
+    while True:
+        member = stack.pop()
+        on_stack.discard(member)
+        group.append(member)
+        if member == root:
+            return group
+
+
 def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     """Every strongly connected group of more than one module (Tarjan)."""
     index: dict[str, int] = {}
@@ -61,13 +72,7 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
             elif target in on_stack:
                 low[node] = min(low[node], index[target])
         if low[node] == index[node]:
-            group = []
-            while True:
-                member = stack.pop()
-                on_stack.discard(member)
-                group.append(member)
-                if member == node:
-                    break
+            group = pop_group(stack, on_stack, node)
             if len(group) > 1:
                 found.append(sorted(group))
 

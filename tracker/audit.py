@@ -8,6 +8,7 @@ include those made by ORM cascades (see :func:`_deleted`).
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any, cast
 
@@ -60,31 +61,28 @@ def _value(value: Any) -> Any:
     return str(value)
 
 
+# What names a record in its trail, by type: its own text, or the values that name it (worded when
+# shown, in the reader's language: see ``AuditEvent.summary_text``). The first matching entry wins.
+_SUMMARIES: tuple[tuple[tuple[type, ...], Callable[[Any], str]], ...] = (
+    ((ChecklistItem, Agreement, Objective, WorkshopNote), lambda obj: obj.text[:300]),
+    ((StartReflection, Action, Milestone, ProcessStep, Ambition, Workshop), lambda obj: obj.title),
+    ((Membership,), lambda obj: obj.user.name if obj.user else str(obj.user_id)),
+    ((Trajectory, Organisation), lambda obj: obj.name),
+    ((User, Invitation), lambda obj: obj.email),
+    ((Decision,), lambda obj: f"{obj.kind.value}: {obj.outcome.value}"),
+    ((Plan,), lambda obj: obj.scope),
+    ((Cycle,), lambda obj: str(obj.number)),
+    ((EvaluationRound,), lambda obj: obj.name),
+    ((Meeting,), lambda obj: obj.held_on.isoformat() if obj.held_on else ""),
+    ((EvaluationSchedule,), lambda obj: obj.framework),
+)
+
+
 def _summary(obj) -> str:
-    """What the record is: its own text, or the values that name it (worded when shown, in the
-    reader's language: see ``AuditEvent.summary_text``)."""
-    if isinstance(obj, (ChecklistItem, Agreement, Objective, WorkshopNote)):
-        return obj.text[:300]
-    if isinstance(obj, (StartReflection, Action, Milestone, ProcessStep, Ambition, Workshop)):
-        return obj.title
-    if isinstance(obj, Membership):
-        return obj.user.name if obj.user else str(obj.user_id)
-    if isinstance(obj, (Trajectory, Organisation)):
-        return obj.name
-    if isinstance(obj, (User, Invitation)):
-        return obj.email
-    if isinstance(obj, Decision):
-        return f"{obj.kind.value}: {obj.outcome.value}"
-    if isinstance(obj, Plan):
-        return obj.scope
-    if isinstance(obj, Cycle):
-        return str(obj.number)
-    if isinstance(obj, EvaluationRound):
-        return obj.name
-    if isinstance(obj, Meeting):
-        return obj.held_on.isoformat() if obj.held_on else ""
-    if isinstance(obj, EvaluationSchedule):
-        return obj.framework
+    """What the record is (see ``_SUMMARIES``); empty for a type without a summary."""
+    for types, summarise in _SUMMARIES:
+        if isinstance(obj, types):
+            return summarise(obj)
     return ""
 
 
@@ -129,28 +127,42 @@ def _actor() -> tuple[int | None, str]:
     return None, ""  # the history shows "system"
 
 
-def _after_flush(session: Session, flush_context) -> None:
+def _audits_creation(obj) -> bool:
+    """Standard checklist items and start reflections are created with their trajectory, not by
+    someone's change: their creation is not recorded."""
+    if isinstance(obj, ChecklistItem) and not obj.is_custom:
+        return False
+    return is_audited(obj) and not isinstance(obj, StartReflection)
+
+
+def _created_rows(session: Session) -> list[dict[str, Any]]:
+    return [_row(obj, "create", _changes(obj, new=True)) for obj in session.new if _audits_creation(obj)]
+
+
+def _update_action(changes: dict[str, list[Any]]) -> str:
+    if "archived_at" not in changes:
+        return "update"
+    return "archive" if changes["archived_at"][1] else "restore"
+
+
+def _updated_rows(session: Session) -> list[dict[str, Any]]:
     rows = []
-    now = utcnow()
-    user_id, actor = _actor()
-    for obj in session.new:
-        if (
-            is_audited(obj)
-            and not (isinstance(obj, ChecklistItem) and not obj.is_custom)
-            and not isinstance(obj, StartReflection)
-        ):
-            rows.append(_row(obj, "create", _changes(obj, new=True)))
     for obj in session.dirty:
         if is_audited(obj) and session.is_modified(obj, include_collections=False):
             changes = _changes(obj, new=False)
             if changes:
-                action = "update"
-                if "archived_at" in changes:
-                    action = "archive" if changes["archived_at"][1] else "restore"
-                rows.append(_row(obj, action, changes))
-    for obj in _deleted(session, flush_context):
-        if is_audited(obj):
-            rows.append(_row(obj, "delete", {}))
+                rows.append(_row(obj, _update_action(changes), changes))
+    return rows
+
+
+def _deleted_rows(session: Session, flush_context) -> list[dict[str, Any]]:
+    return [_row(obj, "delete", {}) for obj in _deleted(session, flush_context) if is_audited(obj)]
+
+
+def _after_flush(session: Session, flush_context) -> None:
+    now = utcnow()
+    user_id, actor = _actor()
+    rows = _created_rows(session) + _updated_rows(session) + _deleted_rows(session, flush_context)
     if rows:
         for row in rows:
             row.update(at=now, user_id=user_id, actor=actor)

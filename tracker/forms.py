@@ -1,5 +1,6 @@
-"""Form building blocks shared by the blueprints (fields with Dutch-ready messages), and the
-error summary a page shows after a failed submit."""
+"""Form building blocks shared by the blueprints (fields with Dutch-ready messages), the choices
+of a trajectory's members and of organisations that several features offer, and the error summary
+a page shows after a failed submit."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from flask import g
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from jinja2 import pass_context
@@ -16,6 +18,9 @@ from wtforms import DateField, FieldList, Form, FormField, SelectField, StringFi
 from wtforms.utils import unset_value
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, StopValidation, ValidationError
 from wtforms.widgets import ListWidget
+
+from tracker.models import Membership, Organisation, Trajectory
+from tracker.models.enums import label
 
 REQUIRED = _l("This field is required.")
 CHOOSE = _l("Choose an option")
@@ -224,6 +229,24 @@ def page_errors(context: Context) -> list[ErrorItem]:
     return items
 
 
+def member_choices(trajectory: Trajectory, empty: str | None = None) -> list[tuple[str, str]]:
+    """The trajectory's members as (id, "name (organisation, layer)"), after an empty choice."""
+    choices = [("", empty)] if empty is not None else [("", _("Choose a member"))]
+    return choices + [
+        (str(m.id), f"{m.user.name} ({m.organisation.name}, {label(m.layer)})")
+        for m in trajectory.memberships
+    ]
+
+
+def organisation_choices(organisations: list[Organisation]) -> list[tuple[str, str]]:
+    return [(str(o.id), o.name) for o in organisations]
+
+
+def chosen_member(trajectory: Trajectory, value: str | None) -> Membership | None:
+    """The member a validated choice names; None for the empty choice."""
+    return next((m for m in trajectory.memberships if str(m.id) == value), None)
+
+
 __all__ = [
     "redisplay_on_csrf_failure",
     "BaseForm",
@@ -233,7 +256,10 @@ __all__ = [
     "DutchDateField",
     "Optional",
     "REQUIRED",
+    "chosen_member",
     "max_length",
+    "member_choices",
+    "organisation_choices",
     "required",
     "form_error_items",
     "page_errors",

@@ -9,12 +9,12 @@ from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import Optional
 
 from tracker.actions.services import ActionValues, objectives_of
-from tracker.forms import BaseForm, ChoiceField, DutchDateField, max_length, required
+from tracker.forms import BaseForm, ChoiceField, DutchDateField, max_length, member_choices, required
 from tracker.ids import parse_id
 from tracker.models import Action, Plan, Trajectory
 from tracker.models.enums import choices
 from tracker.models.plan import ActionStatus, PdcaStage
-from tracker.plans.forms import member_choices, plan_choices
+from tracker.plans.forms import plan_choices
 
 
 class ActionForm(BaseForm):

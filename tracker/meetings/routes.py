@@ -19,12 +19,12 @@ from tracker.access import (
 )
 from tracker.concurrency import save_unless_stale
 from tracker.extensions import db
-from tracker.forms import redisplay_on_csrf_failure
+from tracker.forms import member_choices, redisplay_on_csrf_failure
 from tracker.meetings import services
 from tracker.meetings.forms import AgreementForm, MeetingForm
 from tracker.models import Meeting, Trajectory
+from tracker.plans.forms import NO_PLAN
 from tracker.plans.services import PlanError
-from tracker.shared_forms import NO_PLAN, member_choices
 
 bp = trajectory_blueprint("meetings", __name__)
 

@@ -4,12 +4,11 @@ from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, TextAreaField
 from wtforms.validators import Optional
 
-from tracker.forms import BaseForm, ChoiceField, max_length, required
+from tracker.forms import BaseForm, ChoiceField, chosen_member, max_length, required
 from tracker.models import Organisation, Trajectory
 from tracker.models.enums import choices
 from tracker.models.network import Perception, Relation
 from tracker.partners.services import PartnerValues
-from tracker.shared_forms import chosen_member
 
 
 class PartnerForm(BaseForm):

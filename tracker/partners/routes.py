@@ -9,11 +9,10 @@ from tracker.access import get_in_trajectory_or_404, rule, trajectory_blueprint
 from tracker.admin.services import list_organisations
 from tracker.concurrency import save_unless_stale
 from tracker.extensions import db
-from tracker.forms import redisplay_on_csrf_failure
+from tracker.forms import member_choices, organisation_choices, redisplay_on_csrf_failure
 from tracker.models import NetworkPartner, Trajectory
 from tracker.partners import services
 from tracker.partners.forms import PartnerForm
-from tracker.shared_forms import member_choices, organisation_choices
 
 bp = trajectory_blueprint("partners", __name__)
 

@@ -1,4 +1,5 @@
-"""The forms of plans, their cycles and milestones, and the member and plan choices they share."""
+"""The forms of plans, their cycles and milestones; the plan choices the action form shares; and
+what the features that turn their items into actions say when there is no plan to add them to."""
 
 from __future__ import annotations
 
@@ -7,11 +8,18 @@ from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import Optional, ValidationError
 
-from tracker.forms import BaseForm, ChoiceField, DutchDateField, max_length, required, required_input
+from tracker.forms import (
+    BaseForm,
+    ChoiceField,
+    DutchDateField,
+    max_length,
+    member_choices,
+    required,
+    required_input,
+)
 from tracker.ids import parse_id
 from tracker.models import Plan, Trajectory
 from tracker.models.enums import choices as _enum_choices
-from tracker.models.enums import label
 from tracker.models.plan import ActDecision, PdcaStage, PlanKind, PlanStatus
 from tracker.plans.services import CycleValues, MilestoneValues, PlanValues
 
@@ -20,11 +28,12 @@ def _choices(enum_cls):
     return _enum_choices(enum_cls)
 
 
-def member_choices(trajectory: Trajectory) -> list[tuple[str, str]]:
-    return [("", _("Choose a member"))] + [
-        (str(m.id), f"{m.user.name} ({m.organisation.name}, {label(m.layer)})")
-        for m in trajectory.memberships
-    ]
+# Shown when an agreement, a bottleneck or a first step cannot become an action
+# (``PlanError('no_plan')`` from :func:`tracker.plans.services.action_from_source`).
+NO_PLAN = _l(
+    "There is no external action plan with an open cycle yet; "
+    "make one first, then agreements and first steps become actions."
+)
 
 
 def plan_choices(plans: list[Plan]) -> list[tuple[str, str]]:

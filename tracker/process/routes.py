@@ -11,14 +11,14 @@ from tracker.access import can_edit, get_in_trajectory_or_404, membership_of, ru
 from tracker.admin.services import list_organisations
 from tracker.concurrency import commit_or_conflict, save_unless_stale
 from tracker.extensions import db
-from tracker.forms import redisplay_on_csrf_failure
+from tracker.forms import organisation_choices, redisplay_on_csrf_failure
 from tracker.models import ProcessStep, Trajectory
 from tracker.models.enums import label
 from tracker.models.network import Perception
+from tracker.plans.forms import NO_PLAN
 from tracker.plans.services import PlanError
 from tracker.process import services
 from tracker.process.forms import ClientGoalsForm, StepForm
-from tracker.shared_forms import NO_PLAN, organisation_choices
 
 bp = trajectory_blueprint("process", __name__)
 

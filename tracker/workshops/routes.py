@@ -19,11 +19,11 @@ from tracker.access import get_in_trajectory_or_404, get_membership_or_404, rule
 from tracker.ambitions.services import ambitions_of
 from tracker.concurrency import save_unless_stale
 from tracker.extensions import db
-from tracker.forms import BaseForm, redisplay_on_csrf_failure
+from tracker.forms import BaseForm, member_choices, redisplay_on_csrf_failure
 from tracker.ids import parse_id
 from tracker.models import NoteCategory, Trajectory, Workshop, WorkshopParticipant
+from tracker.plans.forms import NO_PLAN
 from tracker.plans.services import PlanError
-from tracker.shared_forms import NO_PLAN, member_choices
 from tracker.workshops import services
 from tracker.workshops.forms import GradeForm, NoteForm, ParticipantForm, PhotoForm, WorkshopForm
 
