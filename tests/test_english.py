@@ -55,8 +55,9 @@ class UIText(HTMLParser):
         values = dict(attrs)
         skipped = (self.stack[-1] if self.stack else False) or (
             # The page title repeats the heading, which is checked; a <title> cannot mark part of
-            # itself as Dutch.
-            tag in ("script", "style", "title") or (values.get("lang") == "nl" and tag != "html")
+            # itself as Dutch. <code> holds machine text (a feed URL with a random token, which
+            # can contain "-de-"), not words.
+            tag in ("script", "style", "title", "code") or (values.get("lang") == "nl" and tag != "html")
         )
         if not skipped:
             self.parts.extend(str(values[a]) for a in UI_ATTRIBUTES if values.get(a))
