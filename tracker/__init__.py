@@ -205,7 +205,7 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from tracker import access
+    from tracker import access, quick
     from tracker.models.enums import label
 
     @app.template_filter("datum")
@@ -241,6 +241,7 @@ def register_template_helpers(app: Flask) -> None:
         membership_of=access.membership_of,
         results_visible=access.results_visible,
         get_locale=get_locale,
+        statuses_of=quick.statuses_of,
     )
 
 
