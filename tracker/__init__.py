@@ -205,7 +205,7 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from tracker import access
+    from tracker import access, quick
     from tracker.forms import page_errors
     from tracker.models.enums import label
 
@@ -243,6 +243,7 @@ def register_template_helpers(app: Flask) -> None:
         results_visible=access.results_visible,
         get_locale=get_locale,
         page_errors=page_errors,
+        statuses_of=quick.statuses_of,
     )
 
 

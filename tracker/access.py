@@ -70,6 +70,19 @@ def can_manage(user, trajectory: Trajectory) -> bool:
     return m is not None and m.role == Role.PROJECTLEIDER
 
 
+def editable_trajectory_ids(user) -> set[int]:
+    """The trajectories the user may edit (:func:`can_edit`), in one query: lists across
+    trajectories show their per-row forms only there."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    stmt = sa.select(Trajectory.id)
+    if not user.is_admin:
+        stmt = sa.select(Membership.trajectory_id).where(
+            Membership.user_id == user.id, Membership.role.in_(EDITOR_ROLES)
+        )
+    return set(db.session.scalars(stmt))
+
+
 def can_add_organisation(user) -> bool:
     """Add to the shared list of organisations: administrators, and people who may edit at least
     one trajectory (its network table, client path, plans and members choose from this list).

@@ -9,7 +9,14 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from tracker.access import can_edit, get_in_trajectory_or_404, membership_of, rule, trajectory_blueprint
+from tracker.access import (
+    can_edit,
+    editable_trajectory_ids,
+    get_in_trajectory_or_404,
+    membership_of,
+    rule,
+    trajectory_blueprint,
+)
 from tracker.actions import exports, lists, prefill, services, sources
 from tracker.actions.forms import ActionForm
 from tracker.concurrency import commit_or_conflict, save_unless_stale
@@ -17,7 +24,9 @@ from tracker.extensions import db
 from tracker.forms import redisplay_on_csrf_failure
 from tracker.ids import arg_id
 from tracker.models import Action, ActionStatus, Layer, Trajectory
+from tracker.models.enums import choices
 from tracker.plans.services import plans_of
+from tracker.quick import QuickStatusForm, back_to
 
 bp = trajectory_blueprint("actions", __name__)
 bp.add_app_template_global(sources.label_of, "action_source_label")
@@ -88,10 +97,33 @@ def edit(trajectory: Trajectory, action_id: int):
     )
 
 
-@bp.route("/trajecten/<id:trajectory_id>/acties/<id:action_id>/archiveren", methods=["POST"])
+@bp.route("/trajecten/<id:trajectory_id>/acties/<id:action_id>/status", methods=["POST"])
 @rule(write=can_edit)
-def archive(trajectory: Trajectory, action_id: int):
+def status(trajectory: Trajectory, action_id: int):
+    """The status changed from a row of a list; back to that list, at the row."""
     action = get_in_trajectory_or_404(Action, trajectory, action_id)
+    form = QuickStatusForm()
+    form.status.choices = choices(ActionStatus)
+    if not form.validate_on_submit():
+        flash(_("The status has not been changed: choose one of the options."), "error")
+    elif action.archived_at is None and not form.is_stale(action):
+        with commit_or_conflict() as outcome:
+            services.set_action_status(action, ActionStatus(form.status.data))
+        if outcome.saved:
+            flash(
+                _("“%(title)s” is now: %(status)s.", title=action.title, status=action.status.label),
+                "success",
+            )
+    return redirect(back_to(_in_plan(action), f"actie-{action.id}"))
+
+
+@bp.route("/trajecten/<id:trajectory_id>/acties/<id:action_id>/archiveren", methods=["GET", "POST"])
+@rule(read=can_edit, write=can_edit)
+def archive(trajectory: Trajectory, action_id: int):
+    """First a page that says what archiving does; its confirmation archives the action."""
+    action = get_in_trajectory_or_404(Action, trajectory, action_id)
+    if request.method == "GET" and action.archived_at is None:
+        return render_template("actions/archive.html", trajectory=trajectory, action=action)
     if action.archived_at is None:
         with commit_or_conflict() as outcome:
             services.archive_action(action)
@@ -137,6 +169,7 @@ def index(trajectory: Trajectory | None):
         statuses=list(ActionStatus),
         choices=lists.filter_choices(current_user, trajectory),
         milestones=lists.milestones_for(current_user, trajectory=trajectory, plan_id=flt.plan_id),
+        editable=editable_trajectory_ids(current_user),
     )
 
 

@@ -69,6 +69,12 @@ def update_action(action: Action, plan: Plan, values: ActionValues) -> None:
     db.session.flush()
 
 
+def set_action_status(action: Action, status: ActionStatus) -> None:
+    """Only the status changes (a quick change from a list row)."""
+    action.status = status
+    db.session.flush()
+
+
 def archive_action(action: Action) -> None:
     """Actions are never deleted: their history stays, and they can be restored."""
     action.archived_at = utcnow()

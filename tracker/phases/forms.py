@@ -10,7 +10,9 @@ from tracker.forms import BaseForm, ChoiceField, DutchDateField, max_length, req
 from tracker.ids import parse_id
 from tracker.models import Trajectory
 from tracker.models.enums import ItemStatus, Layer, choices
-from tracker.phases.services import ItemValues
+from tracker.phases.services import Assignment, ItemValues
+
+KEEP, NONE = "", "geen"
 
 
 class ItemFieldsMixin:
@@ -46,3 +48,29 @@ class ItemForm(ItemFieldsMixin, BaseForm):
 
 class NewItemForm(ItemFieldsMixin, BaseForm):
     text = TextAreaField(_l("Question or point of attention"), validators=[required(), max_length(2000)])
+
+
+class BulkAssignForm(BaseForm):
+    """Owner, accountable layer and due date for the items ticked on the phase page; each is
+    optional and left unchanged by default."""
+
+    owner_id = ChoiceField(_l("Owner"), validators=[Optional()])
+    accountable_layer = ChoiceField(_l("Accountable layer"), validators=[Optional()])
+    due_date = DutchDateField(_l("Due date"), validators=[Optional()])
+
+    def prepare(self, trajectory: Trajectory) -> None:
+        keep = (KEEP, _l("Do not change"))
+        self.owner_id.choices = [keep, (NONE, _l("No owner"))] + [
+            (str(m.id), m.display_name) for m in trajectory.memberships
+        ]
+        self.accountable_layer.choices = [keep, (NONE, _l("No layer"))] + choices(Layer)
+
+    def to_assignment(self) -> Assignment:
+        owner, layer = self.owner_id.data or KEEP, self.accountable_layer.data or KEEP
+        return Assignment(
+            change_owner=owner != KEEP,
+            owner_id=int(owner) if owner not in (KEEP, NONE) else None,
+            change_layer=layer != KEEP,
+            layer=Layer(layer) if layer not in (KEEP, NONE) else None,
+            due_date=self.due_date.data,
+        )

@@ -7,15 +7,25 @@ from datetime import date
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from tracker.access import can_edit, get_in_trajectory_or_404, get_item_or_404, rule, trajectory_blueprint
+from tracker.access import (
+    can_edit,
+    can_manage,
+    get_in_trajectory_or_404,
+    get_item_or_404,
+    rule,
+    trajectory_blueprint,
+)
 from tracker.actions.services import actions_from_item
 from tracker.concurrency import commit_or_conflict, save_unless_stale
 from tracker.content import handreiking, tabel1_for_phase
 from tracker.extensions import db
 from tracker.forms import redisplay_on_csrf_failure
+from tracker.ids import parse_id
 from tracker.models import ChecklistItem, DecisionKind, ItemStatus, Section, Trajectory
+from tracker.models.enums import choices
 from tracker.phases import services
-from tracker.phases.forms import ItemForm, NewItemForm
+from tracker.phases.forms import BulkAssignForm, ItemForm, NewItemForm
+from tracker.quick import QuickStatusForm, back_to
 from tracker.trajectories.services import current_decisions, progress_for
 
 bp = trajectory_blueprint("phases", __name__)
@@ -44,6 +54,8 @@ def phase(trajectory: Trajectory, number: int):
         form = NewItemForm(prefix=f"new-{section.id}", formdata=None, data={"status": ItemStatus.OPEN.value})
         form.owner_id.choices = _owner_choices(trajectory)
         new_forms[section.id] = form
+    bulk_form = BulkAssignForm(prefix="bulk", formdata=None)
+    bulk_form.prepare(trajectory)
     return render_template(
         "phases/phase.html",
         trajectory=trajectory,
@@ -52,6 +64,7 @@ def phase(trajectory: Trajectory, number: int):
         guidance=tabel1_for_phase(number),
         decisions=current_decisions(trajectory),
         new_forms=new_forms,
+        bulk_form=bulk_form,
         phases=handreiking()["phases"],
         today=date.today(),
         DecisionKind=DecisionKind,
@@ -109,11 +122,65 @@ def item_move(trajectory: Trajectory, item_id: int):
     return redirect(_phase_url(item))
 
 
-@bp.route("/trajecten/<id:trajectory_id>/items/<id:item_id>/archiveren", methods=["POST"])
+@bp.route("/trajecten/<id:trajectory_id>/items/<id:item_id>/status", methods=["POST"])
 @rule(write=can_edit)
+def item_status(trajectory: Trajectory, item_id: int):
+    """The status changed from a row of a list; back to that list, at the row."""
+    item = get_item_or_404(trajectory, item_id)
+    form = QuickStatusForm()
+    form.status.choices = choices(ItemStatus)
+    if not form.validate_on_submit():
+        flash(_("The status has not been changed: choose one of the options."), "error")
+    elif item.archived_at is None and not form.is_stale(item):
+        with commit_or_conflict() as outcome:
+            services.set_status(item, ItemStatus(form.status.data))
+        if outcome.saved:
+            flash(_("The item is now: %(status)s.", status=item.status.label), "success")
+    return redirect(back_to(_phase_url(item), f"item-{item.id}"))
+
+
+@bp.route("/trajecten/<id:trajectory_id>/fasen/<id:number>/toewijzen", methods=["POST"])
+@rule(write=can_manage)
+def bulk_assign(trajectory: Trajectory, number: int):
+    """Owner, layer and due date for the ticked items of the phase page, in one transaction."""
+    url = url_for("phases.phase", trajectory_id=trajectory.id, number=number)
+    ids = [parse_id(value) for value in request.form.getlist("items")]
+    if None in ids:
+        abort(404)
+    form = BulkAssignForm(prefix="bulk")
+    form.prepare(trajectory)
+    if not ids:
+        flash(_("Nothing has been changed: first tick the items you want to assign."), "error")
+    elif not form.validate_on_submit():
+        flash(_("Nothing has been changed: choose one of the options and enter a valid date."), "error")
+    elif not (assignment := form.to_assignment()).changes_anything:
+        flash(_("Nothing has been changed: choose an owner, a layer or a due date."), "error")
+    else:
+        items = services.items_by_id(trajectory, {i for i in ids if i is not None})
+        if len(items) != len(set(ids)):
+            abort(404)  # an item of another trajectory, or one that does not exist
+        with commit_or_conflict() as outcome:
+            services.assign(items, assignment)
+        if outcome.saved:
+            flash(_("%(n)d items have been assigned.", n=len(items)), "success")
+    return redirect(url)
+
+
+@bp.route("/trajecten/<id:trajectory_id>/items/<id:item_id>/archiveren", methods=["GET", "POST"])
+@rule(read=can_edit, write=can_edit)
 def item_archive(trajectory: Trajectory, item_id: int):
+    """First a page that says what will happen (archived, or removed for good); its confirmation
+    does it."""
     item = get_item_or_404(trajectory, item_id)
     url = url_for("phases.phase", trajectory_id=trajectory.id, number=item.section.phase.number)
+    if request.method == "GET" and item.archived_at is None:
+        return render_template(
+            "phases/item_archive.html",
+            trajectory=trajectory,
+            item=item,
+            removes=services.removed_for_good(item),
+            cancel=_phase_url(item),
+        )
     if item.archived_at is None:
         with commit_or_conflict() as saved:
             outcome = services.archive_or_delete(item)

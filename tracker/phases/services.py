@@ -99,9 +99,14 @@ def move_item(item: ChecklistItem, direction: int) -> bool:
     return True
 
 
+def removed_for_good(item: ChecklistItem) -> bool:
+    """An own item without answer is deleted; everything else is archived, never lost."""
+    return item.is_custom and not item.answer.strip()
+
+
 def archive_or_delete(item: ChecklistItem) -> str:
     """An own item without answer is deleted; everything else is archived, never lost."""
-    if item.is_custom and not item.answer.strip():
+    if removed_for_good(item):
         db.session.delete(item)
         db.session.flush()
         return "deleted"
@@ -112,4 +117,50 @@ def archive_or_delete(item: ChecklistItem) -> str:
 
 def restore(item: ChecklistItem) -> None:
     item.archived_at = None
+    db.session.flush()
+
+
+def set_status(item: ChecklistItem, status: ItemStatus) -> None:
+    """Only the status changes (a quick change from a list row)."""
+    item.status = status
+    db.session.flush()
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """What a bulk assignment sets; what it does not change is left out (``change_*`` False, no
+    due date)."""
+
+    change_owner: bool = False
+    owner_id: int | None = None
+    change_layer: bool = False
+    layer: Layer | None = None
+    due_date: date | None = None
+
+    @property
+    def changes_anything(self) -> bool:
+        return self.change_owner or self.change_layer or self.due_date is not None
+
+
+def items_by_id(trajectory: Trajectory, ids: set[int]) -> list[ChecklistItem]:
+    """The trajectory's items with these ids (an id of another trajectory is not among them)."""
+    return list(
+        db.session.scalars(
+            sa.select(ChecklistItem)
+            .where(ChecklistItem.trajectory_id == trajectory.id, ChecklistItem.id.in_(ids))
+            .order_by(ChecklistItem.id)
+        )
+    )
+
+
+def assign(items: list[ChecklistItem], assignment: Assignment) -> None:
+    """Owner, accountable layer and due date for all the items at once (one transaction; each
+    changed item gets its audit event)."""
+    for item in items:
+        if assignment.change_owner:
+            item.owner_id = assignment.owner_id
+        if assignment.change_layer:
+            item.accountable_layer = assignment.layer
+        if assignment.due_date is not None:
+            item.due_date = assignment.due_date
     db.session.flush()

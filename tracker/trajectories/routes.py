@@ -10,7 +10,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from tracker.access import can_manage, rule, signed_in, trajectory_blueprint
+from tracker.access import can_manage, editable_trajectory_ids, rule, signed_in, trajectory_blueprint
 from tracker.actions import lists as action_lists
 from tracker.admin.services import chosen_organisation, organisation_choices
 from tracker.concurrency import save_unless_stale
@@ -205,4 +205,5 @@ def my_work():
         actions=my_actions,
         include_done=include_done,
         today=date.today(),
+        editable=editable_trajectory_ids(current_user),
     )
