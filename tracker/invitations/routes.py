@@ -14,6 +14,7 @@ from tracker.extensions import db
 from tracker.forms import redisplay_on_csrf_failure
 from tracker.invitations import mail, services
 from tracker.invitations.forms import AcceptForm, AcceptNewForm
+from tracker.mail.services import deliver_now
 from tracker.models import Invitation, Trajectory, User
 from tracker.tokens import LinkState
 
@@ -109,7 +110,7 @@ def resend(trajectory: Trajectory, invitation_id: int):
         db.session.rollback()
         flash(_("This invitation has just been accepted or revoked; it cannot be sent again."), "error")
     else:
-        mail.deliver(message.id, token)
+        deliver_now(message.id, token)
         flash(_("Invitation sent to %(email)s.", email=invitation.email), "success")
     return redirect(url_for("members.index", trajectory_id=trajectory.id))
 
