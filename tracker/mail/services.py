@@ -21,7 +21,7 @@ from typing import Any, cast
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import Response, current_app
 from flask_babel import force_locale
 
 from tracker.extensions import db
@@ -195,3 +195,20 @@ def deliver_now(message_id: int, secret: str | None = None) -> None:
         message.body = message.body.replace(secret, "…")
         message.html = message.html.replace(secret, "…")
     db.session.commit()
+
+
+def deliver_after(response: Response, message_id: int, secret: str | None = None) -> Response:
+    """Deliver a queued message (as :func:`deliver_now`) once the response has been sent, when
+    the server closes it: the SMTP server's time then does not show in how long the page took
+    (for a page that answers the same whether or not an account exists)."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+
+    def deliver() -> None:
+        with app.app_context():
+            try:
+                deliver_now(message_id, secret)
+            except Exception:  # noqa: BLE001 - after the response nobody else would see it
+                app.logger.exception("mail_failed message=%s", message_id)
+
+    response.call_on_close(deliver)
+    return response
