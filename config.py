@@ -103,6 +103,9 @@ class Config:
     LOGIN_FAILURES_PER_ADDRESS = "30 per 15 minutes"
     LOGIN_FAILURES_PER_ACCOUNT_ANYWHERE = "10 per 15 minutes"
     LOGIN_DELAY_MAX_SECONDS = 60
+    # Requests for a new password (a mail each), per client address and per e-mail address asked for.
+    RESET_REQUESTS_PER_ADDRESS = "10 per hour"
+    RESET_REQUESTS_PER_ACCOUNT = "3 per hour"
     # The number of proxies in front of the app that set X-Forwarded-For/-Proto/-Host; 0 trusts
     # none of these headers (the client address is then the connection's address).
     PROXY_COUNT = 0

@@ -515,6 +515,9 @@ def url_args(world) -> dict[str, object]:
         Role.TEAMLID,
         by=world["users"]["projectleider"],
     )
+    from tracker.passwords.services import request_reset
+
+    _reset, reset_token = request_reset(world["users"]["teamlid"].email)
     db.session.commit()
     return {
         "trajectory_id": a.id,
@@ -541,6 +544,7 @@ def url_args(world) -> dict[str, object]:
         "token": world["users"]["teamlid"].calendar_token,
         "invitation_id": invitation.id,
         "invite_token": invite_token,
+        "reset_token": reset_token,
     }
 
 

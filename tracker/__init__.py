@@ -148,6 +148,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.meetings.routes import bp as meetings_bp
     from tracker.members.routes import bp as members_bp
     from tracker.partners.routes import bp as partners_bp
+    from tracker.passwords.routes import bp as passwords_bp
     from tracker.phases.routes import bp as phases_bp
     from tracker.plans.routes import bp as plans_bp
     from tracker.process.routes import bp as process_bp
@@ -157,6 +158,7 @@ def register_blueprints(app: Flask) -> None:
 
     for bp in (
         auth_bp,
+        passwords_bp,
         admin_bp,
         mail_bp,
         trajectories_bp,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
@@ -47,7 +46,7 @@ def login():
         if not attempt.allowed:
             current_app.logger.warning(
                 "login_throttled account=%s addr=%s reason=%s",
-                _account_ref(form.email.data),
+                throttle.account_ref(form.email.data),
                 address,
                 attempt.refused,
             )
@@ -62,7 +61,9 @@ def login():
         form.password.errors.append(_unavailable_message())
         return render_template("auth/login.html", form=form), 503
     if user is None:
-        current_app.logger.warning("login_failure account=%s addr=%s", _account_ref(form.email.data), address)
+        current_app.logger.warning(
+            "login_failure account=%s addr=%s", throttle.account_ref(form.email.data), address
+        )
         form.password.errors.append(_("Email address or password is incorrect."))
         return render_template("auth/login.html", form=form)
     db.session.commit()
@@ -106,7 +107,9 @@ def login_code():
         db.session.commit()
         services.complete_login(user, remember=pending["remember"])
         return redirect(pending.get("next") or url_for("trajectories.index"))
-    current_app.logger.warning("login_failure_2fa account=%s addr=%s", _account_ref(user.email), address)
+    current_app.logger.warning(
+        "login_failure_2fa account=%s addr=%s", throttle.account_ref(user.email), address
+    )
     form.code.errors.append(_("This code is not correct. Use the current code from your app."))
     return render_template("auth/login_code.html", form=form)
 
@@ -138,11 +141,6 @@ def check_current_password(user, field, code: str | None = None) -> tuple[bool, 
         )
         return False, 200
     return True, 200
-
-
-def _account_ref(email: str) -> str:
-    """A stable, non-reversible reference to the account in logs (no email, no password)."""
-    return hashlib.sha256(email.strip().lower().encode("utf-8")).hexdigest()[:12]
 
 
 @bp.route("/uitloggen", methods=["POST"])

@@ -22,6 +22,10 @@ password is verified (Redis ``INCRBY``; the first increment sets the expiry) and
 that goes over a limit, so 40 parallel attempts give at most 5 verifications. Only failures stay
 counted: :meth:`Attempt.succeeded` gives the address's reservation back and clears the pair.
 
+Requests that send mail to an address (a new password: ``tracker/passwords``) are counted in the
+same storage by :func:`reserve_request`, per address and per account (``RESET_REQUESTS_PER_*``),
+whether or not the account exists.
+
 When the storage cannot be reached the check fails **closed**: :class:`ThrottleUnavailable` is
 raised (and logged as an error); views answer 503 with "Inloggen is tijdelijk niet mogelijk",
 never a 500, and never check a password unthrottled.
@@ -46,9 +50,9 @@ class ThrottleUnavailable(RuntimeError):
 PAIR, ADDRESS, DELAY = "pair", "address", "delay"
 
 
-def _key(kind: str, value: str) -> str:
+def _key(kind: str, value: str, scope: str = "login") -> str:
     digest = hashlib.sha256(value.encode("utf-8")).hexdigest()[:32]
-    return f"{current_app.config.get('RATELIMIT_KEY_PREFIX', 'tracker')}/login/{kind}/{digest}"
+    return f"{current_app.config.get('RATELIMIT_KEY_PREFIX', 'tracker')}/{scope}/{kind}/{digest}"
 
 
 def _limit(name: str) -> RateLimitItem:
@@ -59,10 +63,15 @@ def _account(email: str) -> str:
     return (email or "").strip().lower()
 
 
+def account_ref(email: str) -> str:
+    """A stable, non-reversible reference to an account's address in logs (never the address)."""
+    return hashlib.sha256(_account(email).encode("utf-8")).hexdigest()[:12]
+
+
 def _unavailable(exc: Exception) -> ThrottleUnavailable:
     current_app.logger.error(
-        "throttle_storage_unreachable error=%s: login throttling cannot reach RATELIMIT_STORAGE_URI; "
-        "logins and password checks are refused (503) until it is back",
+        "throttle_storage_unreachable error=%s: throttling cannot reach RATELIMIT_STORAGE_URI; "
+        "logins, password checks and requests for a new password are refused (503) until it is back",
         type(exc).__name__,
     )
     return ThrottleUnavailable(str(exc))
@@ -145,3 +154,26 @@ def _pass_delay(account: str) -> bool:
         return True
     wait = min(2 ** min(failures - soft.amount, 16), int(current_app.config["LOGIN_DELAY_MAX_SECONDS"]))
     return limiter.storage.incr(_key("gate", account), max(1, wait)) == 1
+
+
+def reserve_request(scope: str, email: str, address: str | None) -> bool:
+    """Count one request of ``scope`` (``"reset"``) for ``email`` from ``address``; False when it
+    goes over ``<SCOPE>_REQUESTS_PER_ADDRESS`` or ``<SCOPE>_REQUESTS_PER_ACCOUNT``. The account
+    is counted by its address as typed (normalised), so an unknown one is refused alike. Raises
+    :class:`ThrottleUnavailable` when the storage cannot be reached."""
+    prefix = scope.upper()
+    per_address = _limit(f"{prefix}_REQUESTS_PER_ADDRESS")
+    per_account = _limit(f"{prefix}_REQUESTS_PER_ACCOUNT")
+    try:
+        storage = limiter.storage
+        if (
+            storage.incr(_key(ADDRESS, address or "unknown", scope), per_address.get_expiry())
+            > per_address.amount
+        ):
+            return False
+        return (
+            storage.incr(_key("account", _account(email), scope), per_account.get_expiry())
+            <= per_account.amount
+        )
+    except Exception as exc:
+        raise _unavailable(exc) from exc

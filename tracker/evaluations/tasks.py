@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from tracker.evaluations.schedules import current_planned, materialise
@@ -24,7 +24,6 @@ from tracker.evaluations.voting import invited_members
 from tracker.extensions import db
 from tracker.mail import services as mail
 from tracker.models import Ballot, EvaluationRound, EvaluationSchedule, OutboxMessage, Trajectory
-from tracker.textsafe import clean_text, header_text
 
 SKIPPED_VOTED = "skipped:voted"
 SKIPPED_INVITATION = "skipped:invitation"
@@ -39,39 +38,24 @@ class RunReport:
     skipped: int = 0
 
 
-def _link(evaluation_round: EvaluationRound) -> str:
-    try:
-        return url_for(
-            "evaluations.round_view",
-            trajectory_id=evaluation_round.trajectory_id,
-            round_id=evaluation_round.id,
-            _external=True,
-        )
-    except RuntimeError:
-        base = current_app.config.get("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/")
-        return f"{base}/trajecten/{evaluation_round.trajectory_id}/evaluaties/{evaluation_round.id}"
-
-
 def _queue(evaluation_round: EvaluationRound, membership, kind: str) -> bool:
     trajectory = evaluation_round.trajectory
-    subject, body = mail.render(
+    message = mail.compose(
         "round_invitation" if kind == "invitation" else "round_reminder",
+        membership.user.email,
         membership.user.locale,
+        kind=kind,
+        round_id=evaluation_round.id,
+        membership_id=membership.id,
         recipient=membership.user.name,
         round_name=evaluation_round.name,
         trajectory_name=trajectory.name,
         closes=evaluation_round.closes_on,
-        link=_link(evaluation_round),
-    )
-    # Names are user text: the subject is one line (a name with CR/LF must not make every send
-    # fail), within the column's length; the body loses control characters.
-    message = OutboxMessage(
-        round_id=evaluation_round.id,
-        membership_id=membership.id,
-        kind=kind,
-        to_email=membership.user.email,
-        subject=header_text(subject)[:300],
-        body=clean_text(body),
+        link=mail.absolute_url(
+            "evaluations.round_view",
+            trajectory_id=evaluation_round.trajectory_id,
+            round_id=evaluation_round.id,
+        ),
     )
     try:
         with db.session.begin_nested():

@@ -14,15 +14,17 @@ from tracker.extensions import db
 from tracker.forms import redisplay_on_csrf_failure
 from tracker.invitations import mail, services
 from tracker.invitations.forms import AcceptForm, AcceptNewForm
+from tracker.mail.services import deliver_now
 from tracker.models import Invitation, Trajectory, User
+from tracker.tokens import LinkState
 
 bp = trajectory_blueprint("invitations", __name__)
 
 # Link states that end an invitation: 410 Gone; an unknown token: 404.
 CLOSED_STATUS = {
-    services.LinkState.EXPIRED: 410,
-    services.LinkState.USED: 410,
-    services.LinkState.REVOKED: 410,
+    LinkState.EXPIRED: 410,
+    LinkState.USED: 410,
+    LinkState.REVOKED: 410,
 }
 
 
@@ -38,7 +40,7 @@ def accept(invite_token: str):
     if invitation is None or invitation.trajectory is None or invitation.organisation is None:
         return _closed("unknown", 404)
     state = services.state(invitation)
-    if state != services.LinkState.PENDING:
+    if state != LinkState.PENDING:
         return _closed(state.value, CLOSED_STATUS[state])
     if current_user.is_authenticated:
         return _accept_signed_in(invitation)
@@ -108,7 +110,7 @@ def resend(trajectory: Trajectory, invitation_id: int):
         db.session.rollback()
         flash(_("This invitation has just been accepted or revoked; it cannot be sent again."), "error")
     else:
-        mail.deliver(message.id, token)
+        deliver_now(message.id, token)
         flash(_("Invitation sent to %(email)s.", email=invitation.email), "success")
     return redirect(url_for("members.index", trajectory_id=trajectory.id))
 

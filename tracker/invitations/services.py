@@ -7,10 +7,7 @@ does not tell a project lead who has an account.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import datetime, timedelta
-from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
@@ -18,6 +15,7 @@ from sqlalchemy.orm import joinedload
 from tracker.auth.services import normalise_email, user_by_email
 from tracker.extensions import db
 from tracker.models import Invitation, Layer, Membership, Organisation, Role, Trajectory, User, utcnow
+from tracker.tokens import LinkState, link_state, lookup_hash, new_token
 
 VALID_FOR = timedelta(days=7)
 
@@ -26,21 +24,8 @@ class InvitationError(ValueError):
     """A user-facing reason why an invitation is refused (already a member, already invited)."""
 
 
-class LinkState(StrEnum):
-    PENDING = "pending"
-    EXPIRED = "expired"
-    USED = "used"
-    REVOKED = "revoked"
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
 def _new_token(invitation: Invitation) -> str:
-    token = secrets.token_urlsafe(32)
-    invitation.token_hash = hash_token(token)
-    invitation.expires_at = utcnow() + VALID_FOR
+    token, invitation.token_hash, invitation.expires_at = new_token(VALID_FOR)
     return token
 
 
@@ -111,19 +96,19 @@ def revoke(invitation: Invitation) -> None:
 
 
 def by_token(token: str) -> Invitation | None:
-    if not token or len(token) > 100:
+    token_hash = lookup_hash(token)
+    if token_hash is None:
         return None
-    return db.session.scalar(sa.select(Invitation).where(Invitation.token_hash == hash_token(token)))
+    return db.session.scalar(sa.select(Invitation).where(Invitation.token_hash == token_hash))
 
 
 def state(invitation: Invitation, now: datetime | None = None) -> LinkState:
-    if invitation.accepted_at is not None:
-        return LinkState.USED
-    if invitation.revoked_at is not None:
-        return LinkState.REVOKED
-    if invitation.expires_at <= (now or utcnow()):
-        return LinkState.EXPIRED
-    return LinkState.PENDING
+    return link_state(
+        expires_at=invitation.expires_at,
+        used_at=invitation.accepted_at,
+        revoked_at=invitation.revoked_at,
+        now=now,
+    )
 
 
 def accept(invitation: Invitation, user: User) -> Membership | None:

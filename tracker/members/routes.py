@@ -16,6 +16,7 @@ from tracker.extensions import db
 from tracker.forms import redisplay_on_csrf_failure
 from tracker.invitations import mail as invitation_mail
 from tracker.invitations import services as invitations
+from tracker.mail.services import deliver_now
 from tracker.members import removal, services
 from tracker.members.forms import NOBODY, MemberAddForm, MemberEditForm, MemberRemoveForm
 from tracker.models import Invitation, Layer, Membership, Organisation, Role, Trajectory, utcnow
@@ -32,7 +33,7 @@ def send_invitation(
     invitation, token = invitations.invite(trajectory, email, organisation, layer, role, by=current_user)
     message = invitation_mail.queue(invitation, token)
     db.session.commit()
-    invitation_mail.deliver(message.id, token)
+    deliver_now(message.id, token)
     return invitation
 
 

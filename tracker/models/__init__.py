@@ -57,7 +57,7 @@ from tracker.models.plan import (
 from tracker.models.reflection import StartReflection
 from tracker.models.setting import Setting
 from tracker.models.trajectory import Membership, Trajectory
-from tracker.models.user import User
+from tracker.models.user import PasswordReset, User
 from tracker.models.workshop import NoteCategory, Workshop, WorkshopNote, WorkshopParticipant
 
 __all__ = [
@@ -84,6 +84,7 @@ __all__ = [
     "EvaluationRound",
     "EvaluationSchedule",
     "OutboxMessage",
+    "PasswordReset",
     "RoundState",
     "Vote",
     "OPEN_ACTION_STATUSES",

@@ -161,9 +161,10 @@ class Vote(Base):
 
 
 class OutboxMessage(Base):
-    """Invitations and reminders; sent by SMTP when configured, otherwise kept for admins to read.
-    The unique key makes sending idempotent: one invitation and one reminder per member per round.
-    Messages without a round are invitations to join a trajectory (tracker/invitations)."""
+    """Every mail the app sends: evaluation invitations and reminders, invitations to join a
+    trajectory (tracker/invitations) and password resets (tracker/passwords); sent by SMTP when
+    configured, otherwise kept for admins to read. The unique key makes sending idempotent: one
+    invitation and one reminder per member per round."""
 
     __tablename__ = "outbox_messages"
     __table_args__ = (sa.UniqueConstraint("round_id", "membership_id", "kind"),)
@@ -177,6 +178,8 @@ class OutboxMessage(Base):
     to_email: Mapped[str] = mapped_column(sa.String(254))
     subject: Mapped[str] = mapped_column(sa.String(300))
     body: Mapped[str] = mapped_column(sa.Text)
+    # The HTML part (from templates/email/<name>.html); empty for a plain-text message.
+    html: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     error: Mapped[str] = mapped_column(sa.Text, default="")

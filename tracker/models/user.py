@@ -10,7 +10,7 @@ from typing import cast
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import Base
 from tracker.models.base import UTCDateTime, utcnow
@@ -69,3 +69,24 @@ class User(UserMixin, Base):
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"
+
+
+class PasswordReset(Base):
+    """A request for a new password: a single-use link sent by mail, valid for an hour.
+
+    Only the SHA-256 of the link's token is stored (see tracker/tokens.py). Not audited itself:
+    the new password shows in the audit trail as a change of the user's password."""
+
+    __tablename__ = "password_resets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<PasswordReset {self.id} user={self.user_id}>"
