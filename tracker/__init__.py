@@ -159,6 +159,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.plans.routes import bp as plans_bp
     from tracker.process.routes import bp as process_bp
     from tracker.reflection.routes import bp as reflection_bp
+    from tracker.search.routes import bp as search_bp
     from tracker.trajectories.routes import bp as trajectories_bp
     from tracker.workshops.routes import bp as workshops_bp
 
@@ -181,6 +182,7 @@ def register_blueprints(app: Flask) -> None:
         actions_bp,
         calendar_bp,
         evaluations_bp,
+        search_bp,
     ):
         app.register_blueprint(bp)
     check_declarations(app)

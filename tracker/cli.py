@@ -114,6 +114,10 @@ def register(app: Flask) -> None:
                 f"  nieuw, nog niet actief account: {email} (activeer en zet een wachtwoord met set-password)"
             )
 
+    from tracker.search.commands import search
+
+    app.cli.add_command(search)
+
     evaluations = click.Group("evaluations", help="Evaluation rounds.")
     app.cli.add_command(evaluations)
 
