@@ -253,6 +253,21 @@ def test_the_index_follows_an_edit_an_archive_and_a_delete(world):
     assert _entries(SearchKind.AGREEMENT, agreement.id) == []
 
 
+def test_records_made_with_only_their_parents_id_are_indexed(world):
+    from tracker.models import Agreement, WorkshopNote, WorkshopParticipant
+
+    workshop = world["workshop"]
+    participant = WorkshopParticipant(workshop_id=workshop.id, name="Gast")
+    db.session.add(participant)
+    db.session.flush()
+    note = WorkshopNote(workshop_id=workshop.id, participant_id=participant.id, category="goed", text=WORD)
+    agreement = Agreement(meeting_id=world["meeting"].id, text=WORD, due_date=date(2026, 3, 1))
+    db.session.add_all([note, agreement])
+    db.session.commit()
+    assert _entries(SearchKind.WORKSHOP_NOTE, note.id)[0].context == "Taart van ambities"
+    assert _entries(SearchKind.AGREEMENT, agreement.id)[0].page_id == world["meeting"].id
+
+
 def test_the_rebuild_command_writes_the_index_again(client, login, runner, world):
     action = _add_action(world, f"Contact met de {WORD}")
     total = db.session.scalar(sa.select(sa.func.count(SearchEntry.id)))

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, object_session
 
 from tracker.extensions import db
 from tracker.models import (
@@ -26,6 +26,7 @@ from tracker.models import (
     Meeting,
     Milestone,
     Objective,
+    Phase,
     SearchEntry,
     SearchKind,
     Section,
@@ -34,19 +35,26 @@ from tracker.models import (
 )
 
 Row = dict[str, Any]
+T = TypeVar("T")
 
 
 def _join(*parts: str | None) -> str:
     return "\n".join(p for p in parts if p)
 
 
+def _parent(obj: Any, model: type[T], parent_id: int) -> T:
+    """The parent record by its id: from the session's identity map, else loaded. (A record made
+    with only its parent's id has no parent object yet while the flush runs.)"""
+    return cast(T, object_session(obj).get(model, parent_id))  # type: ignore[union-attr]
+
+
 def _item(item: ChecklistItem) -> Row | None:
     if item.archived_at is not None:
         return None
-    section = item.section
+    section = _parent(item, Section, item.section_id)
     return {
         "trajectory_id": item.trajectory_id,
-        "page_id": section.phase.number,
+        "page_id": _parent(item, Phase, section.phase_id).number,
         "title": item.text,
         "body": item.answer or "",
         "context": f"{section.code}. {section.title}",
@@ -90,7 +98,7 @@ def _meeting(meeting: Meeting) -> Row:
 
 
 def _agreement(agreement: Agreement) -> Row:
-    meeting = agreement.meeting
+    meeting = _parent(agreement, Meeting, agreement.meeting_id)
     return {
         "trajectory_id": meeting.trajectory_id,
         "page_id": meeting.id,
@@ -109,7 +117,7 @@ def _ambition(ambition: Ambition) -> Row:
 
 
 def _objective(objective: Objective) -> Row:
-    ambition = objective.ambition
+    ambition = _parent(objective, Ambition, objective.ambition_id)
     return {
         "trajectory_id": ambition.trajectory_id,
         "page_id": ambition.id,
@@ -119,7 +127,7 @@ def _objective(objective: Objective) -> Row:
 
 
 def _note(note: WorkshopNote) -> Row:
-    workshop = note.workshop
+    workshop = _parent(note, Workshop, note.workshop_id)
     return {
         "trajectory_id": workshop.trajectory_id,
         "page_id": workshop.id,
