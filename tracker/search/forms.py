@@ -26,7 +26,7 @@ class SearchForm(BaseForm):
         csrf = False
 
     q = SearchField(
-        _l("Search"),
+        _l("Search for"),
         filters=[_strip],
         validators=[
             Length(

@@ -214,16 +214,17 @@ def row_for(obj: Any) -> Row | None:
     return {"kind": spec.kind, "record_id": obj.id, "body": "", "context": "", **row}
 
 
-def write(connection: sa.Connection, gone: Iterable[Any], current: Iterable[Any]) -> None:
-    """Remove the rows of ``gone`` and (re)write those of ``current``: one delete per kind, one
-    insert."""
+def write(connection: sa.Connection, stale: Iterable[Any], current: Iterable[Any]) -> None:
+    """Remove the rows of the ``stale`` records (deleted or changed) and write those of the
+    ``current`` ones (created or changed): one delete per kind, one insert."""
     table = cast(sa.Table, SearchEntry.__table__)
-    current = list(current)
-    stale: dict[SearchKind, set[int]] = {}
-    for obj in [*gone, *current]:
-        stale.setdefault(INDEXED[type(obj)].kind, set()).add(obj.id)
-    for kind, ids in stale.items():
-        connection.execute(sa.delete(table).where(table.c.kind == kind, table.c.record_id.in_(sorted(ids))))
+    ids: dict[SearchKind, set[int]] = {}
+    for obj in stale:
+        ids.setdefault(INDEXED[type(obj)].kind, set()).add(obj.id)
+    for kind, record_ids in ids.items():
+        connection.execute(
+            sa.delete(table).where(table.c.kind == kind, table.c.record_id.in_(sorted(record_ids)))
+        )
     _insert(connection, current)
 
 
@@ -238,7 +239,9 @@ def _after_flush(session: Session, flush_context) -> None:
     gone_ids = {id(obj) for obj in gone}
     current = [obj for key, obj in _touched(session).items() if key not in gone_ids]
     if gone or current:
-        write(session.connection(), gone, current)
+        # New records too: a row left by a change the session did not see (a plain SQL delete)
+        # must not block the record that takes its id.
+        write(session.connection(), gone + current, current)
 
 
 def _all_records() -> Iterable[Any]:
