@@ -113,7 +113,12 @@ def register_extensions(app: Flask) -> None:
     from tracker import models  # noqa: F401  (register the tables)
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    from tracker.models.search import include_name
+
+    # include_name: Alembic leaves the full-text structure of the search index out of its comparison.
+    migrate.init_app(
+        app, db, directory=str(ROOT / "migrations"), render_as_batch=True, include_name=include_name
+    )
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
@@ -129,8 +134,10 @@ def register_extensions(app: Flask) -> None:
     login_manager.user_loader(load_user)
 
     from tracker import audit
+    from tracker.search import index as search_index
 
     audit.register()
+    search_index.register()
 
 
 def register_blueprints(app: Flask) -> None:
@@ -153,6 +160,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.plans.routes import bp as plans_bp
     from tracker.process.routes import bp as process_bp
     from tracker.reflection.routes import bp as reflection_bp
+    from tracker.search.routes import bp as search_bp
     from tracker.trajectories.routes import bp as trajectories_bp
     from tracker.workshops.routes import bp as workshops_bp
 
@@ -176,6 +184,7 @@ def register_blueprints(app: Flask) -> None:
         actions_bp,
         calendar_bp,
         evaluations_bp,
+        search_bp,
     ):
         app.register_blueprint(bp)
     check_declarations(app)

@@ -83,6 +83,15 @@ def editable_trajectory_ids(user) -> set[int]:
     return set(db.session.scalars(stmt))
 
 
+def viewable_trajectory_ids(user) -> sa.Select:
+    """The ids of the trajectories the user may view (:func:`can_view`), as a subquery for
+    queries across trajectories: every trajectory for administrators, else those with a membership."""
+    if _is_admin(user):
+        return sa.select(Trajectory.id)
+    user_id = user.id if getattr(user, "is_authenticated", False) else None
+    return sa.select(Membership.trajectory_id).where(Membership.user_id == user_id)
+
+
 def can_add_organisation(user) -> bool:
     """Add to the shared list of organisations: administrators, and people who may edit at least
     one trajectory (its network table, client path, plans and members choose from this list).

@@ -55,6 +55,7 @@ from tracker.models.plan import (
     PlanStatus,
 )
 from tracker.models.reflection import StartReflection
+from tracker.models.search import SearchEntry, SearchKind
 from tracker.models.setting import Setting
 from tracker.models.trajectory import Membership, Trajectory
 from tracker.models.user import PasswordReset, User
@@ -112,6 +113,8 @@ __all__ = [
     "Organisation",
     "Phase",
     "Role",
+    "SearchEntry",
+    "SearchKind",
     "Section",
     "Sector",
     "StartReflection",
