@@ -205,7 +205,7 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from tracker import access
+    from tracker import access, navigation
     from tracker.models.enums import label
 
     @app.template_filter("datum")
@@ -240,6 +240,7 @@ def register_template_helpers(app: Flask) -> None:
         can_add_organisation=access.can_add_organisation,
         membership_of=access.membership_of,
         results_visible=access.results_visible,
+        trajectory_menu=navigation.menu_for,
         get_locale=get_locale,
     )
 

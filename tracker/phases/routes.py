@@ -10,10 +10,11 @@ from flask_babel import gettext as _
 from tracker.access import can_edit, get_in_trajectory_or_404, get_item_or_404, rule, trajectory_blueprint
 from tracker.actions.services import actions_from_item
 from tracker.concurrency import commit_or_conflict, save_unless_stale
-from tracker.content import handreiking, tabel1_for_phase
+from tracker.content import handreiking, phase_tools, tabel1_for_phase
 from tracker.extensions import db
 from tracker.forms import redisplay_on_csrf_failure
 from tracker.models import ChecklistItem, DecisionKind, Section, Trajectory
+from tracker.navigation import pages
 from tracker.phases import services
 from tracker.phases.forms import ItemForm, NewItemForm
 from tracker.trajectories.services import current_decisions, progress_for
@@ -49,6 +50,7 @@ def phase(trajectory: Trajectory, number: int):
         phase=phase,
         progress=progress_for([trajectory.id])[trajectory.id].phase(number),
         guidance=tabel1_for_phase(number),
+        tools=pages(phase_tools().get(number, [])),
         decisions=current_decisions(trajectory),
         new_forms=new_forms,
         phases=handreiking()["phases"],
