@@ -76,6 +76,13 @@ def test_the_menu_has_five_groups_and_marks_the_current_group_and_page(client, l
     assert [p["text"] for p in pages if p["current"] == "page"] == ["Plannen"]
 
 
+def test_one_place_is_the_current_page(client, login, world):
+    a = world["a"].id
+    login(world["users"]["teamlid"])
+    for url in (f"/trajecten/{a}/acties", f"/trajecten/{a}/fasen/1", f"/trajecten/{a}", "/acties"):
+        assert client.get(url).get_data(as_text=True).count('aria-current="page"') == 1, url
+
+
 def test_a_group_of_one_page_is_the_page_itself(client, login, world):
     login(world["users"]["teamlid"])
     lists = menu(client.get(f"/trajecten/{world['a'].id}").get_data(as_text=True))
