@@ -216,7 +216,7 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from tracker import access, quick
+    from tracker import access, navigation, quick
     from tracker.forms import page_errors
     from tracker.models.enums import label
 
@@ -252,6 +252,7 @@ def register_template_helpers(app: Flask) -> None:
         can_add_organisation=access.can_add_organisation,
         membership_of=access.membership_of,
         results_visible=access.results_visible,
+        trajectory_menu=navigation.menu_for,
         get_locale=get_locale,
         page_errors=page_errors,
         statuses_of=quick.statuses_of,

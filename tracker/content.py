@@ -70,3 +70,11 @@ def default_framework() -> str:
     """The framework a new evaluation schedule starts on (``default`` in frameworks.toml)."""
     with (CONTENT_DIR / "frameworks.toml").open("rb") as fh:
         return str(tomllib.load(fh)["default"])
+
+
+@cache
+def phase_tools() -> dict[int, list[str]]:
+    """Per phase number, the keys of the menu pages that carry out that phase (phase_tools.toml)."""
+    with (CONTENT_DIR / "phase_tools.toml").open("rb") as fh:
+        data = tomllib.load(fh)
+    return {int(p["number"]): list(p["tools"]) for p in data["phases"]}

@@ -45,3 +45,21 @@ def test_no_page_scrolls_sideways_at_320_px(browser, demo_site, email):
     assert len(pages) > 15
     assert [url for url, (overflows, _) in pages.items() if overflows] == []
     assert [url for url, (_, unlabelled) in pages.items() if unlabelled] == []
+
+
+MENU_PAGES = ["/trajecten/1", "/trajecten/1/fasen/2", "/trajecten/1/plannen", "/trajecten/1/bewerken"]
+SMALL_MENU_TARGETS = """() => [...document.querySelectorAll('.app-nav a, .app-nav button, .app-subnav a')]
+  .filter(el => { const r = el.getBoundingClientRect(); return r.width < 24 || r.height < 24; }).length"""
+
+
+def test_the_trajectory_menu_fits_one_line_at_1366_px_with_targets_of_24_px(browser, demo_site):
+    context = browser.new_context(locale="nl-NL", viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    log_in(page, demo_site, "anouk@demo.betersamen.nl")
+    for url in MENU_PAGES:
+        page.goto(demo_site + url)
+        tops = page.eval_on_selector_all(".app-subnav__groups > li > a", "els => els.map(e => e.offsetTop)")
+        assert len(tops) == 5 and len(set(tops)) == 1, (url, tops)
+        assert page.evaluate(SMALL_MENU_TARGETS) == 0, url
+    context.close()

@@ -66,6 +66,7 @@ def test_outsider_sees_nothing_of_the_case(page, demo_site):
 def test_observer_can_read_but_not_change(page, demo_site):
     log_in(page, demo_site, "tom@demo.betersamen.nl")
     page.get_by_role("link", name="Preventie van pesten in de Rivierenwijk").click()
+    page.get_by_role("link", name="Fasen", exact=True).click()  # the menu group; its pages show below
     page.get_by_role("link", name="Fase 1", exact=True).click()
     expect(page.get_by_text("Wat is de ambitie?", exact=True).first).to_be_visible()
     assert page.get_by_role("button", name="Archiveren").count() == 0

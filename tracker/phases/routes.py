@@ -17,12 +17,13 @@ from tracker.access import (
 )
 from tracker.actions.services import actions_from_item
 from tracker.concurrency import commit_or_conflict, save_unless_stale
-from tracker.content import handreiking, tabel1_for_phase
+from tracker.content import handreiking, phase_tools, tabel1_for_phase
 from tracker.extensions import db
 from tracker.forms import redisplay_on_csrf_failure
 from tracker.ids import parse_id
 from tracker.models import ChecklistItem, DecisionKind, ItemStatus, Section, Trajectory
 from tracker.models.enums import choices
+from tracker.navigation import pages
 from tracker.phases import services
 from tracker.phases.forms import BulkAssignForm, ItemForm, NewItemForm
 from tracker.quick import QuickStatusForm, back_to
@@ -62,6 +63,7 @@ def phase(trajectory: Trajectory, number: int):
         phase=phase,
         progress=progress_for([trajectory.id])[trajectory.id].phase(number),
         guidance=tabel1_for_phase(number),
+        tools=pages(phase_tools().get(number, [])),
         decisions=current_decisions(trajectory),
         new_forms=new_forms,
         bulk_form=bulk_form,

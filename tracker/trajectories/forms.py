@@ -48,7 +48,14 @@ class TrajectoryCreateForm(TrajectoryForm):
 class TrajectoryEditForm(TrajectoryForm):
     version = HiddenField()
     status = ChoiceField(_l("Status"), choices=choices(TrajectoryStatus), validators=[required()])
-    coordinator_id = ChoiceField(_l("Coordinator"), validators=[Optional()])
+    coordinator_id = ChoiceField(
+        _l("Coordinator"),
+        validators=[Optional()],
+        description=_l(
+            "The member who coordinates the trajectory, as the handreiking advises. Project leads (a role) "
+            "manage members, settings and decisions."
+        ),
+    )
 
     def coordinator_user_id(self) -> int | None:
         return parse_id(self.coordinator_id.data) if self.coordinator_id.data else None
