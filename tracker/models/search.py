@@ -61,18 +61,19 @@ FTS_TABLE = "search_entries_fts"
 VECTOR_COLUMN = "search_vector"
 VECTOR_INDEX = "ix_search_entries_search_vector"
 
+# Literal SQL (no names spliced in): the FTS5 table and the triggers that keep it in step.
 SQLITE_CREATE = [
-    f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(title, body, content='search_entries', "
+    "CREATE VIRTUAL TABLE search_entries_fts USING fts5(title, body, content='search_entries', "
     "content_rowid='id', tokenize='unicode61 remove_diacritics 2')",
     "CREATE TRIGGER search_entries_ai AFTER INSERT ON search_entries BEGIN "
-    f"INSERT INTO {FTS_TABLE}(rowid, title, body) VALUES (new.id, new.title, new.body); END",
+    "INSERT INTO search_entries_fts(rowid, title, body) VALUES (new.id, new.title, new.body); END",
     "CREATE TRIGGER search_entries_ad AFTER DELETE ON search_entries BEGIN "
-    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, title, body) "
+    "INSERT INTO search_entries_fts(search_entries_fts, rowid, title, body) "
     "VALUES ('delete', old.id, old.title, old.body); END",
     "CREATE TRIGGER search_entries_au AFTER UPDATE ON search_entries BEGIN "
-    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, title, body) "
+    "INSERT INTO search_entries_fts(search_entries_fts, rowid, title, body) "
     "VALUES ('delete', old.id, old.title, old.body); "
-    f"INSERT INTO {FTS_TABLE}(rowid, title, body) VALUES (new.id, new.title, new.body); END",
+    "INSERT INTO search_entries_fts(rowid, title, body) VALUES (new.id, new.title, new.body); END",
 ]
 SQLITE_DROP = [
     "DROP TRIGGER IF EXISTS search_entries_au",

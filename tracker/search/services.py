@@ -166,7 +166,7 @@ def snippet(text: str, terms: list[str]) -> Markup:
     start = max(0, (found.start() if found else 0) - SNIPPET_LENGTH // 4)
     piece = text[start : start + SNIPPET_LENGTH]
     return (
-        Markup("…" if start else "")
+        (Markup("…") if start else Markup(""))
         + highlight(piece, terms)
-        + Markup("…" if start + SNIPPET_LENGTH < len(text) else "")
+        + (Markup("…") if start + SNIPPET_LENGTH < len(text) else Markup(""))
     )
