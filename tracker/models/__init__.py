@@ -26,6 +26,13 @@ from tracker.models.evaluation import (
     Vote,
 )
 from tracker.models.invitation import Invitation
+from tracker.models.notification import (
+    DigestMarker,
+    Notification,
+    NotificationKind,
+    NotificationMode,
+    NotificationSetting,
+)
 from tracker.models.network import (
     MAX_ACTIVE_AMBITIONS,
     Agreement,
@@ -85,6 +92,11 @@ __all__ = [
     "EvaluationRound",
     "EvaluationSchedule",
     "OutboxMessage",
+    "DigestMarker",
+    "Notification",
+    "NotificationKind",
+    "NotificationMode",
+    "NotificationSetting",
     "PasswordReset",
     "RoundState",
     "Vote",
