@@ -134,10 +134,12 @@ def register_extensions(app: Flask) -> None:
     login_manager.user_loader(load_user)
 
     from tracker import audit
+    from tracker.notifications import recording as notifications
     from tracker.search import index as search_index
 
     audit.register()
     search_index.register()
+    notifications.register()
 
 
 def register_blueprints(app: Flask) -> None:
