@@ -26,13 +26,6 @@ from tracker.models.evaluation import (
     Vote,
 )
 from tracker.models.invitation import Invitation
-from tracker.models.notification import (
-    DigestMarker,
-    Notification,
-    NotificationKind,
-    NotificationMode,
-    NotificationSetting,
-)
 from tracker.models.network import (
     MAX_ACTIVE_AMBITIONS,
     Agreement,
@@ -45,6 +38,13 @@ from tracker.models.network import (
     ProcessStep,
     Relation,
     ResultKind,
+)
+from tracker.models.notification import (
+    DigestMarker,
+    Notification,
+    NotificationKind,
+    NotificationMode,
+    NotificationSetting,
 )
 from tracker.models.organisation import Organisation
 from tracker.models.plan import (

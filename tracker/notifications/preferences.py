@@ -21,8 +21,7 @@ def modes(
         NotificationSetting.user_id.in_(ids), NotificationSetting.kind == kind
     )
     chosen = {
-        user_id: NotificationMode(mode)
-        for user_id, mode in (connection or db.session).execute(stmt).all()
+        user_id: NotificationMode(mode) for user_id, mode in (connection or db.session).execute(stmt).all()
     }
     return {
         user_id: chosen[user_id] if chosen.get(user_id) in kind.modes else kind.default_mode
