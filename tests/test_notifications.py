@@ -355,3 +355,14 @@ def test_an_opening_round_follows_each_members_choice(app, world):
     ).all()
     assert "Evaluatierondes die voor u open staan:" in overview.body
     assert f"/trajecten/{world['a'].id}/evaluaties/" in overview.body
+
+
+def test_the_overview_day_comes_from_the_environment_and_a_wrong_day_is_refused():
+    import pytest
+
+    from config import ConfigError, from_environment
+
+    assert from_environment({"NOTIFICATIONS_DIGEST_WEEKDAY": "5"}) == {"NOTIFICATIONS_DIGEST_WEEKDAY": 5}
+    for wrong in ("0", "8", "maandag"):
+        with pytest.raises(ConfigError, match="NOTIFICATIONS_DIGEST_WEEKDAY"):
+            from_environment({"NOTIFICATIONS_DIGEST_WEEKDAY": wrong})

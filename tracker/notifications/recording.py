@@ -74,11 +74,9 @@ def _assignments(session: Session) -> list[tuple[Any, int]]:
 
 
 def _after_flush(session: Session, flush_context) -> None:
-    actor = _actor()
-    if actor is None:
-        return
     assigned = _assignments(session)
-    if not assigned:
+    actor = _actor() if assigned else None
+    if actor is None:
         return
     connection = session.connection()
     owners = dict(
