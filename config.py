@@ -28,6 +28,14 @@ def _port(value: str) -> int | None:
     return int(value) or None
 
 
+def _weekday(value: str) -> int:
+    """An ISO weekday: 1 (Monday) to 7 (Sunday)."""
+    day = int(value)
+    if not 1 <= day <= 7:
+        raise ValueError(f"{value!r} is not a weekday from 1 (Monday) to 7 (Sunday)")
+    return day
+
+
 # Settings the environment may give, each with its parser; read when the app is created
 # (``from_environment``), never at import time. The first name found of a tuple wins.
 ENVIRONMENT: dict[str, tuple[tuple[str, ...], Callable[[str], Any]]] = {
@@ -45,6 +53,7 @@ ENVIRONMENT: dict[str, tuple[tuple[str, ...], Callable[[str], Any]]] = {
     "MAIL_PASSWORD": (("MAIL_PASSWORD",), str),
     "MAIL_FROM": (("MAIL_FROM",), str),
     "PUBLIC_URL": (("PUBLIC_URL",), str),
+    "NOTIFICATIONS_DIGEST_WEEKDAY": (("NOTIFICATIONS_DIGEST_WEEKDAY",), _weekday),
     "UPLOAD_FOLDER": (("UPLOAD_FOLDER",), str),
     "UPLOAD_MAX_BYTES": (("UPLOAD_MAX_BYTES",), int),
     "MAX_CONTENT_LENGTH": (("MAX_CONTENT_LENGTH",), int),
@@ -124,6 +133,9 @@ class Config:
     MAIL_FROM = "betersamen@localhost"
     # The address of the app, for links in mails sent from the command line.
     PUBLIC_URL = "http://127.0.0.1:5000"
+    # The weekly overview of notifications and due work: made on the first run of
+    # `flask notifications send-due` on or after this ISO weekday (1 = Monday … 7 = Sunday).
+    NOTIFICATIONS_DIGEST_WEEKDAY = 1
     # Photos of workshop sheets: stored on disk (not in the database), served only to members.
     UPLOAD_FOLDER: str | None = None  # default: <instance>/uploads
     UPLOAD_MAX_BYTES = 5 * 1024 * 1024

@@ -134,10 +134,12 @@ def register_extensions(app: Flask) -> None:
     login_manager.user_loader(load_user)
 
     from tracker import audit
+    from tracker.notifications import recording as notifications
     from tracker.search import index as search_index
 
     audit.register()
     search_index.register()
+    notifications.register()
 
 
 def register_blueprints(app: Flask) -> None:
@@ -154,6 +156,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.mail.routes import bp as mail_bp
     from tracker.meetings.routes import bp as meetings_bp
     from tracker.members.routes import bp as members_bp
+    from tracker.notifications.routes import bp as notifications_bp
     from tracker.partners.routes import bp as partners_bp
     from tracker.passwords.routes import bp as passwords_bp
     from tracker.phases.routes import bp as phases_bp
@@ -185,6 +188,7 @@ def register_blueprints(app: Flask) -> None:
         calendar_bp,
         evaluations_bp,
         search_bp,
+        notifications_bp,
     ):
         app.register_blueprint(bp)
     check_declarations(app)

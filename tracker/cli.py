@@ -15,6 +15,7 @@ from tracker.backup import backup_sqlite
 from tracker.evaluations.tasks import run_due
 from tracker.extensions import db
 from tracker.models import Trajectory
+from tracker.notifications.commands import notifications
 from tracker.search.commands import search
 from tracker.transfer import ImportError_, export_trajectory, import_trajectory
 
@@ -168,6 +169,7 @@ COMMANDS = (
     export_command,
     import_command,
     evaluations,
+    notifications,
     seed_demo_command,
     search,
 )

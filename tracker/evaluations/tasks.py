@@ -4,6 +4,10 @@ Idempotent and safe to run every few minutes from several places at once: rounds
 trajectory and date, messages are unique per round, member and kind, and a message is claimed
 (``sent_at`` set where it was empty) before it is sent, so no invitation or reminder goes out twice.
 
+Each member gets the invitation as they chose for "an evaluation round opens for me"
+(``tracker.notifications``): directly (the invitation and the reminder below), noted for their
+weekly overview (once per round), or not at all.
+
 Only members who have not voted get an invitation or a reminder, and never both together: a
 reminder is queued only for an invitation queued before the reminder day (by an earlier run), and is
 not sent while that invitation is still waiting or went out in the same run. Such a message is marked
@@ -23,7 +27,17 @@ from tracker.evaluations.schedules import current_planned, materialise
 from tracker.evaluations.voting import invited_members
 from tracker.extensions import db
 from tracker.mail import services as mail
-from tracker.models import Ballot, EvaluationRound, EvaluationSchedule, OutboxMessage, Trajectory
+from tracker.models import (
+    Ballot,
+    EvaluationRound,
+    EvaluationSchedule,
+    Notification,
+    NotificationKind,
+    NotificationMode,
+    OutboxMessage,
+    Trajectory,
+)
+from tracker.notifications import preferences, recording
 
 SKIPPED_VOTED = "skipped:voted"
 SKIPPED_INVITATION = "skipped:invitation"
@@ -65,6 +79,18 @@ def _queue(evaluation_round: EvaluationRound, membership, kind: str) -> bool:
         return False  # already queued, by an earlier run or a concurrent one
 
 
+def _invite_or_remind(evaluation_round: EvaluationRound, membership, invited: dict, today: date) -> bool:
+    """The invitation of a member who wants it directly, or later the reminder."""
+    if membership.id not in invited:
+        return _queue(evaluation_round, membership, "invitation")
+    remind_on = evaluation_round.remind_on
+    if remind_on and today >= remind_on and invited[membership.id].date() < remind_on:
+        # A reminder only after an invitation of before the reminder day: an invitation
+        # made on or after that day already says when the round closes.
+        return _queue(evaluation_round, membership, "reminder")
+    return False
+
+
 def run_due(today: date | None = None) -> RunReport:
     today = today or date.today()
     report = RunReport()
@@ -101,16 +127,23 @@ def run_due(today: date | None = None) -> RunReport:
                 )
             ).all()
         )
-        remind_on = evaluation_round.remind_on
-        for membership in invited_members(evaluation_round, trajectory):
-            if not membership.user.active or membership.id in voted:
-                continue
-            if membership.id not in invited:
-                report.queued += _queue(evaluation_round, membership, "invitation")
-            elif remind_on and today >= remind_on and invited[membership.id].date() < remind_on:
-                # A reminder only after an invitation of before the reminder day: an invitation
-                # made on or after that day already says when the round closes.
-                report.queued += _queue(evaluation_round, membership, "reminder")
+        members = [
+            m for m in invited_members(evaluation_round, trajectory) if m.user.active and m.id not in voted
+        ]
+        modes = preferences.modes([m.user_id for m in members], NotificationKind.ROUND_OPENED)
+        noted = set(
+            db.session.scalars(
+                sa.select(Notification.user_id).where(
+                    Notification.once_key == recording.round_key(evaluation_round)
+                )
+            )
+        )
+        for membership in members:
+            mode = modes[membership.user_id]
+            if mode == NotificationMode.DIRECT:
+                report.queued += _invite_or_remind(evaluation_round, membership, invited, today)
+            elif mode == NotificationMode.DIGEST and membership.user_id not in noted:
+                recording.round_opened(evaluation_round, membership.user)
     db.session.commit()
     # 3. Send what is queued (when SMTP is configured), each message claimed before sending.
     if mail.smtp_configured():

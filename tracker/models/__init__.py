@@ -39,6 +39,13 @@ from tracker.models.network import (
     Relation,
     ResultKind,
 )
+from tracker.models.notification import (
+    DigestMarker,
+    Notification,
+    NotificationKind,
+    NotificationMode,
+    NotificationSetting,
+)
 from tracker.models.organisation import Organisation
 from tracker.models.plan import (
     OPEN_ACTION_STATUSES,
@@ -85,6 +92,11 @@ __all__ = [
     "EvaluationRound",
     "EvaluationSchedule",
     "OutboxMessage",
+    "DigestMarker",
+    "Notification",
+    "NotificationKind",
+    "NotificationMode",
+    "NotificationSetting",
     "PasswordReset",
     "RoundState",
     "Vote",
