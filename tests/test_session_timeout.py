@@ -180,7 +180,9 @@ def test_signed_in_pages_carry_the_warning_and_its_script(client, login, make_us
     login(make_user())
     page = client.get("/trajecten").get_data(as_text=True)
     assert 'src="/static/js/session-timeout.js"' in page
-    remaining = re.search(r'<template id="session-timeout" data-remaining="([0-9]+)" data-warning="120"', page)
+    remaining = re.search(
+        r'<template id="session-timeout" data-remaining="([0-9]+)" data-warning="120"', page
+    )
     assert remaining and 3590 <= int(remaining[1]) <= 3600
     assert 'role="alertdialog"' in page
     assert "Ingelogd blijven" in page and "Uw sessie verloopt bijna" in page
