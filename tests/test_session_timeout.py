@@ -7,6 +7,8 @@ import re
 import time
 from datetime import timedelta
 
+import pytest
+
 from tracker.extensions import db
 from tracker.models import FormStash, utcnow
 
@@ -143,7 +145,7 @@ def test_a_post_only_endpoint_leads_back_to_the_page_it_was_posted_from(client, 
     user = make_user()
     login(user)
     _idle(client)
-    response = client.post("/sessie/verlengen", headers={"Referer": "http://localhost/account?x=1"})
+    response = client.post("/uitloggen", headers={"Referer": "http://localhost/account?x=1"})
     assert response.status_code == 302
     assert "next=/account?x%3D1" in response.headers["Location"]
     assert db.session.scalar(db.select(db.func.count()).select_from(FormStash)) == 0
@@ -164,7 +166,9 @@ def test_reading_the_time_left_is_not_activity(client, login, make_user):
     response = client.get("/sessie")
     assert response.status_code == 200 and 9 * 60 <= response.json["remaining"] <= 10 * 60
     _idle(client, 61)
-    assert client.get("/sessie").status_code == 302
+    response = client.get("/sessie")  # the script learns that the session has ended
+    assert response.status_code == 401 and response.json["remaining"] == 0
+    assert client.get("/trajecten").status_code == 302
 
 
 def test_the_absolute_limit_bounds_the_time_left(client, login, make_user):
@@ -203,3 +207,30 @@ def test_what_was_typed_survives_a_login_with_two_factor(client, login, make_use
     step2 = client.post("/inloggen/code", data={"code": pyotp.TOTP(lead.totp_secret).now()})
     assert step2.headers["Location"] == url
     assert 'value="Naam getypt na de time-out"' in client.get(url).get_data(as_text=True)
+
+
+@pytest.fixture
+def csrf_client(database_url, _schema):
+    from config import TestConfig
+    from tracker import create_app
+
+    from .conftest import FreshContextClient
+
+    app = create_app(
+        type("CsrfConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": database_url, "WTF_CSRF_ENABLED": True})
+    )
+    app.test_client_class = FreshContextClient
+    return app.test_client()
+
+
+def test_stay_logged_in_needs_the_csrf_token_the_page_carries(csrf_client, make_user):
+    user = make_user()
+    page = csrf_client.get("/inloggen").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)[1]
+    csrf_client.post("/inloggen", data={"email": user.email, "password": PASSWORD, "csrf_token": token})
+    page = csrf_client.get("/trajecten").get_data(as_text=True)
+    template = page[page.index('<template id="session-timeout"') :]
+    token = re.search(r'name="csrf_token" value="([^"]+)"', template)[1]
+    assert csrf_client.post("/sessie/verlengen").status_code == 400
+    response = csrf_client.post("/sessie/verlengen", headers={"X-CSRFToken": token})
+    assert response.status_code == 200 and response.json["remaining"] > 3500

@@ -16,7 +16,7 @@ from __future__ import annotations
 import time
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, request, session, url_for
+from flask import current_app, flash, jsonify, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 from werkzeug.wrappers import Response
@@ -29,6 +29,8 @@ from tracker.auth import stash
 EXPIRED_KEY = "expired"
 # A request that reads the seconds left without counting as activity (the warning's check).
 STATUS_ENDPOINT = "auth.session_status"
+# The requests of the warning's script: after the end they get a plain 401, not the login page.
+SCRIPT_ENDPOINTS = (STATUS_ENDPOINT, "auth.session_extend")
 
 
 def start(remember: bool, login_at: float | None = None) -> None:
@@ -80,6 +82,10 @@ def _end(user_id: int, now: float) -> Response:
     session.pop("login_at", None)
     session.pop("seen_at", None)
     session[EXPIRED_KEY] = {"user": user_id, "at": now}
+    if request.endpoint in SCRIPT_ENDPOINTS:
+        response = jsonify(remaining=0)
+        response.status_code = 401
+        return response
     return _to_login(user_id)
 
 
