@@ -65,9 +65,8 @@ def enforce_session_limits() -> Response | None:
     if not current_user.is_authenticated:
         return _posted_after_expiry()
     now = time.time()
-    if (
-        session.get("login_at") is None
-    ):  # restored from a remember-me cookie: the clock runs from its issue time
+    if session.get("login_at") is None:
+        # Restored from a remember-me cookie: the clock runs from its issue time.
         start(remember=True, login_at=getattr(current_user, "login_issued_at", None) or now)
     if _left(now) < 0:
         return _end(current_user.id, now)
