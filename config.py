@@ -143,6 +143,8 @@ class Config:
     # Sessions: idle and absolute limits (a "stay logged in" cookie lasts REMEMBER_COOKIE_DURATION).
     SESSION_IDLE_TIMEOUT = timedelta(minutes=60)
     SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
+    # Signed-in pages warn this long before the session ends, with a button to stay logged in.
+    SESSION_WARNING = timedelta(minutes=2)
 
 
 class DevelopmentConfig(Config):

@@ -221,6 +221,7 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     from tracker import access, navigation, quick
+    from tracker.auth.sessions import remaining
     from tracker.forms import page_errors
     from tracker.models.enums import label
 
@@ -260,6 +261,7 @@ def register_template_helpers(app: Flask) -> None:
         get_locale=get_locale,
         page_errors=page_errors,
         statuses_of=quick.statuses_of,
+        session_remaining=remaining,
     )
 
 

@@ -8,10 +8,12 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from flask import g
+from flask import g, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf import FlaskForm
+from flask_wtf.form import _Auto
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from wtforms import DateField, FieldList, Form, FormField, SelectField, StringField, TextAreaField
@@ -19,6 +21,7 @@ from wtforms.utils import unset_value
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, StopValidation, ValidationError
 from wtforms.widgets import ListWidget
 
+from tracker.auth import stash
 from tracker.models import Membership, Organisation, Trajectory
 from tracker.models.enums import label
 
@@ -64,6 +67,15 @@ class BaseForm(FlaskForm):
             if unbound_field.field_class in (StringField, TextAreaField) and _strip not in filters:
                 unbound_field.kwargs["filters"] = [*filters, _strip]
             return unbound_field.bind(form=form, **options)
+
+        def wrap_formdata(self, form, formdata):
+            # On the GET of a page whose form was posted after the session expired: what was typed
+            # then (see tracker/auth/stash.py), shown to be checked and saved again.
+            if formdata is _Auto and request.method == "GET" and current_user.is_authenticated:
+                stashed = stash.restore(current_user.id)
+                if stashed is not None:
+                    return stashed
+            return super().wrap_formdata(form, formdata)
 
     def validate_on_submit(self, extra_validators=None) -> bool:
         # After an expired CSRF token the page is shown again with the typed input: never act.

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from tracker.access import public, signed_in
-from tracker.auth import services, throttle, twofactor
+from tracker.auth import services, sessions, stash, throttle, twofactor
 from tracker.auth.forms import CodeForm, LoginForm, PasswordChangeForm, PreferencesForm, TotpDisableForm
 from tracker.extensions import db
 from tracker.forms import redisplay_on_csrf_failure
@@ -68,7 +68,9 @@ def login():
         return render_template("auth/login.html", form=form)
     db.session.commit()
     next_url = safe_next(request.args.get("next"))
-    session.clear()  # a fresh session on login
+    kept = stash.keep_across_login()
+    session.clear()  # a fresh session on login, but for the reference to a form kept at expiry
+    stash.carry(kept)
     if user.totp_secret:
         session["pending_2fa"] = {"user": user.id, "remember": form.remember.data, "next": next_url}
         return redirect(url_for("auth.login_code"))
@@ -152,6 +154,20 @@ def logout():
     session.clear()
     flash(_("You have been logged out."), "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/sessie")
+@signed_in
+def session_status():
+    """The seconds this session has left; reading them is not activity (see auth.sessions)."""
+    return jsonify(remaining=sessions.remaining())
+
+
+@bp.route("/sessie/verlengen", methods=["POST"])
+@signed_in
+def session_extend():
+    """'Stay logged in' in the warning before the idle limit: this request counts as activity."""
+    return jsonify(remaining=sessions.remaining())
 
 
 @bp.route("/account", methods=["GET", "POST"])

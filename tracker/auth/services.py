@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import login_user
 from flask_wtf.csrf import generate_csrf
 
-from tracker.auth import sessions
+from tracker.auth import sessions, stash
 from tracker.extensions import db
 from tracker.ids import parse_id
 from tracker.models import User, utcnow
@@ -61,10 +61,12 @@ def start_login(user: User) -> None:
 def complete_login(user: User, *, remember: bool) -> None:
     """Log the user in on a fresh session (after the password, and the code when asked; or after
     accepting an invitation with a new account). The caller redirects."""
+    kept = stash.keep_across_login()
     session.clear()
     start_login(user)  # a new issue time in the session and the remember-me cookie
     login_user(user, remember=remember)
     sessions.start(remember=remember)
+    stash.put_back(kept, user.id)  # a form kept when the session expired, for this user only
     # Create the session's CSRF secret now: otherwise two pages opened at once right after login
     # (two tabs) could each create one, and the form of the first would be refused. The token made
     # for the login form itself belonged to the cleared session: forget it first.

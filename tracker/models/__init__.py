@@ -64,6 +64,7 @@ from tracker.models.plan import (
 from tracker.models.reflection import StartReflection
 from tracker.models.search import SearchEntry, SearchKind
 from tracker.models.setting import Setting
+from tracker.models.stash import FormStash
 from tracker.models.trajectory import Membership, Trajectory
 from tracker.models.user import PasswordReset, User
 from tracker.models.workshop import NoteCategory, Workshop, WorkshopNote, WorkshopParticipant
@@ -114,6 +115,7 @@ __all__ = [
     "PlanStatus",
     "AuditEvent",
     "Setting",
+    "FormStash",
     "ChecklistItem",
     "Decision",
     "DecisionKind",
