@@ -23,7 +23,8 @@ from tracker.models import Layer, Trajectory, TrajectoryStatus
 from tracker.models.audit import audited_models
 from tracker.trajectories import services
 from tracker.trajectories.forms import TrajectoryCreateForm, TrajectoryEditForm
-from tracker.trajectories.history import HISTORY_PAGE, history_events
+from tracker.trajectories.history import HistoryFilter, history_page, history_types
+from tracker.trajectories.history_values import HistoryValues
 from tracker.transfer import export_trajectory
 
 bp = trajectory_blueprint("trajectories", __name__)
@@ -170,19 +171,20 @@ def export(trajectory: Trajectory):
 @rule()
 def history(trajectory: Trajectory):
     entity = request.args.get("soort")
-    if entity not in audited_models():
-        entity = None
-    entity_id = arg_id(request.args, "id")
-    before = arg_id(request.args, "voor")
-    events = history_events(trajectory, entity=entity, entity_id=entity_id, before=before)
+    chosen = HistoryFilter(
+        entity=entity if entity in audited_models() else None,
+        entity_id=arg_id(request.args, "id"),
+        before=arg_id(request.args, "voor"),
+        after=arg_id(request.args, "na"),
+    )
+    page = history_page(trajectory, chosen)
     return render_template(
         "trajectories/history.html",
         trajectory=trajectory,
-        events=events,
-        entity=entity,
-        entity_id=entity_id,
-        more=len(events) == HISTORY_PAGE,
-        members={m.id: m.user.name for m in trajectory.memberships},
+        page=page,
+        chosen=chosen,
+        types=history_types(trajectory, chosen.entity),
+        values=HistoryValues(page.events),
     )
 
 
