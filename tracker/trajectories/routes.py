@@ -15,6 +15,7 @@ from tracker.actions import lists as action_lists
 from tracker.admin.services import chosen_organisation, organisation_choices
 from tracker.concurrency import save_unless_stale
 from tracker.content import handreiking, tabel1_for_layer, tabel1_grid
+from tracker.evaluations.pending import rounds_to_vote
 from tracker.evaluations.schedules import next_rounds
 from tracker.extensions import db
 from tracker.forms import redisplay_on_csrf_failure
@@ -48,6 +49,7 @@ def index():
         decisions={t.id: services.current_decisions(t) for t in trajectories},
         actions=action_lists.summaries(ids),
         rounds=next_rounds(ids, date.today()),
+        to_vote=rounds_to_vote(current_user, date.today(), ids),
         phases=handreiking()["phases"],
         today=date.today(),
     )
@@ -84,6 +86,7 @@ def detail(trajectory: Trajectory):
         progress=progress,
         decisions=services.current_decisions(trajectory),
         ownership=services.ownership_by_layer(trajectory),
+        to_vote=rounds_to_vote(current_user, date.today(), [trajectory.id]),
         phases=handreiking()["phases"],
         layers=list(Layer),
     )
@@ -208,4 +211,5 @@ def my_work():
         include_done=include_done,
         today=date.today(),
         editable=editable_trajectory_ids(current_user),
+        to_vote=rounds_to_vote(current_user, date.today()),
     )
