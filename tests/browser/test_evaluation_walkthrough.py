@@ -23,11 +23,13 @@ def test_a_member_votes_with_cards_and_can_change_them(page, demo_site):
     for group in page.get_by_role("radiogroup").all():
         group.get_by_label("Groen: ja").check()
     page.get_by_role("radiogroup", name="Vertrouwen").get_by_label("Rood: nee").check()
+    page.locator("details.app-comment > summary").nth(9).click()
     page.get_by_label("Toelichting (optioneel)").nth(9).fill(
         "We moeten het gesprek over verrichtingen afronden."
     )
     page.get_by_role("button", name="Mijn kaarten opslaan").click()
     expect(page.get_by_text("uw kaarten zijn opgeslagen")).to_be_visible()
+    page.get_by_role("link", name=re.compile(r"^Wijzigen")).click()
     assert page.get_by_role("radiogroup", name="Vertrouwen").get_by_label("Rood: nee").is_checked()
     db.session.expire_all()
     open_round = db.session.scalar(db.select(EvaluationRound).order_by(EvaluationRound.opens_on.desc()))

@@ -40,6 +40,7 @@ class Origin:
 
 @dataclass(frozen=True)
 class SourceKind:
+    model: Any  # the record type the source's id points at
     load: Callable[[Trajectory, int], Any]  # the source in this trajectory, or None
     link: Callable[[Trajectory, Any, str | None], Origin | None]  # (trajectory, source, key)
 
@@ -100,16 +101,22 @@ def _workshop_link(trajectory: Trajectory, participant: WorkshopParticipant, _ke
 
 
 SOURCES: dict[ActionSource, SourceKind] = {
-    ActionSource.CHECKLIST_ITEM: SourceKind(_loader(ChecklistItem, lambda i: i.trajectory_id), _item_link),
-    ActionSource.RED_CARD: SourceKind(_loader(EvaluationRound, lambda r: r.trajectory_id), _red_card_link),
+    ActionSource.CHECKLIST_ITEM: SourceKind(
+        ChecklistItem, _loader(ChecklistItem, lambda i: i.trajectory_id), _item_link
+    ),
+    ActionSource.RED_CARD: SourceKind(
+        EvaluationRound, _loader(EvaluationRound, lambda r: r.trajectory_id), _red_card_link
+    ),
     ActionSource.MEETING_AGREEMENT: SourceKind(
-        _loader(Agreement, lambda a: a.meeting.trajectory_id), _agreement_link
+        Agreement, _loader(Agreement, lambda a: a.meeting.trajectory_id), _agreement_link
     ),
     ActionSource.PROCESS_STEP: SourceKind(
+        ProcessStep,
         _loader(ProcessStep, lambda s: s.trajectory_id),
         _step_link,
     ),
     ActionSource.WORKSHOP_STEP: SourceKind(
+        WorkshopParticipant,
         _loader(WorkshopParticipant, lambda p: p.workshop.trajectory_id),
         _workshop_link,
     ),

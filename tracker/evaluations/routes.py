@@ -251,6 +251,8 @@ def round_view(trajectory: Trajectory, round_id: int):
         invited=len(voting.invited_members(evaluation_round, trajectory)),
         min_group=results.MIN_GROUP_FOR_ANONYMOUS,
         can_act=can_edit(current_user, trajectory),
+        my_cards=voting.my_cards(evaluation_round, ballot),
+        editing=request.args.get("wijzigen") == "1",
         **_results_context(trajectory, evaluation_round, today),
     )
 

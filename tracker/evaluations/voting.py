@@ -3,6 +3,9 @@ views commit. Whether a member may vote at all is :func:`tracker.access.may_vote
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -11,6 +14,26 @@ from tracker.extensions import db
 from tracker.models import Ballot, Color, EvaluationRound, Membership, Role, Trajectory, Vote
 
 Cards = dict[str, tuple[Color, str]]  # per factor key: the card's colour and the comment
+
+
+@dataclass(frozen=True)
+class MyCard:
+    """A member's card for one factor of a round, as the summary after voting shows it."""
+
+    factor: dict[str, Any]
+    color: Color | None
+    comment: str = ""
+
+
+def my_cards(evaluation_round: EvaluationRound, ballot: Ballot | None) -> list[MyCard]:
+    """The member's cards in the order of the round's factors (none: no ballot yet)."""
+    if ballot is None:
+        return []
+    votes = {v.factor: v for v in ballot.votes}
+    return [
+        MyCard(f, votes[f["key"]].color, votes[f["key"]].comment) if f["key"] in votes else MyCard(f, None)
+        for f in evaluation_round.factors
+    ]
 
 
 def rounds_of(trajectory: Trajectory) -> list[EvaluationRound]:

@@ -15,6 +15,7 @@ from tracker.actions import lists as action_lists
 from tracker.admin.services import chosen_organisation, organisation_choices
 from tracker.concurrency import save_unless_stale
 from tracker.content import handreiking, tabel1_for_layer, tabel1_grid
+from tracker.evaluations.pending import rounds_to_vote
 from tracker.evaluations.schedules import next_rounds
 from tracker.extensions import db
 from tracker.forms import redisplay_on_csrf_failure
@@ -23,7 +24,8 @@ from tracker.models import Layer, Trajectory, TrajectoryStatus
 from tracker.models.audit import audited_models
 from tracker.trajectories import services
 from tracker.trajectories.forms import TrajectoryCreateForm, TrajectoryEditForm
-from tracker.trajectories.history import HISTORY_PAGE, history_events
+from tracker.trajectories.history import HistoryFilter, history_page, history_types
+from tracker.trajectories.history_values import HistoryValues
 from tracker.transfer import export_trajectory
 
 bp = trajectory_blueprint("trajectories", __name__)
@@ -47,6 +49,7 @@ def index():
         decisions={t.id: services.current_decisions(t) for t in trajectories},
         actions=action_lists.summaries(ids),
         rounds=next_rounds(ids, date.today()),
+        to_vote=rounds_to_vote(current_user, date.today(), ids),
         phases=handreiking()["phases"],
         today=date.today(),
     )
@@ -83,6 +86,7 @@ def detail(trajectory: Trajectory):
         progress=progress,
         decisions=services.current_decisions(trajectory),
         ownership=services.ownership_by_layer(trajectory),
+        to_vote=rounds_to_vote(current_user, date.today(), [trajectory.id]),
         phases=handreiking()["phases"],
         layers=list(Layer),
     )
@@ -170,19 +174,20 @@ def export(trajectory: Trajectory):
 @rule()
 def history(trajectory: Trajectory):
     entity = request.args.get("soort")
-    if entity not in audited_models():
-        entity = None
-    entity_id = arg_id(request.args, "id")
-    before = arg_id(request.args, "voor")
-    events = history_events(trajectory, entity=entity, entity_id=entity_id, before=before)
+    chosen = HistoryFilter(
+        entity=entity if entity in audited_models() else None,
+        entity_id=arg_id(request.args, "id"),
+        before=arg_id(request.args, "voor"),
+        after=arg_id(request.args, "na"),
+    )
+    page = history_page(trajectory, chosen)
     return render_template(
         "trajectories/history.html",
         trajectory=trajectory,
-        events=events,
-        entity=entity,
-        entity_id=entity_id,
-        more=len(events) == HISTORY_PAGE,
-        members={m.id: m.user.name for m in trajectory.memberships},
+        page=page,
+        chosen=chosen,
+        types=history_types(trajectory, chosen.entity),
+        values=HistoryValues(page.events),
     )
 
 
@@ -206,4 +211,5 @@ def my_work():
         include_done=include_done,
         today=date.today(),
         editable=editable_trajectory_ids(current_user),
+        to_vote=rounds_to_vote(current_user, date.today()),
     )
