@@ -215,7 +215,7 @@ class Writer:
     def answer_item(self, n: int, base: str, session: requests.Session) -> tuple[str, str]:
         trajectory_id = self.targets.trajectory_id
         item = self.targets.items[n % len(self.targets.items)]
-        page = session.get(f"{base}/trajecten/{trajectory_id}/items/{item}", timeout=20).text
+        page = session.get(f"{base}/trajecten/{trajectory_id}/items/{item}/bewerken", timeout=20).text
         token = TOKEN.search(page).group(1)
         version = re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
         text = f"Antwoord {n} via {base}"

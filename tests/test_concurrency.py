@@ -67,7 +67,7 @@ def test_moving_an_item_keeps_its_version_so_the_open_form_still_saves(client, l
     first, second = _section_items(a.items[0].section_id)[:2]
     version = second.version
     login(world["users"]["teamlid"])
-    form = client.get(f"/trajecten/{a.id}/items/{second.id}").get_data(as_text=True)
+    form = client.get(f"/trajecten/{a.id}/items/{second.id}/bewerken").get_data(as_text=True)
     assert f'value="{version}"' in form
     client.post(f"/trajecten/{a.id}/items/{second.id}/verplaatsen", data={"richting": "omhoog"})
     db.session.expire_all()

@@ -51,7 +51,7 @@ def test_a_required_select_starts_on_an_empty_option_and_refusing_it_keeps_the_i
 
 def test_a_select_that_has_its_own_empty_option_gets_no_second_one(client, login, world):
     login(world["users"]["projectleider"])
-    page = client.get(f"/trajecten/{world['a'].id}/leden").get_data(as_text=True)
+    page = client.get(f"/trajecten/{world['a'].id}/leden/nieuw").get_data(as_text=True)
     role = re.findall(r"<option[^>]*>[^<]*</option>", _select(page, "role"))
     assert role[0] == '<option value="">Kies een rol</option>' and role.count(role[0]) == 1
     assert '<option value="">Kies een optie</option>' in _select(page, "layer")

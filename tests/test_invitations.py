@@ -292,7 +292,7 @@ def test_an_existing_member_or_open_invitation_gets_a_message_and_changes_nothin
 
 def test_the_role_select_starts_empty_and_is_required(client, world, lead):
     a = world["a"]
-    page = client.get(f"/trajecten/{a.id}/leden").get_data(as_text=True)
+    page = client.get(f"/trajecten/{a.id}/leden/nieuw").get_data(as_text=True)
     select = page.split('name="role"', 1)[1].split("</select>", 1)[0]
     options = re.findall(r"<option[^>]*>[^<]*</option>", select)
     assert options[0] == '<option value="">Kies een rol</option>'  # the first option, and nothing selected

@@ -17,6 +17,7 @@ def test_a_workshop_ends_with_shared_ambitions_and_first_steps_in_my_work(page, 
     log_in(page, demo_site, "anouk@demo.betersamen.nl")
     case = db.session.scalar(db.select(Trajectory).where(Trajectory.name.like("Preventie%")))
     page.goto(f"{demo_site}/trajecten/{case.id}/werksessies")
+    page.get_by_role("link", name="Nieuwe sessie").click()
     page.get_by_label("Titel").fill("Ambitiegesprek voorjaar")
     page.get_by_role("button", name="Sessie starten").click()
     people = [
@@ -26,20 +27,24 @@ def test_a_workshop_ends_with_shared_ambitions_and_first_steps_in_my_work(page, 
         ("Lisa Meijer", "GGZ"),
     ]
     for name, role in people:
+        page.locator("summary", has_text="Een deelnemer toevoegen").click()
         participant = page.locator("#deelnemer-membership_id")
         participant.select_option(label=participant.locator("option", has_text=name).inner_text())
         page.locator("#deelnemer-role").fill(role)
         page.get_by_role("button", name="Deelnemer toevoegen").click()
+    page.locator("summary", has_text="Een notitie toevoegen").click()
     page.locator("#notitie-participant_id").select_option(label="Karin Bos")
     page.locator("#notitie-category").select_option(label="Mijn ambitie")
     page.locator("#notitie-text").fill("Elke school in de wijk werkt met hetzelfde pestprotocol")
     page.get_by_role("button", name="Notitie toevoegen").click()
     for index, (name, _role) in enumerate(people):
         card = page.locator("article", has=page.get_by_role("heading", name=name))
+        card.locator("summary").click()
         card.get_by_label("Cijfer voor de samenwerking nu (1–10)").fill(str(5 + index))
         card.get_by_label("Eerste stap (en nu)").fill(f"Eerste stap van {name}")
         card.get_by_role("button", name=f"Opslaan voor {name}").click()
     expect(page.get_by_text("Nulmeting")).to_be_visible()
+    page.locator("summary", has_text="Notities clusteren").click()
     page.get_by_role("combobox", name="Gedeelde ambitie voor: Elke school in de wijk").select_option(
         label="Een eigen plek voor de jongeren"
     )

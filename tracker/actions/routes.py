@@ -69,10 +69,26 @@ def new(trajectory: Trajectory):
     )
 
 
-@bp.route("/trajecten/<id:trajectory_id>/acties/<id:action_id>", methods=["GET", "POST"])
+@bp.route("/trajecten/<id:trajectory_id>/acties/<id:action_id>", methods=["GET"])
 @rule()
+def view(trajectory: Trajectory, action_id: int):
+    action = get_in_trajectory_or_404(Action, trajectory, action_id)
+    origin = sources.origin(trajectory, action)
+    return render_template(
+        "actions/action.html",
+        trajectory=trajectory,
+        action=action,
+        origins=[origin] if origin else [],
+        today=date.today(),
+    )
+
+
+@bp.route("/trajecten/<id:trajectory_id>/acties/<id:action_id>", methods=["POST"])
+@bp.route("/trajecten/<id:trajectory_id>/acties/<id:action_id>/bewerken", methods=["GET", "POST"])
+@rule(read=can_edit, write=can_edit)
 @redisplay_on_csrf_failure
 def edit(trajectory: Trajectory, action_id: int):
+    """The action's form; the action's own URL still takes the posted form."""
     action = get_in_trajectory_or_404(Action, trajectory, action_id)
     plans = plans_of(trajectory)
     form = ActionForm(obj=action)

@@ -57,7 +57,7 @@ def _item_link(trajectory: Trajectory, item: ChecklistItem, _key: str | None) ->
     return Origin(
         prefix=_("From checklist item"),
         text=item.text,
-        url=url_for("phases.item_edit", trajectory_id=trajectory.id, item_id=item.id),
+        url=url_for("phases.item", trajectory_id=trajectory.id, item_id=item.id),
         lang=None if item.is_custom else "nl",
     )
 

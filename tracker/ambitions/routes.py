@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from tracker.access import get_in_trajectory_or_404, rule, trajectory_blueprint
+from tracker.access import can_edit, get_in_trajectory_or_404, rule, trajectory_blueprint
 from tracker.ambitions import services
 from tracker.ambitions.forms import AmbitionForm, ObjectiveForm
 from tracker.concurrency import save_unless_stale
@@ -17,11 +17,36 @@ bp = trajectory_blueprint("ambitions", __name__)
 
 
 @bp.route("/trajecten/<id:trajectory_id>/ambities", methods=["GET", "POST"])
-@bp.route("/trajecten/<id:trajectory_id>/ambities/<id:ambition_id>", methods=["GET", "POST"])
+@bp.route("/trajecten/<id:trajectory_id>/ambities/<id:ambition_id>", methods=["GET"])
 @rule()
 @redisplay_on_csrf_failure
 def ambitions(trajectory: Trajectory, ambition_id: int | None = None):
+    """The shared ambitions to read; an ambition's own URL shows the same page, and the page's URL
+    still takes a posted new ambition."""
+    if ambition_id is not None:
+        get_in_trajectory_or_404(Ambition, trajectory, ambition_id)
+    if request.method == "POST":
+        return _ambition_form(trajectory, None)
+    return render_template(
+        "ambitions/ambitions.html",
+        trajectory=trajectory,
+        ambitions=services.ambitions_of(trajectory),
+        actions=services.actions_by_objective(trajectory),
+    )
+
+
+@bp.route("/trajecten/<id:trajectory_id>/ambities/<id:ambition_id>", methods=["POST"])
+@bp.route("/trajecten/<id:trajectory_id>/ambities/nieuw", methods=["GET", "POST"])
+@bp.route("/trajecten/<id:trajectory_id>/ambities/<id:ambition_id>/bewerken", methods=["GET", "POST"])
+@rule(read=can_edit, write=can_edit)
+@redisplay_on_csrf_failure
+def ambition_edit(trajectory: Trajectory, ambition_id: int | None = None):
+    """Add an ambition, or change one and add its objectives; its own URL still takes both forms."""
     ambition = get_in_trajectory_or_404(Ambition, trajectory, ambition_id) if ambition_id else None
+    return _ambition_form(trajectory, ambition)
+
+
+def _ambition_form(trajectory: Trajectory, ambition: Ambition | None):
     form = AmbitionForm(obj=ambition)
     if request.method == "GET" and ambition is None:
         form.active.data = True
@@ -50,10 +75,8 @@ def ambitions(trajectory: Trajectory, ambition_id: int | None = None):
                 return redirect(url_for("ambitions.ambitions", trajectory_id=trajectory.id))
             flash(_("Someone else saved this ambition in the meantime; your input is kept below."), "error")
     return render_template(
-        "ambitions/ambitions.html",
+        "ambitions/ambition_form.html",
         trajectory=trajectory,
-        ambitions=services.ambitions_of(trajectory),
-        actions=services.actions_by_objective(trajectory),
         form=form,
         ambition=ambition,
         objective_form=ObjectiveForm(prefix="doel", formdata=None) if ambition is None else objective_form,

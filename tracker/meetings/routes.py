@@ -7,13 +7,11 @@ from datetime import date
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from tracker.access import (
     can_edit,
     get_in_trajectory_or_404,
     get_membership_or_404,
-    require,
     rule,
     trajectory_blueprint,
 )
@@ -51,14 +49,15 @@ def _agreement_form(trajectory: Trajectory, *, empty: bool = False) -> Agreement
 
 
 def _meeting_page(
-    trajectory: Trajectory, meeting: Meeting | None, form: MeetingForm, agreement_form: AgreementForm
+    trajectory: Trajectory, meeting: Meeting, agreement_form: AgreementForm, *, open_form: bool = False
 ) -> str:
+    """The meeting to read; editors find the agreement form folded under the agreements."""
     return render_template(
         "meetings/meeting.html",
         trajectory=trajectory,
         meeting=meeting,
-        form=form,
         agreement_form=agreement_form,
+        open_form=open_form,
     )
 
 
@@ -73,13 +72,20 @@ def meetings(trajectory: Trajectory):
     )
 
 
-@bp.route("/trajecten/<id:trajectory_id>/bijeenkomsten/nieuw", methods=["GET", "POST"])
-@bp.route("/trajecten/<id:trajectory_id>/bijeenkomsten/<id:meeting_id>", methods=["GET", "POST"])
+@bp.route("/trajecten/<id:trajectory_id>/bijeenkomsten/<id:meeting_id>", methods=["GET"])
 @rule()
+def meeting(trajectory: Trajectory, meeting_id: int):
+    meeting = get_in_trajectory_or_404(Meeting, trajectory, meeting_id)
+    return _meeting_page(trajectory, meeting, _agreement_form(trajectory, empty=True))
+
+
+@bp.route("/trajecten/<id:trajectory_id>/bijeenkomsten/<id:meeting_id>", methods=["POST"])
+@bp.route("/trajecten/<id:trajectory_id>/bijeenkomsten/nieuw", methods=["GET", "POST"])
+@bp.route("/trajecten/<id:trajectory_id>/bijeenkomsten/<id:meeting_id>/bewerken", methods=["GET", "POST"])
+@rule(read=can_edit, write=can_edit)
 @redisplay_on_csrf_failure
-def meeting(trajectory: Trajectory, meeting_id: int | None = None):
-    if meeting_id is None:
-        require(can_edit(current_user, trajectory))  # the empty form for a new meeting
+def meeting_edit(trajectory: Trajectory, meeting_id: int | None = None):
+    """Record a new meeting or change one; the meeting's own URL still takes the posted form."""
     meeting = get_in_trajectory_or_404(Meeting, trajectory, meeting_id) if meeting_id else None
     form = _meeting_form(trajectory, meeting, stored=request.method == "GET")
     if form.validate_on_submit():
@@ -91,7 +97,7 @@ def meeting(trajectory: Trajectory, meeting_id: int | None = None):
             flash(_("The meeting has been saved."), "success")
             return redirect(url_for("meetings.meeting", trajectory_id=trajectory.id, meeting_id=stored[0].id))
         flash(_("Someone else saved this meeting in the meantime; your input is kept below."), "error")
-    return _meeting_page(trajectory, meeting, form, _agreement_form(trajectory, empty=True))
+    return render_template("meetings/meeting_edit.html", trajectory=trajectory, meeting=meeting, form=form)
 
 
 @bp.route("/trajecten/<id:trajectory_id>/bijeenkomsten/<id:meeting_id>/afspraken", methods=["POST"])
@@ -123,5 +129,4 @@ def agreement_new(trajectory: Trajectory, meeting_id: int):
                     _anchor="afspraken",
                 )
             )
-    form = _meeting_form(trajectory, meeting, stored=True)
-    return _meeting_page(trajectory, meeting, form, agreement_form), 422
+    return _meeting_page(trajectory, meeting, agreement_form, open_form=True), 422

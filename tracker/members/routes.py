@@ -65,22 +65,28 @@ def add_or_invite(trajectory: Trajectory, form: MemberAddForm) -> bool:
     return True
 
 
-@bp.route("/trajecten/<id:trajectory_id>/leden", methods=["GET", "POST"])
-@rule(write=can_manage)
-@redisplay_on_csrf_failure
+@bp.route("/trajecten/<id:trajectory_id>/leden", methods=["GET"])
+@rule()
 def index(trajectory: Trajectory):
+    pending = invitations.pending(trajectory) if can_manage(current_user, trajectory) else []
+    return render_template("members/index.html", trajectory=trajectory, invitations=pending, now=utcnow())
+
+
+@bp.route("/trajecten/<id:trajectory_id>/leden", methods=["POST"])
+@bp.route("/trajecten/<id:trajectory_id>/leden/nieuw", methods=["GET", "POST"])
+@rule(read=can_manage, write=can_manage)
+@redisplay_on_csrf_failure
+def new(trajectory: Trajectory):
+    """Add a member or send an invitation; the list's own URL still takes the posted form."""
     form = MemberAddForm()
     form.organisation_id.choices = organisation_choices()
     if current_user.is_admin:
         form.email.description = _(
             "An existing account is added at once; anyone else receives an invitation by email."
         )
-    if request.method == "POST" and form.validate_on_submit() and add_or_invite(trajectory, form):
+    if form.validate_on_submit() and add_or_invite(trajectory, form):
         return redirect(url_for("members.index", trajectory_id=trajectory.id))
-    pending = invitations.pending(trajectory) if can_manage(current_user, trajectory) else []
-    return render_template(
-        "members/index.html", trajectory=trajectory, form=form, invitations=pending, now=utcnow()
-    )
+    return render_template("members/new.html", trajectory=trajectory, form=form)
 
 
 @bp.route("/trajecten/<id:trajectory_id>/leden/<id:membership_id>", methods=["GET", "POST"])

@@ -155,9 +155,9 @@ def due_work(user_id: int, today: date) -> list[Found]:
 
 def _work_entry(obj: ChecklistItem | Action, by: str = "") -> Entry:
     if isinstance(obj, ChecklistItem):
-        link = absolute_url("phases.item_edit", trajectory_id=obj.trajectory_id, item_id=obj.id)
+        link = absolute_url("phases.item", trajectory_id=obj.trajectory_id, item_id=obj.id)
         return Entry("item", obj.text, link, due=obj.due_date, by=by)
-    link = absolute_url("actions.edit", trajectory_id=obj.trajectory_id, action_id=obj.id)
+    link = absolute_url("actions.view", trajectory_id=obj.trajectory_id, action_id=obj.id)
     return Entry("action", obj.title, link, due=obj.due_date, by=by)
 
 

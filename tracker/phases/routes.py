@@ -73,10 +73,21 @@ def phase(trajectory: Trajectory, number: int):
     )
 
 
-@bp.route("/trajecten/<id:trajectory_id>/items/<id:item_id>", methods=["GET", "POST"])
+@bp.route("/trajecten/<id:trajectory_id>/items/<id:item_id>", methods=["GET"])
 @rule()
+def item(trajectory: Trajectory, item_id: int):
+    item = get_item_or_404(trajectory, item_id)
+    return render_template(
+        "phases/item.html", trajectory=trajectory, item=item, actions=actions_from_item(item)
+    )
+
+
+@bp.route("/trajecten/<id:trajectory_id>/items/<id:item_id>", methods=["POST"])
+@bp.route("/trajecten/<id:trajectory_id>/items/<id:item_id>/bewerken", methods=["GET", "POST"])
+@rule(read=can_edit, write=can_edit)
 @redisplay_on_csrf_failure
 def item_edit(trajectory: Trajectory, item_id: int):
+    """The item's form; the item's own URL still takes the posted form."""
     item = get_item_or_404(trajectory, item_id)
     form = ItemForm(obj=item)
     form.owner_id.choices = _owner_choices(trajectory)

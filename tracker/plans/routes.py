@@ -33,10 +33,20 @@ def _plan_url(trajectory: Trajectory, plan_id: int) -> str:
     return url_for("plans.plan", trajectory_id=trajectory.id, plan_id=plan_id)
 
 
-@bp.route("/trajecten/<id:trajectory_id>/plannen", methods=["GET", "POST"])
-@rule(write=can_manage)
-@redisplay_on_csrf_failure
+@bp.route("/trajecten/<id:trajectory_id>/plannen", methods=["GET"])
+@rule()
 def index(trajectory: Trajectory):
+    return render_template(
+        "plans/index.html", trajectory=trajectory, plans=services.plans_of(trajectory), today=date.today()
+    )
+
+
+@bp.route("/trajecten/<id:trajectory_id>/plannen", methods=["POST"])
+@bp.route("/trajecten/<id:trajectory_id>/plannen/nieuw", methods=["GET", "POST"])
+@rule(read=can_manage, write=can_manage)
+@redisplay_on_csrf_failure
+def plan_new(trajectory: Trajectory):
+    """Make a plan with its first cycle; the list's own URL still takes the posted form."""
     form = NewPlanForm()
     form.prepare(trajectory)
     if request.method == "GET":
@@ -53,48 +63,52 @@ def index(trajectory: Trajectory):
             db.session.commit()
             flash(_("The plan has been made, with its first cycle."), "success")
             return redirect(_plan_url(trajectory, plan.id))
-    return render_template(
-        "plans/index.html",
-        trajectory=trajectory,
-        plans=services.plans_of(trajectory),
-        form=form,
-        today=date.today(),
-    )
+    return render_template("plans/plan_new.html", trajectory=trajectory, form=form)
 
 
-@bp.route("/trajecten/<id:trajectory_id>/plannen/<id:plan_id>", methods=["GET", "POST"])
+@bp.route("/trajecten/<id:trajectory_id>/plannen/<id:plan_id>", methods=["GET"])
 @rule()
-@redisplay_on_csrf_failure
 def plan(trajectory: Trajectory, plan_id: int):
     plan = get_in_trajectory_or_404(Plan, trajectory, plan_id)
     cycle = plan.current_cycle or abort(404)  # a plan is made with its first cycle
-    cycle_form = CycleForm(obj=cycle, prefix="cycle")
-    if request.method == "POST":
-        if cycle.closed_at is not None:
-            abort(404)
-        if cycle_form.validate_on_submit():
-            if save_unless_stale(
-                cycle_form, cycle, lambda: services.update_cycle(cycle, cycle_form.to_values())
-            ):
-                flash(_("The cycle has been saved."), "success")
-                return redirect(_plan_url(trajectory, plan.id))
-            flash(
-                _(
-                    "Someone else saved this cycle in the meantime. "
-                    "Your text is kept below; save again to replace theirs."
-                ),
-                "error",
-            )
     return render_template(
         "plans/plan.html",
         trajectory=trajectory,
         plan=plan,
         cycle=cycle,
-        cycle_form=cycle_form,
         close_form=CloseCycleForm(prefix="close"),
         actions=services.actions_of(plan),
         today=date.today(),
         can_run=can_run_plan(current_user, plan),
+    )
+
+
+@bp.route("/trajecten/<id:trajectory_id>/plannen/<id:plan_id>", methods=["POST"])
+@bp.route("/trajecten/<id:trajectory_id>/plannen/<id:plan_id>/cyclus", methods=["GET", "POST"])
+@rule(read=can_edit, write=can_edit)
+@redisplay_on_csrf_failure
+def cycle_edit(trajectory: Trajectory, plan_id: int):
+    """The current cycle's Plan, Do, Check and Act texts; the plan's own URL still takes the form."""
+    plan = get_in_trajectory_or_404(Plan, trajectory, plan_id)
+    cycle = plan.current_cycle or abort(404)
+    if cycle.closed_at is not None:
+        if request.method == "POST":
+            abort(404)
+        return redirect(_plan_url(trajectory, plan.id))
+    cycle_form = CycleForm(obj=cycle, prefix="cycle")
+    if cycle_form.validate_on_submit():
+        if save_unless_stale(cycle_form, cycle, lambda: services.update_cycle(cycle, cycle_form.to_values())):
+            flash(_("The cycle has been saved."), "success")
+            return redirect(_plan_url(trajectory, plan.id))
+        flash(
+            _(
+                "Someone else saved this cycle in the meantime. "
+                "Your text is kept below; save again to replace theirs."
+            ),
+            "error",
+        )
+    return render_template(
+        "plans/cycle_edit.html", trajectory=trajectory, plan=plan, cycle=cycle, cycle_form=cycle_form
     )
 
 
@@ -163,13 +177,22 @@ def cycle_close(trajectory: Trajectory, cycle_id: int):
 # --- milestones -----------------------------------------------------------------------------
 
 
-@bp.route("/trajecten/<id:trajectory_id>/mijlpalen/nieuw", methods=["GET", "POST"])
-@bp.route("/trajecten/<id:trajectory_id>/mijlpalen/<id:milestone_id>", methods=["GET", "POST"])
+@bp.route("/trajecten/<id:trajectory_id>/mijlpalen/<id:milestone_id>", methods=["GET"])
 @rule()
+def milestone(trajectory: Trajectory, milestone_id: int):
+    milestone = get_in_trajectory_or_404(Milestone, trajectory, milestone_id)
+    return render_template(
+        "plans/milestone.html", trajectory=trajectory, milestone=milestone, today=date.today()
+    )
+
+
+@bp.route("/trajecten/<id:trajectory_id>/mijlpalen/<id:milestone_id>", methods=["POST"])
+@bp.route("/trajecten/<id:trajectory_id>/mijlpalen/nieuw", methods=["GET", "POST"])
+@bp.route("/trajecten/<id:trajectory_id>/mijlpalen/<id:milestone_id>/bewerken", methods=["GET", "POST"])
+@rule(read=can_edit, write=can_edit)
 @redisplay_on_csrf_failure
 def milestone_form(trajectory: Trajectory, milestone_id: int | None = None):
-    if milestone_id is None:
-        require(can_edit(current_user, trajectory))  # the form for a new milestone is for editors
+    """Add a milestone or change one; the milestone's own URL still takes the posted form."""
     milestone = get_in_trajectory_or_404(Milestone, trajectory, milestone_id) if milestone_id else None
     plans = services.plans_of(trajectory)
     if not plans:

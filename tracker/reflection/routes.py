@@ -6,7 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 
-from tracker.access import rule, trajectory_blueprint
+from tracker.access import can_edit, rule, trajectory_blueprint
 from tracker.content import handreiking
 from tracker.extensions import db
 from tracker.forms import redisplay_on_csrf_failure
@@ -50,10 +50,24 @@ def _save(trajectory: Trajectory, form: ReflectionForm) -> list[StartReflection]
     return []
 
 
-@bp.route("/trajecten/<id:trajectory_id>/startreflectie", methods=["GET", "POST"])
+@bp.route("/trajecten/<id:trajectory_id>/startreflectie", methods=["GET"])
 @rule()
-@redisplay_on_csrf_failure
 def index(trajectory: Trajectory):
+    return render_template(
+        "reflection/index.html",
+        trajectory=trajectory,
+        reflections=trajectory.reflections,
+        five_vs=handreiking()["five_vs"],
+        intro=handreiking()["reflection"]["intro"],
+    )
+
+
+@bp.route("/trajecten/<id:trajectory_id>/startreflectie", methods=["POST"])
+@bp.route("/trajecten/<id:trajectory_id>/startreflectie/bewerken", methods=["GET", "POST"])
+@rule(read=can_edit, write=can_edit)
+@redisplay_on_csrf_failure
+def edit(trajectory: Trajectory):
+    """The reflection's form; the page's own URL still takes the posted form."""
     reflections = trajectory.reflections
     form = ReflectionForm() if request.method == "POST" else None
     status = 200
@@ -75,7 +89,7 @@ def index(trajectory: Trajectory):
             if sub.aspect_key.data in current:
                 sub.version.data = str(current[sub.aspect_key.data].version)
     return render_template(
-        "reflection/index.html",
+        "reflection/edit.html",
         trajectory=trajectory,
         conflicts=conflicts,
         conflict_pairs=[(r.title, " — ".join(filter(None, [label(r.movement), r.note]))) for r in conflicts],

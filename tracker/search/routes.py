@@ -21,7 +21,7 @@ PAGES = {
         "phases.phase", trajectory_id=h.trajectory_id, number=h.page_id, _anchor=f"item-{h.record_id}"
     ),
     SearchKind.ACTION: lambda h: url_for(
-        "actions.edit", trajectory_id=h.trajectory_id, action_id=h.record_id
+        "actions.view", trajectory_id=h.trajectory_id, action_id=h.record_id
     ),
     SearchKind.MILESTONE: lambda h: url_for(
         "plans.plan", trajectory_id=h.trajectory_id, plan_id=h.page_id, _anchor=f"mijlpaal-{h.record_id}"

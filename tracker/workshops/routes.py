@@ -15,7 +15,13 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from tracker.access import get_in_trajectory_or_404, get_membership_or_404, rule, trajectory_blueprint
+from tracker.access import (
+    can_edit,
+    get_in_trajectory_or_404,
+    get_membership_or_404,
+    rule,
+    trajectory_blueprint,
+)
 from tracker.ambitions.services import ambitions_of
 from tracker.concurrency import save_unless_stale
 from tracker.extensions import db
@@ -30,10 +36,20 @@ from tracker.workshops.forms import GradeForm, NoteForm, ParticipantForm, PhotoF
 bp = trajectory_blueprint("workshops", __name__)
 
 
-@bp.route("/trajecten/<id:trajectory_id>/werksessies", methods=["GET", "POST"])
+@bp.route("/trajecten/<id:trajectory_id>/werksessies", methods=["GET"])
 @rule()
-@redisplay_on_csrf_failure
 def workshops(trajectory: Trajectory):
+    return render_template(
+        "workshops/workshops.html", trajectory=trajectory, workshops=services.workshops_of(trajectory)
+    )
+
+
+@bp.route("/trajecten/<id:trajectory_id>/werksessies", methods=["POST"])
+@bp.route("/trajecten/<id:trajectory_id>/werksessies/nieuw", methods=["GET", "POST"])
+@rule(read=can_edit, write=can_edit)
+@redisplay_on_csrf_failure
+def workshop_new(trajectory: Trajectory):
+    """Start a workshop; the list's own URL still takes the posted form."""
     form = WorkshopForm()
     if request.method == "GET":
         form.title.data, form.held_on.data = _("Taart van ambities"), date.today()
@@ -41,12 +57,7 @@ def workshops(trajectory: Trajectory):
         workshop = services.create_workshop(trajectory, form.title.data, form.held_on.data)
         db.session.commit()
         return redirect(url_for("workshops.workshop", trajectory_id=trajectory.id, workshop_id=workshop.id))
-    return render_template(
-        "workshops/workshops.html",
-        trajectory=trajectory,
-        workshops=services.workshops_of(trajectory),
-        form=form,
-    )
+    return render_template("workshops/workshop_new.html", trajectory=trajectory, form=form)
 
 
 # --- the workshop page ----------------------------------------------------------------------
@@ -99,6 +110,7 @@ class WorkshopPage:
             grade_forms=self.grade_forms,
             grade_conflicts=self.grade_conflicts,
             photo_form=PhotoForm(prefix="foto"),
+            failed_step=self.step if request.method == "POST" else "",
             ambitions=[a for a in ambitions_of(self.trajectory) if a.active],
             baseline=services.baseline(self.workshop),
         ), (422 if request.method == "POST" else 200)
