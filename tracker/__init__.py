@@ -147,6 +147,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.admin.routes import bp as admin_bp
     from tracker.ambitions.routes import bp as ambitions_bp
     from tracker.auth.routes import bp as auth_bp
+    from tracker.behind.routes import bp as behind_bp
     from tracker.calendar.routes import bp as calendar_bp
     from tracker.decisions.routes import bp as decisions_bp
     from tracker.evaluations.routes import bp as evaluations_bp
@@ -170,6 +171,7 @@ def register_blueprints(app: Flask) -> None:
         admin_bp,
         mail_bp,
         trajectories_bp,
+        behind_bp,
         members_bp,
         invitations_bp,
         decisions_bp,

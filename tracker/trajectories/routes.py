@@ -21,6 +21,7 @@ from tracker.forms import redisplay_on_csrf_failure
 from tracker.ids import arg_id
 from tracker.models import Layer, Trajectory, TrajectoryStatus
 from tracker.models.audit import audited_models
+from tracker.phases.services import plan_phases
 from tracker.trajectories import services
 from tracker.trajectories.forms import TrajectoryCreateForm, TrajectoryEditForm
 from tracker.trajectories.history import HISTORY_PAGE, history_events
@@ -98,6 +99,7 @@ def edit(trajectory: Trajectory):
     ]
     if request.method == "GET":
         form.coordinator_id.data = str(trajectory.coordinator_id or "")
+        form.show_plans(trajectory)
     conflict = False
     if form.validate_on_submit():
 
@@ -105,6 +107,7 @@ def edit(trajectory: Trajectory):
             services.update_trajectory(
                 trajectory, form.to_details(), TrajectoryStatus(form.status.data), form.coordinator_user_id()
             )
+            plan_phases(trajectory, form.phase_plans())
 
         if save_unless_stale(form, trajectory, apply):
             flash(_("The trajectory has been saved."), "success")
