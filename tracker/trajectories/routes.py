@@ -22,7 +22,7 @@ from tracker.ids import arg_id
 from tracker.models import Layer, Trajectory, TrajectoryStatus
 from tracker.models.audit import audited_models
 from tracker.phases.services import plan_phases
-from tracker.trajectories import services
+from tracker.trajectories import services, work
 from tracker.trajectories.forms import TrajectoryCreateForm, TrajectoryEditForm
 from tracker.trajectories.history import HISTORY_PAGE, history_events
 from tracker.transfer import export_trajectory
@@ -196,17 +196,11 @@ def history(trajectory: Trajectory):
 @signed_in
 def my_work():
     include_done = request.args.get("alles") == "1"
-    items = services.my_items(current_user, include_done=include_done)
-    my_actions = action_lists.filtered_actions(
-        current_user, action_lists.ActionFilter(owner_user_id=current_user.id)
-    )
-    if not include_done:
-        my_actions = [a for a in my_actions if a.is_open]
+    today = date.today()
     return render_template(
         "trajectories/my_work.html",
-        items=items,
-        actions=my_actions,
+        work=work.my_work(current_user, include_done=include_done, today=today),
         include_done=include_done,
-        today=date.today(),
+        today=today,
         editable=editable_trajectory_ids(current_user),
     )
