@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from tracker.access import rule, signed_in, trajectory_blueprint, viewable_trajectory_ids
 from tracker.behind import services
+from tracker.behind.entries import Entry, counts, grouped
 from tracker.models import Layer, Trajectory
 
 bp = trajectory_blueprint("behind", __name__)
@@ -25,15 +26,15 @@ def _layer_filter() -> Layer | None:
         abort(404)
 
 
-def _render(trajectory: Trajectory | None, entries: list[services.Entry], layer: Layer | None):
+def _render(trajectory: Trajectory | None, entries: list[Entry], layer: Layer | None):
     if layer is not None:
         entries = [e for e in entries if e.layer == layer]
     return render_template(
         "behind/index.html",
         trajectory=trajectory,
-        groups=services.grouped(entries),
+        groups=grouped(entries),
         total=len(entries),
-        kinds=services.counts(entries),
+        kinds=counts(entries),
         layer=layer,
         layers=list(Layer),
         today=date.today(),
