@@ -418,3 +418,16 @@ def test_the_export_carries_the_planning_of_the_phases_and_the_import_restores_i
     older, _created = import_trajectory(document)
     db.session.commit()
     assert all(p.planned_start is None and p.target_date is None for p in older.phases)
+
+
+def test_the_overview_and_the_trajectory_page_show_planned_against_actual(client, login, world):
+    a = world["a"]
+    phase = _phase(a, 1)
+    phase.planned_start, phase.target_date = TODAY - timedelta(days=50), TODAY + timedelta(days=50)
+    db.session.commit()
+    login(world["users"]["teamlid"])
+    overview = _cells(client.get("/trajecten").get_data(as_text=True))[0]
+    assert "Verwacht op dit moment: 50%, afgerond: 0%" in overview and "Streefdatum: " in overview
+    detail = client.get(f"/trajecten/{a.id}").get_data(as_text=True)
+    assert "Verwacht op dit moment: 50%, afgerond: 0%" in detail and "Gepland: " in detail
+    assert "Nog geen planning" in detail  # phases 2 to 4
