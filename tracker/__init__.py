@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, g, render_template, request
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.routing import IntegerConverter
@@ -149,6 +148,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.admin.routes import bp as admin_bp
     from tracker.ambitions.routes import bp as ambitions_bp
     from tracker.auth.routes import bp as auth_bp
+    from tracker.behind.routes import bp as behind_bp
     from tracker.calendar.routes import bp as calendar_bp
     from tracker.decisions.routes import bp as decisions_bp
     from tracker.evaluations.routes import bp as evaluations_bp
@@ -173,6 +173,7 @@ def register_blueprints(app: Flask) -> None:
         admin_bp,
         mail_bp,
         trajectories_bp,
+        behind_bp,
         members_bp,
         invitations_bp,
         decisions_bp,
@@ -220,49 +221,9 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from tracker import access, navigation, quick
-    from tracker.auth.sessions import remaining
-    from tracker.forms import page_errors
-    from tracker.models.enums import label
+    from tracker import templating
 
-    @app.template_filter("datum")
-    def datum(value, fmt: str = "d MMMM y") -> str:
-        return format_date(value, fmt) if value else ""
-
-    @app.template_filter("datumtijd")
-    def datumtijd(value) -> str:
-        return format_datetime(value, "d MMMM y HH:mm") if value else ""
-
-    @app.template_filter("decimal")
-    def decimal(value, fmt: str | None = None) -> str:
-        return format_decimal(value, fmt) if value is not None else ""
-
-    @app.template_filter("layerlabel")
-    def layerlabel(value: str) -> str:
-        from tracker.models import Layer
-
-        try:
-            return label(Layer(value))
-        except ValueError:
-            return value
-
-    @app.template_filter("label")
-    def label_filter(value) -> str:
-        return label(value)
-
-    app.jinja_env.globals.update(
-        can_view=access.can_view,
-        can_edit=access.can_edit,
-        can_manage=access.can_manage,
-        can_add_organisation=access.can_add_organisation,
-        membership_of=access.membership_of,
-        results_visible=access.results_visible,
-        trajectory_menu=navigation.menu_for,
-        get_locale=get_locale,
-        page_errors=page_errors,
-        statuses_of=quick.statuses_of,
-        session_remaining=remaining,
-    )
+    templating.register(app)
 
 
 def register_security_headers(app: Flask) -> None:

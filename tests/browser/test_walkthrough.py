@@ -13,7 +13,7 @@ pytestmark = pytest.mark.browser
 def test_project_lead_follows_phases_answers_an_item_and_sees_progress(page, demo_site):
     log_in(page, demo_site, "anouk@demo.betersamen.nl")
     expect(page.get_by_role("heading", name="Trajecten")).to_be_visible()
-    page.get_by_role("link", name="Preventie van pesten in de Rivierenwijk").click()
+    page.get_by_role("link", name="Preventie van pesten in de Rivierenwijk", exact=True).click()
     expect(page.get_by_text("Samenwerking wenselijk (go)").first).to_be_visible()
     page.get_by_role("link", name="Fase 3: Procesanalyse").click()
     expect(page.get_by_text("0 van 6 afgerond (0%)")).to_be_visible()
@@ -65,7 +65,7 @@ def test_outsider_sees_nothing_of_the_case(page, demo_site):
 
 def test_observer_can_read_but_not_change(page, demo_site):
     log_in(page, demo_site, "tom@demo.betersamen.nl")
-    page.get_by_role("link", name="Preventie van pesten in de Rivierenwijk").click()
+    page.get_by_role("link", name="Preventie van pesten in de Rivierenwijk", exact=True).click()
     page.get_by_role("link", name="Fasen", exact=True).click()  # the menu group; its pages show below
     page.get_by_role("link", name="Fase 1", exact=True).click()
     expect(page.get_by_text("Wat is de ambitie?", exact=True).first).to_be_visible()

@@ -29,6 +29,9 @@ class Phase(Base):
     title: Mapped[str] = mapped_column(sa.String(200))
     intro: Mapped[str] = mapped_column(sa.Text, default="")
     closing: Mapped[str] = mapped_column(sa.Text, default="")
+    # The phase's planning, set by project leads: when work is meant to start and to be finished.
+    planned_start: Mapped[date | None] = mapped_column(sa.Date, info={"label": _l("Planned start")})
+    target_date: Mapped[date | None] = mapped_column(sa.Date, info={"label": _l("Target date")})
 
     trajectory: Mapped[Trajectory] = relationship(back_populates="phases")
     sections: Mapped[list[Section]] = relationship(

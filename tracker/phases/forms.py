@@ -3,14 +3,14 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, TextAreaField
-from wtforms.validators import Optional
+from wtforms import Form, HiddenField, TextAreaField
+from wtforms.validators import Optional, ValidationError
 
 from tracker.forms import BaseForm, ChoiceField, DutchDateField, max_length, required
 from tracker.ids import parse_id
 from tracker.models import Trajectory
 from tracker.models.enums import ItemStatus, Layer, choices
-from tracker.phases.services import Assignment, ItemValues
+from tracker.phases.services import Assignment, ItemValues, PhasePlan
 
 KEEP, NONE = "", "geen"
 
@@ -74,3 +74,38 @@ class BulkAssignForm(BaseForm):
             layer=Layer(layer) if layer not in (KEEP, NONE) else None,
             due_date=self.due_date.data,
         )
+
+
+class PlanFieldsMixin:
+    """A phase's planned start and target date; the target date cannot lie before the start."""
+
+    planned_start = DutchDateField(_l("Planned start"), validators=[Optional()])
+    target_date = DutchDateField(
+        _l("Target date"),
+        validators=[Optional()],
+        description=_l("The date by which the phase should be finished."),
+    )
+
+    def validate_target_date(self, field) -> None:
+        start = self.planned_start.data  # type: ignore[attr-defined]
+        if field.data is not None and start is not None and field.data < start:
+            raise ValidationError(_l("The target date cannot be before the planned start."))
+
+    def to_plan(self) -> PhasePlan:
+        form: Any = self
+        return PhasePlan(planned_start=form.planned_start.data, target_date=form.target_date.data)
+
+    def show(self, plan: Any) -> None:
+        form: Any = self
+        form.planned_start.data, form.target_date.data = plan.planned_start, plan.target_date
+
+
+class PhasePlanFields(PlanFieldsMixin, Form):
+    """One phase's planning inside the trajectory's settings form."""
+
+
+class PhasePlanForm(PlanFieldsMixin, BaseForm):
+    """The planning of one phase, on its own page; carries the trajectory's version (every change of
+    the planning moves it on, see :func:`tracker.phases.services.plan_phases`)."""
+
+    version = HiddenField()

@@ -25,7 +25,7 @@ from tracker.models import ChecklistItem, DecisionKind, ItemStatus, Section, Tra
 from tracker.models.enums import choices
 from tracker.navigation import pages
 from tracker.phases import services
-from tracker.phases.forms import BulkAssignForm, ItemForm, NewItemForm
+from tracker.phases.forms import BulkAssignForm, ItemForm, NewItemForm, PhasePlanForm
 from tracker.quick import QuickStatusForm, back_to
 from tracker.trajectories.services import current_decisions, progress_for
 
@@ -70,6 +70,29 @@ def phase(trajectory: Trajectory, number: int):
         phases=handreiking()["phases"],
         today=date.today(),
         DecisionKind=DecisionKind,
+    )
+
+
+@bp.route("/trajecten/<id:trajectory_id>/fasen/<id:number>/planning", methods=["GET", "POST"])
+@rule(read=can_manage, write=can_manage)
+@redisplay_on_csrf_failure
+def plan(trajectory: Trajectory, number: int):
+    """The planned start and target date of one phase, for project leads."""
+    phase = next((p for p in trajectory.phases if p.number == number), None) or abort(404)
+    form = PhasePlanForm()
+    if request.method == "GET":
+        form.show(phase)
+        form.version.data = str(trajectory.version)
+    conflict = False
+    if form.validate_on_submit():
+        if save_unless_stale(
+            form, trajectory, lambda: services.plan_phases(trajectory, {number: form.to_plan()})
+        ):
+            flash(_("The planning of phase %(n)d has been saved.", n=number), "success")
+            return redirect(url_for("phases.phase", trajectory_id=trajectory.id, number=number))
+        conflict = True
+    return render_template(
+        "phases/plan.html", trajectory=trajectory, phase=phase, form=form, conflict=conflict
     )
 
 

@@ -13,6 +13,30 @@ from tracker.extensions import db
 from tracker.models import ChecklistItem, ItemStatus, Layer, Membership, Phase, Section, Trajectory, utcnow
 
 
+@dataclass(frozen=True)
+class PhasePlan:
+    """A phase's planning: when work is meant to start and the date it should be finished by."""
+
+    planned_start: date | None = None
+    target_date: date | None = None
+
+
+def plan_phases(trajectory: Trajectory, plans: dict[int, PhasePlan]) -> None:
+    """Set the planning of the phases with these numbers. A change also marks the trajectory as
+    changed, so its version moves on: every form that sets phase dates carries that version, and a
+    concurrent change of the planning is reported instead of lost."""
+    changed = False
+    for phase in trajectory.phases:
+        plan = plans.get(phase.number)
+        if plan is None or (phase.planned_start, phase.target_date) == (plan.planned_start, plan.target_date):
+            continue
+        phase.planned_start, phase.target_date = plan.planned_start, plan.target_date
+        changed = True
+    if changed:
+        trajectory.updated_at = utcnow()
+    db.session.flush()
+
+
 def phase_with_items(trajectory: Trajectory, number: int) -> Phase | None:
     """The phase with sections, items and owners loaded in a fixed number of queries."""
     return db.session.scalar(

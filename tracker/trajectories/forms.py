@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, StringField, TextAreaField
+from wtforms import FormField, HiddenField, StringField, TextAreaField
 from wtforms.validators import Optional
 
 from tracker.forms import BaseForm, ChoiceField, DutchDateField, max_length, required, required_input
 from tracker.ids import parse_id
+from tracker.models import Trajectory
 from tracker.models.enums import Layer, TrajectoryStatus, choices
+from tracker.phases.forms import PhasePlanFields
+from tracker.phases.services import PhasePlan
 from tracker.trajectories.services import TrajectoryDetails
 
 
@@ -45,7 +48,14 @@ class TrajectoryCreateForm(TrajectoryForm):
     layer = ChoiceField(_l("Your layer"), choices=choices(Layer), validators=[required()])
 
 
+def _phase_plan(number: int) -> FormField:
+    return FormField(PhasePlanFields, label=_l("Phase %(n)d", n=number))
+
+
 class TrajectoryEditForm(TrajectoryForm):
+    """The settings page: the trajectory's details, status and coordinator, and the planning of its
+    four phases at once."""
+
     version = HiddenField()
     status = ChoiceField(_l("Status"), choices=choices(TrajectoryStatus), validators=[required()])
     coordinator_id = ChoiceField(
@@ -57,5 +67,21 @@ class TrajectoryEditForm(TrajectoryForm):
         ),
     )
 
+    phase1 = _phase_plan(1)
+    phase2 = _phase_plan(2)
+    phase3 = _phase_plan(3)
+    phase4 = _phase_plan(4)
+
     def coordinator_user_id(self) -> int | None:
         return parse_id(self.coordinator_id.data) if self.coordinator_id.data else None
+
+    def phase_fields(self) -> list[tuple[int, FormField]]:
+        return [(n, self[f"phase{n}"]) for n in range(1, 5)]
+
+    def show_plans(self, trajectory: Trajectory) -> None:
+        for phase in trajectory.phases:
+            if phase.number in range(1, 5):
+                self[f"phase{phase.number}"].form.show(phase)
+
+    def phase_plans(self) -> dict[int, PhasePlan]:
+        return {n: field.form.to_plan() for n, field in self.phase_fields()}

@@ -22,7 +22,8 @@ from tracker.forms import redisplay_on_csrf_failure
 from tracker.ids import arg_id
 from tracker.models import Layer, Trajectory, TrajectoryStatus
 from tracker.models.audit import audited_models
-from tracker.trajectories import services
+from tracker.phases.services import plan_phases
+from tracker.trajectories import services, work
 from tracker.trajectories.forms import TrajectoryCreateForm, TrajectoryEditForm
 from tracker.trajectories.history import HistoryFilter, history_page, history_types
 from tracker.trajectories.history_values import HistoryValues
@@ -102,6 +103,7 @@ def edit(trajectory: Trajectory):
     ]
     if request.method == "GET":
         form.coordinator_id.data = str(trajectory.coordinator_id or "")
+        form.show_plans(trajectory)
     conflict = False
     if form.validate_on_submit():
 
@@ -109,6 +111,7 @@ def edit(trajectory: Trajectory):
             services.update_trajectory(
                 trajectory, form.to_details(), TrajectoryStatus(form.status.data), form.coordinator_user_id()
             )
+            plan_phases(trajectory, form.phase_plans())
 
         if save_unless_stale(form, trajectory, apply):
             flash(_("The trajectory has been saved."), "success")
@@ -198,18 +201,12 @@ def history(trajectory: Trajectory):
 @signed_in
 def my_work():
     include_done = request.args.get("alles") == "1"
-    items = services.my_items(current_user, include_done=include_done)
-    my_actions = action_lists.filtered_actions(
-        current_user, action_lists.ActionFilter(owner_user_id=current_user.id)
-    )
-    if not include_done:
-        my_actions = [a for a in my_actions if a.is_open]
+    today = date.today()
     return render_template(
         "trajectories/my_work.html",
-        items=items,
-        actions=my_actions,
+        work=work.my_work(current_user, include_done=include_done, today=today),
         include_done=include_done,
-        today=date.today(),
+        today=today,
         editable=editable_trajectory_ids(current_user),
         to_vote=rounds_to_vote(current_user, date.today()),
     )

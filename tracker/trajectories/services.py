@@ -3,7 +3,7 @@ history. Writes flush; views commit."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
@@ -27,6 +27,7 @@ from tracker.models import (
     TrajectoryStatus,
     User,
 )
+from tracker.trajectories.progress import progress_for
 
 # --- creation from the template -------------------------------------------------------------
 
@@ -124,70 +125,12 @@ def current_decisions(trajectory: Trajectory) -> dict[DecisionKind, Decision]:
     return current
 
 
-# --- progress -------------------------------------------------------------------------------
-
-
-@dataclass
-class PhaseProgress:
-    number: int
-    total: int = 0
-    applicable: int = 0
-    done: int = 0
-    in_progress: int = 0
-
-    @property
-    def percent(self) -> int:
-        return round(100 * self.done / self.applicable) if self.applicable else 0
-
-    @property
-    def state(self) -> str:
-        """'not_started', 'in_progress' or 'done' (all applicable items done)."""
-        if self.applicable and self.done == self.applicable:
-            return "done"
-        if self.done or self.in_progress:
-            return "in_progress"
-        return "not_started"
-
-
-@dataclass
-class TrajectoryProgress:
-    phases: dict[int, PhaseProgress] = field(default_factory=dict)
-
-    def phase(self, number: int) -> PhaseProgress:
-        return self.phases.setdefault(number, PhaseProgress(number))
-
-
-def progress_for(trajectory_ids: list[int]) -> dict[int, TrajectoryProgress]:
-    """Phase progress for many trajectories in one aggregate query."""
-    result = {tid: TrajectoryProgress() for tid in trajectory_ids}
-    if not trajectory_ids:
-        return result
-    rows = db.session.execute(
-        sa.select(ChecklistItem.trajectory_id, Phase.number, ChecklistItem.status, sa.func.count())
-        .join(Section, ChecklistItem.section_id == Section.id)
-        .join(Phase, Section.phase_id == Phase.id)
-        .where(ChecklistItem.trajectory_id.in_(trajectory_ids), ChecklistItem.archived_at.is_(None))
-        .group_by(ChecklistItem.trajectory_id, Phase.number, ChecklistItem.status)
-    )
-    for tid, number, status, count in rows:
-        p = result[tid].phase(number)
-        p.total += count
-        if status != ItemStatus.NVT:
-            p.applicable += count
-        if status == ItemStatus.AFGEROND:
-            p.done += count
-        elif status == ItemStatus.IN_BEHANDELING:
-            p.in_progress += count
-    for progress in result.values():
-        for number in range(1, 5):
-            progress.phase(number)
-    return result
+# --- progress (counted in tracker.trajectories.progress) -----------------------------------------
 
 
 def open_questions(trajectory: Trajectory, number: int) -> int:
     """Questions of the phase that apply and are not done yet."""
-    phase = progress_for([trajectory.id])[trajectory.id].phase(number)
-    return phase.applicable - phase.done
+    return progress_for([trajectory.id])[trajectory.id].phase(number).still_open
 
 
 # --- listings -------------------------------------------------------------------------------

@@ -88,6 +88,7 @@ MEMBER = Node(
 
 ITEM = Node("item", ChecklistItem, key=Key("position", scoped=True), refs={"owner_email": _member("owner")})
 SECTION = Node("section", Section, key=Key("code"), children={"items": Children(ITEM, "items")})
+# A phase travels with its planning (planned_start, target_date: optional, so older documents read).
 PHASE = Node("phase", Phase, children={"sections": Children(SECTION, "sections")})
 
 DECISION = Node(

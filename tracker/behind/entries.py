@@ -1,0 +1,107 @@
+"""The entries of 'Wat loopt achter' (what is behind, of which kind, whose, by when, where it
+links to), and their grouping by layer and owner."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+
+from tracker.models import Layer
+from tracker.models.labeled import LabeledEnum
+
+
+class EntryKind(LabeledEnum):
+    ITEM_OVERDUE = "punt_te_laat", _l("Checklist item overdue")
+    ACTION_OVERDUE = "actie_te_laat", _l("Action overdue")
+    ACTION_BLOCKED = "actie_geblokkeerd", _l("Action blocked")
+    MILESTONE_LATE = "mijlpaal_te_laat", _l("Milestone late")
+    MILESTONE_AT_RISK = "mijlpaal_risico", _l("Milestone at risk")
+    RED_CARD = "rode_kaart", _l("Red card without an action")
+
+
+DUE, TARGET, CLOSED = _l("Due date"), _l("Target date"), _l("Round closed on")
+DATE_LABELS = {
+    EntryKind.ITEM_OVERDUE: DUE,
+    EntryKind.ACTION_OVERDUE: DUE,
+    EntryKind.ACTION_BLOCKED: DUE,
+    EntryKind.MILESTONE_LATE: TARGET,
+    EntryKind.MILESTONE_AT_RISK: TARGET,
+    EntryKind.RED_CARD: CLOSED,
+}
+
+
+@dataclass(frozen=True)
+class Entry:
+    kind: EntryKind
+    title: str
+    url: str
+    trajectory_id: int
+    trajectory_name: str
+    layer: Layer | None
+    owner: str | None
+    due: date | None = None
+    round_name: str = ""  # a red card: the round, and how many red cards the factor got
+    red_cards: int = 0
+    dutch: bool = False  # the title is the handreiking's Dutch text
+
+    @property
+    def date_label(self) -> str:
+        return str(DATE_LABELS[self.kind])
+
+
+@dataclass
+class OwnerGroup:
+    owner: str | None
+    entries: list[Entry] = field(default_factory=list)
+
+
+@dataclass
+class LayerGroup:
+    layer: Layer | None
+    owners: list[OwnerGroup] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return sum(len(o.entries) for o in self.owners)
+
+
+LAYER_ORDER = {layer: index for index, layer in enumerate(Layer)}
+
+
+def counts(entries: list[Entry]) -> list[tuple[EntryKind, int]]:
+    """How many entries of each kind, in the kinds' order (kinds without entries left out)."""
+    found = Counter(e.kind for e in entries)
+    return [(kind, found[kind]) for kind in EntryKind if found[kind]]
+
+
+def grouped(entries: list[Entry]) -> list[LayerGroup]:
+    """By layer (board, management, professional, then none), then by owner (by name, nobody
+    last), each owner's entries by date (undated last) and kind."""
+    by_layer: dict[Layer | None, dict[str | None, list[Entry]]] = defaultdict(lambda: defaultdict(list))
+    for entry in entries:
+        by_layer[entry.layer][entry.owner].append(entry)
+    result = []
+    for layer in sorted(by_layer, key=lambda x: LAYER_ORDER[x] if x is not None else len(LAYER_ORDER)):
+        owners = by_layer[layer]
+        group = LayerGroup(layer)
+        for owner in sorted(owners, key=lambda o: (o is None, o or "")):
+            group.owners.append(
+                OwnerGroup(
+                    owner,
+                    sorted(
+                        owners[owner],
+                        key=lambda e: (
+                            e.due is None,
+                            e.due or date.max,
+                            e.trajectory_name,
+                            e.kind.value,
+                            e.title,
+                        ),
+                    ),
+                )
+            )
+        result.append(group)
+    return result
