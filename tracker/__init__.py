@@ -163,6 +163,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.plans.routes import bp as plans_bp
     from tracker.process.routes import bp as process_bp
     from tracker.reflection.routes import bp as reflection_bp
+    from tracker.report.routes import bp as report_bp
     from tracker.search.routes import bp as search_bp
     from tracker.trajectories.routes import bp as trajectories_bp
     from tracker.workshops.routes import bp as workshops_bp
@@ -174,6 +175,7 @@ def register_blueprints(app: Flask) -> None:
         mail_bp,
         trajectories_bp,
         behind_bp,
+        report_bp,
         members_bp,
         invitations_bp,
         decisions_bp,

@@ -1,0 +1,46 @@
+"""'Stand van zaken': the report of one trajectory (or one layer of it) as a print-ready page and
+as a PDF download."""
+
+from __future__ import annotations
+
+from flask import Response, abort, render_template, request
+
+from tracker.access import rule, trajectory_blueprint
+from tracker.models import Layer, Trajectory
+from tracker.report import texts
+from tracker.report.pdf import report_pdf
+from tracker.report.services import report_data
+
+bp = trajectory_blueprint("report", __name__)
+
+
+def _layer() -> Layer | None:
+    """The ``laag`` of the query string; a layer that does not exist is a report that does not exist."""
+    value = request.args.get("laag")
+    if not value:
+        return None
+    try:
+        return Layer(value)
+    except ValueError:
+        abort(404)
+
+
+@bp.route("/trajecten/<id:trajectory_id>/stand-van-zaken")
+@rule()
+def report(trajectory: Trajectory):
+    data = report_data(trajectory, _layer())
+    return render_template(
+        "report/report.html", report=data, report_title=texts.title(data.layer), texts=texts, layers=list(Layer)
+    )
+
+
+@bp.route("/trajecten/<id:trajectory_id>/stand-van-zaken.pdf")
+@rule()
+def report_pdf_download(trajectory: Trajectory):
+    data = report_data(trajectory, _layer())
+    suffix = f"-{data.layer.value}" if data.layer else ""
+    response = Response(report_pdf(data), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="stand-van-zaken-{trajectory.id}{suffix}-{data.today.isoformat()}.pdf"'
+    )
+    return response
