@@ -30,7 +30,11 @@ def _layer() -> Layer | None:
 def report(trajectory: Trajectory):
     data = report_data(trajectory, _layer())
     return render_template(
-        "report/report.html", report=data, report_title=texts.title(data.layer), texts=texts, layers=list(Layer)
+        "report/report.html",
+        report=data,
+        report_title=texts.title(data.layer),
+        texts=texts,
+        layers=list(Layer),
     )
 
 

@@ -19,6 +19,7 @@ from tracker.models import Ambition, Decision, EvaluationRound, Layer, Phase, Tr
 from tracker.report.timeline import Event, timeline
 from tracker.trajectories.progress import PhaseProgress, progress_for
 
+
 @dataclass
 class PhaseRow:
     number: int

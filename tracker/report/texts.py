@@ -29,7 +29,9 @@ def phase_state(p: PhaseProgress) -> str:
 def planning(p: PhaseProgress) -> str:
     if not p.planned:
         return _("No planning yet")
-    return _("Planned: %(start)s to %(end)s", start=datum(p.planned_start) or "…", end=datum(p.target_date) or "…")
+    return _(
+        "Planned: %(start)s to %(end)s", start=datum(p.planned_start) or "…", end=datum(p.target_date) or "…"
+    )
 
 
 def trend(t: str | None) -> str:

@@ -57,12 +57,16 @@ def _milestone_events(trajectory: Trajectory) -> list[Event]:
             Milestone.trajectory_id == trajectory.id
         )
     )
-    return [Event(target, EventKind.MILESTONE, title, achieved is not None) for title, target, achieved in rows]
+    return [
+        Event(target, EventKind.MILESTONE, title, achieved is not None) for title, target, achieved in rows
+    ]
 
 
 def _meeting_events(trajectory: Trajectory, today: date) -> list[Event]:
     rows = db.session.execute(
-        sa.select(Meeting.held_on, Meeting.purpose, Meeting.place).where(Meeting.trajectory_id == trajectory.id)
+        sa.select(Meeting.held_on, Meeting.purpose, Meeting.place).where(
+            Meeting.trajectory_id == trajectory.id
+        )
     )
     return [
         Event(held_on, EventKind.MEETING, (purpose or place or "").strip()[:200], held_on < today)
