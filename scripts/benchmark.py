@@ -85,6 +85,10 @@ def main() -> int:
         "mijn werk": "/mijn-werk",
         "evaluaties met heatmap": f"/trajecten/{case_id}/evaluaties",
         "export acties (XLSX)": f"/trajecten/{case_id}/acties.xlsx",
+        "stand van zaken (HTML)": f"/trajecten/{case_id}/stand-van-zaken",
+        "stand van zaken, bestuur (HTML)": f"/trajecten/{case_id}/stand-van-zaken?laag=bestuur",
+        "stand van zaken (PDF)": f"/trajecten/{case_id}/stand-van-zaken.pdf",
+        "stand van zaken, bestuur (PDF)": f"/trajecten/{case_id}/stand-van-zaken.pdf?laag=bestuur",
     }
     client = app.test_client()
     client.post("/inloggen", data={"email": "anouk@demo.betersamen.nl", "password": demo.DEMO_PASSWORD})
