@@ -10,7 +10,8 @@ import pytest
 from .conftest import log_in
 
 START = ["/", "/trajecten", "/mijn-werk", "/acties", "/account", "/organisaties"]
-SKIP = (".csv", ".xlsx", ".ics", ".json", "uitloggen")
+# Downloads (exports, feeds, PDFs) are no pages to read; logging out would end the crawl.
+DOWNLOAD = re.compile(r"\.(csv|xlsx|ics|json|pdf)(\?|$)")
 OVERFLOW = "document.documentElement.scrollWidth > document.documentElement.clientWidth"
 UNLABELLED_SCROLL_REGIONS = """() => [...document.querySelectorAll('.app-scroll')]
   .filter(el => el.getAttribute('role') !== 'region' || el.tabIndex !== 0
@@ -25,7 +26,7 @@ def crawl(page, base: str, limit: int = 60) -> dict[str, tuple[bool, int]]:
     while queue and len(seen) < limit:
         url = queue.pop(0)
         shape = re.sub(r"\d+", "N", url.split("#")[0].split("?")[0])
-        if shape in seen or url.endswith(SKIP) or "uitloggen" in url:
+        if shape in seen or DOWNLOAD.search(url) or "uitloggen" in url:
             continue
         response = page.goto(base + url)
         assert response is not None and response.status < 400, url
