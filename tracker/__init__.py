@@ -164,6 +164,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.process.routes import bp as process_bp
     from tracker.reflection.routes import bp as reflection_bp
     from tracker.search.routes import bp as search_bp
+    from tracker.timeline.routes import bp as timeline_bp
     from tracker.trajectories.routes import bp as trajectories_bp
     from tracker.workshops.routes import bp as workshops_bp
 
@@ -190,6 +191,7 @@ def register_blueprints(app: Flask) -> None:
         evaluations_bp,
         search_bp,
         notifications_bp,
+        timeline_bp,
     ):
         app.register_blueprint(bp)
     check_declarations(app)
