@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from typing import Any, cast
 
 import sqlalchemy as sa
 
@@ -86,9 +87,9 @@ def checklist_history(trajectory: Trajectory, progress: TrajectoryProgress, toda
         .group_by(Phase.number, day)
     ).all()
     changes: dict[int, list[tuple[date, int]]] = defaultdict(list)
-    for number, on, net in rows:
+    for number, on, net in cast(list[tuple[int, Any, Any]], rows):
         day_of = on if isinstance(on, date) else date.fromisoformat(str(on))
-        changes[int(number)].append((day_of, int(str(net or 0))))
+        changes[number].append((day_of, int(net or 0)))
     series = []
     for number in range(1, 5):
         p = progress.phase(number)
