@@ -85,6 +85,8 @@ def main() -> int:
         "mijn werk": "/mijn-werk",
         "evaluaties met heatmap": f"/trajecten/{case_id}/evaluaties",
         "export acties (XLSX)": f"/trajecten/{case_id}/acties.xlsx",
+        "tijdlijn (SVG en tabel)": f"/trajecten/{case_id}/tijdlijn",
+        "grafieken (drie SVG's en tabellen)": f"/trajecten/{case_id}/grafieken",
     }
     client = app.test_client()
     client.post("/inloggen", data={"email": "anouk@demo.betersamen.nl", "password": demo.DEMO_PASSWORD})
