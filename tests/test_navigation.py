@@ -73,6 +73,7 @@ def test_the_menu_has_five_groups_and_marks_the_current_group_and_page(client, l
     assert len(groups) == 5 and groups[2]["current"] == "true"
     assert [p["text"] for p in pages] == [
         "Netwerk", "Bijeenkomsten", "Proces", "Ambities", "Werksessies", "Plannen", "Acties", "Per laag",
+        "Tijdlijn", "Grafieken",
     ]  # fmt: skip
     assert [p["text"] for p in pages if p["current"] == "page"] == ["Plannen"]
 

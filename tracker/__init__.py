@@ -165,6 +165,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.reflection.routes import bp as reflection_bp
     from tracker.report.routes import bp as report_bp
     from tracker.search.routes import bp as search_bp
+    from tracker.timeline.routes import bp as timeline_bp
     from tracker.trajectories.routes import bp as trajectories_bp
     from tracker.workshops.routes import bp as workshops_bp
 
@@ -192,6 +193,7 @@ def register_blueprints(app: Flask) -> None:
         evaluations_bp,
         search_bp,
         notifications_bp,
+        timeline_bp,
     ):
         app.register_blueprint(bp)
     check_declarations(app)

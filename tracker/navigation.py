@@ -62,6 +62,8 @@ GROUPS: tuple[Group, ...] = (
             Page("plans", _l("Plans"), "plans.index"),
             Page("actions", _l("Actions"), "actions.index"),
             Page("layers", _l("Per layer"), "trajectories.layer_view", {"layer": "uitvoerend"}),
+            Page("timeline", _l("Timeline"), "timeline.timeline"),
+            Page("charts", _l("Charts"), "timeline.charts_page"),
         ),
     ),
     Group("evaluations", _l("Evaluations"), (Page("evaluations", _l("Evaluations"), "evaluations.index"),)),

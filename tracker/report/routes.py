@@ -3,6 +3,8 @@ as a PDF download."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Response, abort, render_template, request
 
 from tracker.access import rule, trajectory_blueprint
@@ -10,6 +12,7 @@ from tracker.models import Layer, Trajectory
 from tracker.report import texts
 from tracker.report.pdf import report_pdf
 from tracker.report.services import report_data
+from tracker.timeline.services import timeline_svg
 
 bp = trajectory_blueprint("report", __name__)
 
@@ -35,6 +38,7 @@ def report(trajectory: Trajectory):
         report_title=texts.title(data.layer),
         texts=texts,
         layers=list(Layer),
+        timeline=timeline_svg(trajectory, date.today()),
     )
 
 
