@@ -91,6 +91,8 @@ def main() -> int:
         "stand van zaken, bestuur (PDF)": f"/trajecten/{case_id}/stand-van-zaken.pdf?laag=bestuur",
         "tijdlijn (SVG en tabel)": f"/trajecten/{case_id}/tijdlijn",
         "grafieken (drie SVG's en tabellen)": f"/trajecten/{case_id}/grafieken",
+        "wat loopt achter (traject)": f"/trajecten/{case_id}/achter",
+        "wat loopt achter (alle trajecten)": "/achter",
     }
     client = app.test_client()
     client.post("/inloggen", data={"email": "anouk@demo.betersamen.nl", "password": demo.DEMO_PASSWORD})
