@@ -43,6 +43,7 @@ ENVIRONMENT: dict[str, tuple[tuple[str, ...], Callable[[str], Any]]] = {
     "SQLALCHEMY_DATABASE_URI": (("DATABASE_URL",), _database_url),
     "RATELIMIT_STORAGE_URI": (("RATELIMIT_STORAGE_URI", "REDIS_URL"), str),
     "RATELIMIT_KEY_PREFIX": (("RATELIMIT_KEY_PREFIX",), str),
+    "API_RATE_LIMIT": (("API_RATE_LIMIT",), str),
     "PROXY_COUNT": (("TRACKER_PROXY_COUNT", "PROXY_COUNT"), int),
     "MAIL_SERVER": (("MAIL_SERVER",), str),
     "MAIL_PORT": (("MAIL_PORT",), _port),
@@ -115,6 +116,8 @@ class Config:
     # Requests for a new password (a mail each), per client address and per e-mail address asked for.
     RESET_REQUESTS_PER_ADDRESS = "10 per hour"
     RESET_REQUESTS_PER_ACCOUNT = "3 per hour"
+    # Requests per personal access token (tracker/api/core.py), in the same storage.
+    API_RATE_LIMIT = "600 per minute"
     # The number of proxies in front of the app that set X-Forwarded-For/-Proto/-Host; 0 trusts
     # none of these headers (the client address is then the connection's address).
     PROXY_COUNT = 0

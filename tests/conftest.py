@@ -12,6 +12,7 @@ directly in the system's temporary folder.
 
 from __future__ import annotations
 
+import copy
 import os
 import re
 import secrets
@@ -27,8 +28,10 @@ from flask.testing import FlaskClient
 from jinja2 import BytecodeCache
 
 from tracker import create_app
-from tracker.extensions import db
+from tracker.extensions import db, limiter
 from tracker.models import Layer, Membership, Organisation, Role, Sector, Trajectory, User
+
+from .snapshots import Numbers, build_once, cleared, watch_writes
 
 # Fixtures that live in their own modules, available to every test module without importing them.
 pytest_plugins = ["tests.smtp_server"]
@@ -54,6 +57,46 @@ def pytest_sessionfinish(session, exitstatus):
         if skipped:
             print(f"\nCI=true: {len(skipped)} test(s) were skipped; a skip is a failure in CI.")
             session.exitstatus = 1
+
+
+# The long single tests (several seconds each, a few of them 10–20 s), longest first. Each worker
+# starts with its share of them, so none is left over to run alone at the end of the run.
+LONG_TESTS = (
+    "tests/test_multi_server.py::",
+    "tests/test_hostile_input.py::test_every_form_survives_hostile_input",
+    "tests/test_query_params.py::test_no_query_parameter_value_gives_a_500",
+    "tests/browser/test_reflow.py::test_no_page_scrolls_sideways_at_320_px",
+    "tests/test_throttle.py::test_the_limit_holds_across_two_worker_processes_through_redis",
+    "tests/test_migrations.py::test_migrations_round_trip_on_postgresql",
+    "tests/test_queries.py::test_overview_matrix_and_lists_issue_the_same_queries_for_10_and_1000_actions",
+    "tests/test_report.py::test_the_report_issues_the_same_queries_at_1x_and_10x_data",
+    "tests/test_concurrency.py::test_twelve_concurrent_movers_on_postgresql",
+    "tests/test_migrations.py::test_migrations_round_trip_on_sqlite",
+)
+
+
+def _rank(item) -> int:
+    return next((n for n, prefix in enumerate(LONG_TESTS) if item.nodeid.startswith(prefix)), -1)
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Put the long tests at the head of every worker's share. pytest-xdist's ``worksteal`` hands
+    worker i the i-th contiguous slice of the collection (``len(rest) // workers left``) and lets
+    idle workers steal from the tail of the others', so a long test must sit at a slice's head."""
+    long = sorted((item for item in items if _rank(item) >= 0), key=_rank)
+    if not long:
+        return
+    rest = [item for item in items if _rank(item) < 0]
+    workers = int(getattr(config, "workerinput", {}).get("workercount", 1))
+    ordered, remaining = [], len(items)
+    for worker in range(workers):
+        size = remaining // (workers - worker)
+        remaining -= size
+        head = long[worker::workers]
+        take = max(0, size - len(head))
+        ordered += head + rest[:take]
+        rest = rest[take:]
+    items[:] = ordered + rest
 
 
 # --- PostgreSQL helpers ---------------------------------------------------------------------
@@ -86,6 +129,14 @@ def drop_pg_database(name: str) -> None:
     with engine.connect() as conn:
         conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _today_of_this_test(request):
+    """A test module's ``TODAY`` is today's date when each test starts, as the app takes it per
+    request: a run that crosses midnight does not compare yesterday's dates with today's."""
+    if hasattr(request.module, "TODAY"):
+        request.module.TODAY = date.today()
 
 
 @pytest.fixture(scope="session")
@@ -155,6 +206,7 @@ def _share_engine(app) -> None:
     if engines[None] is not shared:
         engines[None].dispose()
         engines[None] = shared
+    watch_writes(shared)
 
 
 @pytest.fixture(scope="session")
@@ -174,9 +226,14 @@ def _test_config(database_url: str, **extra) -> type:
     from config import TestConfig
 
     if "UPLOAD_FOLDER" not in extra:
-        # Under the session's upload root (pytest's tmp_path_factory), never loose in /tmp.
-        extra["UPLOAD_FOLDER"] = tempfile.mkdtemp(prefix="app-", dir=_UPLOAD_ROOT or _fallback_upload_root())
+        extra["UPLOAD_FOLDER"] = _new_upload_folder()
     return type("PerTestConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": database_url, **extra})
+
+
+def _new_upload_folder() -> str:
+    """An app's own upload folder, under the session's upload root (pytest's tmp_path_factory),
+    never loose in /tmp."""
+    return tempfile.mkdtemp(prefix="app-", dir=_UPLOAD_ROOT or _fallback_upload_root())
 
 
 def _fallback_upload_root() -> Path:
@@ -203,6 +260,7 @@ def _clear(app) -> None:
             for table in reversed(db.metadata.sorted_tables):
                 db.session.execute(table.delete())
         db.session.commit()
+    cleared()
 
 
 def _clear_postgresql_quickly() -> None:
@@ -231,16 +289,85 @@ class FreshContextClient(FlaskClient):
             return super().open(*args, **kwargs)
 
 
-@pytest.fixture
-def app(database_url, _schema):
+class _Reuse:
+    """The app the previous test left as it found it."""
+
+    app = None
+
+
+def _looks(app) -> tuple:
+    """What a test could change on an app: its configuration (compared by value), and its hooks,
+    routes, template globals and extensions (compared by identity)."""
+    ids = lambda mapping: {key: id(value) for key, value in mapping.items()}  # noqa: E731
+    hooks = (
+        app.before_request_funcs,
+        app.after_request_funcs,
+        app.teardown_request_funcs,
+        app.teardown_appcontext_funcs,
+        app.url_value_preprocessors,
+        app.url_default_functions,
+        app.template_context_processors,
+        app.error_handler_spec,
+    )
+    return (
+        copy.deepcopy(dict(app.config)),
+        repr(_without_empty(hooks)),
+        ids(app.view_functions),
+        len(list(app.url_map.iter_rules())),
+        ids(app.url_map.converters),
+        ids(app.jinja_env.globals),
+        ids(app.jinja_env.filters),
+        ids(app.jinja_env.tests),
+        ids(app.extensions),
+        (app.wsgi_app, app.session_interface, app.json, app.jinja_env.bytecode_cache),
+        (app.test_client_class, app.test_cli_runner_class, app.response_class, app.request_class),
+    )
+
+
+def _without_empty(value):
+    """Nested hook tables without their empty entries (Flask's error handler lookup adds those)."""
+    if isinstance(value, dict):
+        compact = {key: _without_empty(item) for key, item in value.items()}
+        return {key: item for key, item in compact.items() if item}
+    if isinstance(value, tuple):
+        return tuple(_without_empty(item) for item in value)
+    return value
+
+
+def _fresh_app(database_url: str):
     app = create_app(_test_config(database_url))
     app.test_client_class = FreshContextClient
     app.jinja_env.bytecode_cache = TEMPLATE_CACHE
     _share_engine(app)
+    return app
+
+
+@pytest.fixture
+def app(database_url, _schema):
+    """The app on the worker's test database, emptied. Building an app costs ~40 ms, so the app of
+    the previous test is used again when that test left it exactly as it found it (``_looks``);
+    it then gets what ``create_app`` would give it afresh: its own upload folder and empty login
+    throttling counters. A test that changes the app (its configuration, say) has it to itself:
+    the next test gets a new one."""
+    app, _Reuse.app = _Reuse.app or _fresh_app(database_url), None
+    app.config["UPLOAD_FOLDER"] = _new_upload_folder()
+    limiter.init_app(app)  # a new, empty storage, as create_app makes (its hooks are not added twice)
+    looks = _looks(app)
     _clear(app)
     with app.app_context():
         yield app
         db.session.remove()
+    if _looks(app) == looks:
+        _Reuse.app = app
+
+
+@pytest.fixture
+def demo_loaded(app) -> None:
+    """The demo, loaded through the import on the worker's first use of the day and restored from
+    a copy of that database after (tests/snapshots.py)."""
+    from tracker import demo
+
+    build_once("demo", app.config["UPLOAD_FOLDER"], demo.load)
 
 
 @pytest.fixture
@@ -258,31 +385,33 @@ def runner(app):
 
 @pytest.fixture
 def make_user(app):
-    counter = iter(range(1, 10_000))
+    numbers = Numbers()
 
     def make(name: str | None = None, *, email: str | None = None, admin: bool = False) -> User:
         from tracker.auth.services import create_user
 
-        n = next(counter)
+        n = numbers.next()
         user = create_user(
             email or f"user{n}@example.org", name or f"Gebruiker {n}", PASSWORD, is_admin=admin
         )
         db.session.commit()
         return user
 
+    make.numbers = numbers  # type: ignore[attr-defined]
     return make
 
 
 @pytest.fixture
 def make_org(app):
-    counter = iter(range(1, 10_000))
+    numbers = Numbers()
 
     def make(name: str | None = None, sector: Sector = Sector.GGD_JGZ) -> Organisation:
-        org = Organisation(name=name or f"Organisatie {next(counter)}", sector=sector)
+        org = Organisation(name=name or f"Organisatie {numbers.next()}", sector=sector)
         db.session.add(org)
         db.session.commit()
         return org
 
+    make.numbers = numbers  # type: ignore[attr-defined]
     return make
 
 
@@ -334,8 +463,18 @@ def login(client):
 
 
 @pytest.fixture
-def world(make_user, make_trajectory):
-    """Two trajectories; users in every role of trajectory A and a lead of trajectory B."""
+def world(app, make_user, make_org, make_trajectory):
+    """Two trajectories; users in every role of trajectory A and a lead of trajectory B. Built once
+    per worker and restored for every other test (tests/snapshots.py)."""
+    return build_once(
+        "world",
+        app.config["UPLOAD_FOLDER"],
+        lambda: _build_world(make_user, make_trajectory),
+        numbers=(make_user.numbers, make_org.numbers),
+    )
+
+
+def _build_world(make_user, make_trajectory) -> dict:
     users = {
         "projectleider": make_user("Pia Projectleider"),
         "manager": make_user("Manon Manager"),
@@ -518,6 +657,15 @@ def url_args(world) -> dict[str, object]:
     from tracker.passwords.services import request_reset
 
     _reset, reset_token = request_reset(world["users"]["teamlid"].email)
+    from tracker.models import ResultKind, WorkshopAmbition, WorkshopJointStep
+
+    shared = WorkshopAmbition(
+        workshop=world["workshop"], title="Samen sterk", result_kind=list(ResultKind)[0]
+    )
+    joint = WorkshopJointStep(
+        workshop=world["workshop"], title="Overleg plannen", owner_id=teamlid.id, due_date=date.today()
+    )
+    db.session.add_all([shared, joint])
     db.session.commit()
     return {
         "trajectory_id": a.id,
@@ -541,6 +689,8 @@ def url_args(world) -> dict[str, object]:
         "step_id": world["step"].id,
         "ambition_id": world["ambition"].id,
         "workshop_id": world["workshop"].id,
+        "shared_id": shared.id,
+        "joint_id": joint.id,
         "token": world["users"]["teamlid"].calendar_token,
         "invitation_id": invitation.id,
         "invite_token": invite_token,

@@ -49,10 +49,8 @@ def _cells(html: str) -> list[str]:
 
 
 def test_the_demo_overview_shows_at_a_glance_that_phase_2_is_behind_and_who_owns_its_overdue_items(
-    app, client
+    app, client, demo_loaded
 ):
-    demo.load()
-    db.session.commit()
     client.post("/inloggen", data={"email": "anouk@demo.betersamen.nl", "password": demo.DEMO_PASSWORD})
     page = client.get("/trajecten").get_data(as_text=True)
     phase1, phase2, phase3, phase4 = _cells(page)[:4]

@@ -150,6 +150,7 @@ def _pages(world) -> list[str]:
         f"/trajecten/{a}/ambities",
         f"/trajecten/{a}/werksessies",
         f"/trajecten/{a}/werksessies/{world['workshop'].id}",
+        *(f"/trajecten/{a}/werksessies/{world['workshop'].id}/{p}" for p in ("sessie", "scherm", "meedoen")),
         f"/trajecten/{a}/leden",
         f"/trajecten/{a}/besluiten",
         f"/trajecten/{a}/startreflectie",

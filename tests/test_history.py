@@ -107,9 +107,7 @@ def _links(page: HistoryText, *names: str) -> list[str]:
     ]
 
 
-def test_the_demo_history_reads_as_plain_language_on_every_page_and_filter(client, app):
-    demo.load()
-    db.session.commit()
+def test_the_demo_history_reads_as_plain_language_on_every_page_and_filter(client, app, demo_loaded):
     case = db.session.scalar(sa.select(Trajectory).where(Trajectory.name.like("Preventie%")))
     client.post("/inloggen", data={"email": "anouk@demo.betersamen.nl", "password": demo.DEMO_PASSWORD})
     base = f"/trajecten/{case.id}/geschiedenis"

@@ -56,6 +56,7 @@ def _post_targets(app, url_args):
 @settings(
     max_examples=6,
     deadline=None,
+    database=None,  # no example files written under .hypothesis on every run
     suppress_health_check=[
         HealthCheck.function_scoped_fixture,
         HealthCheck.too_slow,

@@ -16,6 +16,8 @@ ROOT = Path(__file__).resolve().parent.parent
 BAD_VALUES = ["99999999999999999999", "²", "-1", "0", "abc"]
 # Names the issue lists, whatever the code calls them today.
 GENERIC = {"plan", "layer", "owner", "organisation", "status", "page", "entity", "entity_id", "id"}
+# The page numbers of the lists with more than one pager on a page (tracker/paging.py).
+GENERIC |= {"pagina_mijlpalen", "pagina_rondes", "pagina_heatmap"}
 SKIP = {"static"}
 SHARDS = 4
 

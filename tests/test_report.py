@@ -53,9 +53,7 @@ def _login(client, email: str) -> None:
 
 
 @pytest.fixture
-def case(app, client):
-    demo.load()
-    db.session.commit()
+def case(app, client, demo_loaded):
     trajectory = db.session.scalar(sa.select(Trajectory).where(Trajectory.name.like(CASE)))
     _login(client, "anouk@demo.betersamen.nl")
     return trajectory
@@ -271,3 +269,18 @@ def test_the_report_issues_the_same_queries_at_1x_and_10x_data(client, case):
     before = {url: queries_for(client, url) for url in urls}
     _grow(case, 30)
     assert {url: queries_for(client, url) for url in urls} == before
+
+
+def test_successive_pdfs_each_embed_the_characters_they_print(app):
+    """The parsed fonts are reused between documents; each PDF must still carry every glyph it
+    prints (a font subset shared between documents would lose the second one's letters)."""
+    from tracker.report.pdf import ReportPDF
+
+    for words in ("Alleen dit", "Ŋ Zebra – Yö €", "Quokka & Ĳssel"):
+        with app.test_request_context():
+            pdf = ReportPDF("voet")
+            pdf.add_page()
+            pdf.para(words)
+            pdf.para(words, bold=True)
+            text = _pdf_text(bytes(pdf.output()))
+        assert _squeeze(words) * 2 in text, words

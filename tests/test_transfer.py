@@ -69,9 +69,7 @@ def _normalise(data: dict) -> dict:
     return data
 
 
-def test_export_import_round_trip_into_another_installation(app, tmp_path):
-    demo.load()
-    db.session.commit()
+def test_export_import_round_trip_into_another_installation(app, demo_loaded, tmp_path):
     case = db.session.scalar(db.select(Trajectory).where(Trajectory.name.like("Preventie%")))
     exported = export_trajectory(case)
     path = tmp_path / "traject.json"
@@ -132,9 +130,7 @@ def test_import_service_rejects_non_dict(app):
         import_trajectory([])
 
 
-def test_the_export_carries_plans_cycles_milestones_and_actions(app):
-    demo.load()
-    db.session.commit()
+def test_the_export_carries_plans_cycles_milestones_and_actions(app, demo_loaded):
     case = db.session.scalar(db.select(Trajectory).where(Trajectory.name.like("Preventie%")))
     data = export_trajectory(case)
     external = next(p for p in data["plans"] if p["kind"] == "extern")
@@ -144,16 +140,13 @@ def test_the_export_carries_plans_cycles_milestones_and_actions(app):
     assert len(data["plans"]) == 3
 
 
-def test_the_export_carries_evaluations_without_revealing_anonymous_voters(app):
-    demo.load()
-    db.session.commit()
+def test_the_export_carries_evaluations_without_revealing_anonymous_voters(app, demo_loaded):
     case = db.session.scalar(db.select(Trajectory).where(Trajectory.name.like("Preventie%")))
     from tracker.models import EvaluationRound
 
     data = export_trajectory(case)
-    assert (
-        data["evaluations"]["schedule"]["cadence"] == "kwartaal" and len(data["evaluations"]["rounds"]) == 4
-    )
+    # The demo evaluates monthly: four rounds fit between its start and today.
+    assert data["evaluations"]["schedule"]["cadence"] == "maand" and len(data["evaluations"]["rounds"]) == 4
     assert any(b["voter_email"] for b in data["evaluations"]["rounds"][0]["ballots"])
     for r in db.session.scalars(db.select(EvaluationRound)):
         r.anonymous = True
@@ -162,9 +155,7 @@ def test_the_export_carries_evaluations_without_revealing_anonymous_voters(app):
     assert all(b["voter_email"] is None for r in anonymous["evaluations"]["rounds"] for b in r["ballots"])
 
 
-def test_the_export_carries_the_network_and_its_links_to_actions(app):
-    demo.load()
-    db.session.commit()
+def test_the_export_carries_the_network_and_its_links_to_actions(app, demo_loaded):
     case = db.session.scalar(db.select(Trajectory).where(Trajectory.name.like("Preventie%")))
     network = export_trajectory(case)["network"]
     assert len(network["partners"]) == 6 and len(network["steps"]) == 4 and len(network["ambitions"]) == 2
@@ -173,13 +164,11 @@ def test_the_export_carries_the_network_and_its_links_to_actions(app):
     assert any(n["ambition"] is not None for w in network["workshops"] for n in w["notes"])
 
 
-def test_import_refuses_another_format_version_and_dangling_references_clearly(app):
+def test_import_refuses_another_format_version_and_dangling_references_clearly(app, demo_loaded):
     import pytest
 
     from tracker.transfer import ImportError_
 
-    demo.load()
-    db.session.commit()
     case = db.session.scalar(db.select(Trajectory).where(Trajectory.name.like("Preventie%")))
     exported = json.loads(json.dumps(export_trajectory(case)))
     with pytest.raises(ImportError_, match="formaatversie 2"):
@@ -190,3 +179,19 @@ def test_import_refuses_another_format_version_and_dangling_references_clearly(a
         import_trajectory(exported)
     db.session.rollback()
     assert db.session.scalar(db.select(db.func.count(Trajectory.id))) == 2
+
+
+def test_a_finished_session_keeps_its_evaluation_milestone_through_export_and_import(app, world):
+    from tracker.models import SessionStatus, Workshop
+
+    workshop, milestone = world["workshop"], world["milestone"]
+    workshop.milestone, workshop.status = milestone, SessionStatus.AFGEROND
+    db.session.commit()
+    exported = export_trajectory(world["a"])
+    assert [w["milestone"] for w in exported["network"]["workshops"]] == [[0, 0]]  # [plan, milestone]
+    imported, _created = import_trajectory(json.loads(json.dumps(exported)))
+    db.session.commit()
+    copy = db.session.scalar(db.select(Workshop).where(Workshop.trajectory_id == imported.id))
+    assert copy.milestone is not None and copy.milestone.id != milestone.id
+    assert copy.milestone.title == milestone.title and copy.milestone.plan.trajectory_id == imported.id
+    assert _normalise(export_trajectory(imported))["network"] == _normalise(exported)["network"]

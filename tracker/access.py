@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from flask import Blueprint, Flask, abort, current_app, g, request
 from flask_login import current_user, login_required
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.extensions import db
 from tracker.models import ChecklistItem, Membership, Role, RoundState, Trajectory
@@ -124,7 +124,13 @@ def get_trajectory_or_404(trajectory_id: int) -> Trajectory:
     trajectory = db.session.get(
         Trajectory,
         trajectory_id,
-        options=[selectinload(Trajectory.memberships).joinedload(Membership.user)],
+        # With each member's user and organisation: the menu, access checks and member lists
+        # read them on every page, so they must not load one by one.
+        options=[
+            selectinload(Trajectory.memberships).options(
+                joinedload(Membership.user), joinedload(Membership.organisation)
+            )
+        ],
     )
     if trajectory is None:
         abort(404)

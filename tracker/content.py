@@ -78,3 +78,20 @@ def phase_tools() -> dict[int, list[str]]:
     with (CONTENT_DIR / "phase_tools.toml").open("rb") as fh:
         data = tomllib.load(fh)
     return {int(p["number"]): list(p["tools"]) for p in data["phases"]}
+
+
+@cache
+def kwaliteitskompas() -> dict[str, Any]:
+    """What an ambition is (Kwaliteitskompas 1B): the document's texts and examples, and the words
+    that mark an ambition as being about the system (kwaliteitskompas.toml)."""
+    with (CONTENT_DIR / "kwaliteitskompas.toml").open("rb") as fh:
+        return tomllib.load(fh)
+
+
+@cache
+def session_instruments() -> dict[str, dict[str, Any]]:
+    """The guided sessions (Taart van ambities, Ambitiegesprek) by key, each with its steps in the
+    document's order (sessions.toml)."""
+    with (CONTENT_DIR / "sessions.toml").open("rb") as fh:
+        data = tomllib.load(fh)
+    return {i["key"]: i for i in data["instruments"]}

@@ -1,10 +1,12 @@
-"""Demo data: the handreiking's case — preventing bullying in a neighbourhood.
+"""Demo data: the handreiking's case — preventing bullying in a neighbourhood — in story order.
 
 A youth nurse of the GGD notices that bullying in her neighbourhood is far above average. With
-the school social worker she invites the GP and the neighbourhood officer; an epidemiologist of
-the GGD supports; GGZ and welfare join later. Phase 1 is done with a go decision, phase 2 is
-under way, owners sit at all three layers. A second trajectory with its own lead shows that
-members of one trajectory see nothing of another.
+the school social worker she invites the GP and the neighbourhood officer: the first meeting takes
+the phase-1 go. The epidemiologist joins the second meeting, GGZ, welfare and a teacher the third
+(the process analysis, the five principles); the fourth takes the phase-4 decision, and phase 4 is
+under way with the plans (the transformer house, the fathers as volunteer managers, the debt help).
+Owners sit at all three layers. A second trajectory with its own lead shows that members of one
+trajectory see nothing of another. tests/test_demo_story.py checks the story for contradictions.
 
 The demo is data, content/demo.json: the accounts and organisations, and both trajectories as
 transfer documents (see tracker.transfer) whose dates are relative to the day of loading

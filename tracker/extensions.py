@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 
 import sqlalchemy as sa
@@ -73,3 +74,22 @@ def _is_file_database(cursor) -> bool:
     """False for in-memory and temporary databases, where WAL does not apply."""
     row = next((r for r in cursor.execute("PRAGMA database_list") if r[1] == "main"), None)
     return bool(row and row[2])
+
+
+# A pooled connection belongs to the process that opened it. A connection inherited through a fork
+# (gunicorn --preload, or any code that queries before forking) would be used by two processes at
+# once; each process must open its own. The pool checks the owner on every checkout and replaces a
+# connection of another process (SQLAlchemy's "pooling and multiprocessing" recipe; the parent keeps
+# using its own, as ``engine.dispose(close=False)`` would leave it).
+
+
+@sa.event.listens_for(sa.pool.Pool, "connect")
+def _remember_owner(_dbapi_connection, connection_record) -> None:
+    connection_record.info["pid"] = os.getpid()
+
+
+@sa.event.listens_for(sa.pool.Pool, "checkout")
+def _refuse_inherited(_dbapi_connection, connection_record, connection_proxy) -> None:
+    if connection_record.info.get("pid", os.getpid()) != os.getpid():
+        connection_record.dbapi_connection = connection_proxy.dbapi_connection = None
+        raise sa.exc.DisconnectionError("connection opened by another process; opening a new one")

@@ -11,12 +11,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import url_for
+from flask import abort, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from tracker.access import can_manage
-from tracker.models import Trajectory
+from tracker.models import Layer, Trajectory
 
 
 @dataclass(frozen=True)
@@ -120,3 +120,15 @@ def menu_for(trajectory: Trajectory, current: str) -> Menu:
 def pages(keys: Iterable[str]) -> list[Page]:
     """The pages named by ``keys`` (unknown keys are left out)."""
     return [PAGES[key] for key in keys if key in PAGES]
+
+
+def layer_filter() -> Layer | None:
+    """The layer a page is narrowed to by ``?laag=`` (the layer links of "Wat loopt achter" and
+    the report); None without one. A layer that does not exist is a page that does not exist: 404."""
+    value = request.args.get("laag")
+    if not value:
+        return None
+    try:
+        return Layer(value)
+    except ValueError:
+        abort(404)

@@ -3,16 +3,22 @@ shows per row, and the way back to exactly the list (and filters) the change was
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import Enum
+from typing import TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 from flask import flash, request
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField
 
 from tracker.auth.routes import safe_next
-from tracker.concurrency import CONFLICT_MESSAGE
+from tracker.concurrency import CONFLICT_MESSAGE, commit_or_conflict
 from tracker.forms import BaseForm, ChoiceField, required
+from tracker.models.enums import LabeledEnum, choices
+
+S = TypeVar("S", bound=LabeledEnum)
 
 
 class QuickStatusForm(BaseForm):
@@ -29,6 +35,22 @@ class QuickStatusForm(BaseForm):
             flash(str(CONFLICT_MESSAGE), "error")
             return True
         return False
+
+
+def change_status(obj, statuses: type[S], save: Callable[[S], object], done: Callable[[], str]) -> None:
+    """A row's status form, posted: a status that is not one of ``statuses`` changes nothing, nor
+    does a stale version (the conflict message) or an archived record; otherwise ``save`` writes
+    the new status and it is committed, and ``done()`` (read after saving) is flashed. The view
+    then redirects back to the list, at the row."""
+    form = QuickStatusForm()
+    form.status.choices = choices(statuses)
+    if not form.validate_on_submit():
+        flash(_("The status has not been changed: choose one of the options."), "error")
+    elif obj.archived_at is None and not form.is_stale(obj):
+        with commit_or_conflict() as outcome:
+            save(statuses(form.status.data))
+        if outcome.saved:
+            flash(done(), "success")
 
 
 def statuses_of(obj) -> list[Enum]:

@@ -8,6 +8,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from tests.conftest import chromium_path, skip_or_fail
+from tests.snapshots import build_once
 
 LAUNCH_ARGS = [
     "--headless",
@@ -57,12 +58,11 @@ def page(browser):
 
 @pytest.fixture
 def demo_site(app, live_server):
-    """The live server with the demo loaded."""
+    """The live server with the demo loaded: through the import on the worker's first browser
+    test of the day, restored from a copy of that database for the others (tests/snapshots.py)."""
     from tracker import demo
-    from tracker.extensions import db
 
-    demo.load()
-    db.session.commit()
+    build_once("demo", app.config["UPLOAD_FOLDER"], demo.load)
     return live_server
 
 

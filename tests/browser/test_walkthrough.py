@@ -15,17 +15,18 @@ def test_project_lead_follows_phases_answers_an_item_and_sees_progress(page, dem
     expect(page.get_by_role("heading", name="Trajecten")).to_be_visible()
     page.get_by_role("link", name="Preventie van pesten in de Rivierenwijk", exact=True).click()
     expect(page.get_by_text("Samenwerking wenselijk (go)").first).to_be_visible()
-    page.get_by_role("link", name="Fase 3: Procesanalyse").click()
-    expect(page.get_by_text("0 van 6 afgerond (0%)")).to_be_visible()
-    expect(page.get_by_text("Plannen en organiseren, analyseren")).to_be_visible()  # Tabel 1, professionals
+    # Phase 4 is under way in the demo (phase 3's process analysis was done at the third meeting).
+    page.get_by_role("link", name="Fase 4: Afspraken, plannen en borgen").click()
+    expect(page.get_by_text("3 van 11 afgerond (27%)")).to_be_visible()
+    expect(page.get_by_text("Doorontwikkelen, cliënten blijven betrekken")).to_be_visible()  # Tabel 1
     page.get_by_role("link", name="Beantwoorden en bewerken").first.click()
     page.get_by_label("Antwoord", exact=True).fill(
-        "Van signalering op school tot nazorg door het jongerenwerk."
+        "Bij de opening van het transformatorhuisje, met alle partners en de buurt."
     )
     page.get_by_label("Status").select_option(label="Afgerond")
     page.get_by_role("button", name="Opslaan").click()
     expect(page.get_by_text("Het punt is opgeslagen.")).to_be_visible()
-    expect(page.get_by_text("1 van 6 afgerond (17%)")).to_be_visible()
+    expect(page.get_by_text("4 van 11 afgerond (36%)")).to_be_visible()
 
 
 def test_bad_input_gets_a_dutch_message_next_to_the_field_and_keeps_the_rest(page, demo_site):

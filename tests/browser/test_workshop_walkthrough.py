@@ -1,4 +1,5 @@
-"""Running an ambition workshop in Chromium: four participants, two shared ambitions, four first steps."""
+"""Running an ambition workshop on its data page in Chromium (rather than through the guided
+steps): four participants, two shared ambitions, four first steps."""
 
 from __future__ import annotations
 
@@ -18,8 +19,11 @@ def test_a_workshop_ends_with_shared_ambitions_and_first_steps_in_my_work(page, 
     case = db.session.scalar(db.select(Trajectory).where(Trajectory.name.like("Preventie%")))
     page.goto(f"{demo_site}/trajecten/{case.id}/werksessies")
     page.get_by_role("link", name="Nieuwe sessie").click()
+    page.get_by_label("Werkvorm").select_option(label="Ambitiegesprek")
     page.get_by_label("Titel").fill("Ambitiegesprek voorjaar")
     page.get_by_role("button", name="Sessie starten").click()
+    # A new session opens its guided steps; the data page of the workshop is one link away.
+    page.goto(page.url.removesuffix("/sessie"))
     people = [
         ("Karin Bos", "gemeente"),
         ("Marieke Jansen", "manager JGZ"),

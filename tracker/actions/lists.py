@@ -27,6 +27,7 @@ from tracker.models import (
     Trajectory,
     User,
 )
+from tracker.models.plan import DUE_SOON_DAYS
 
 
 @dataclass
@@ -79,46 +80,83 @@ def visible_trajectory_ids(user: User):
     return sa.select(Membership.trajectory_id).where(Membership.user_id == user.id)
 
 
+def _conditions(
+    user: User, flt: ActionFilter, trajectory: Trajectory | None, today: date
+) -> list[sa.ColumnElement[bool]]:
+    """What the filters ask of an action (joined to its owner's membership)."""
+    where: list[sa.ColumnElement[bool]] = [Action.archived_at.is_(None)]
+    if trajectory is not None:
+        where.append(Action.trajectory_id == trajectory.id)
+    else:
+        where.append(Action.trajectory_id.in_(visible_trajectory_ids(user)))
+    if flt.layer:
+        where.append(Membership.layer == Layer(flt.layer))
+    if flt.organisation_id:
+        where.append(Membership.organisation_id == flt.organisation_id)
+    if flt.owner_user_id:
+        where.append(Membership.user_id == flt.owner_user_id)
+    if flt.plan_id:
+        where.append(Action.plan_id == flt.plan_id)
+    if flt.status:
+        where.append(Action.status == ActionStatus(flt.status))
+    if flt.overdue:
+        where.append(_overdue(today))
+    if flt.due_soon:
+        where.append(_due_soon(today))
+    return where
+
+
+def _overdue(today: date) -> sa.ColumnElement[bool]:
+    return sa.and_(Action.status.in_(OPEN_ACTION_STATUSES), Action.due_date < today)
+
+
+def _due_soon(today: date) -> sa.ColumnElement[bool]:
+    return sa.and_(
+        Action.status.in_(OPEN_ACTION_STATUSES),
+        Action.due_date >= today,
+        Action.due_date <= today + timedelta(days=DUE_SOON_DAYS),
+    )
+
+
+# What a list shows of an action, loaded with it.
+_SHOWN = (
+    joinedload(Action.owner).joinedload(Membership.user),
+    joinedload(Action.owner).joinedload(Membership.organisation),
+    joinedload(Action.plan).joinedload(Plan.organisation),
+    joinedload(Action.plan).joinedload(Plan.trajectory),
+    joinedload(Action.milestone),
+    joinedload(Action.cycle),
+)
+
+
+def filtered_statement(
+    user: User, flt: ActionFilter, *, trajectory: Trajectory | None = None, today: date | None = None
+) -> sa.Select:
+    """The filtered actions with what a list shows of them, by due date (none last), then id."""
+    return (
+        sa.select(Action)
+        .outerjoin(Membership, Action.owner_id == Membership.id)
+        .where(*_conditions(user, flt, trajectory, today or date.today()))
+        .options(*_SHOWN)
+        .order_by(Action.due_date.is_(None), Action.due_date, Action.id)
+    )
+
+
+def shown_actions() -> sa.Select:
+    """The actions with what a list shows of them, with no limit of visibility: for rows already
+    chosen by id from the visible ones."""
+    return (
+        sa.select(Action)
+        .outerjoin(Membership, Action.owner_id == Membership.id)
+        .options(*_SHOWN)
+        .order_by(Action.due_date.is_(None), Action.due_date, Action.id)
+    )
+
+
 def filtered_actions(
     user: User, flt: ActionFilter, *, trajectory: Trajectory | None = None, today: date | None = None
 ) -> list[Action]:
-    today = today or date.today()
-    stmt = (
-        sa.select(Action)
-        .outerjoin(Membership, Action.owner_id == Membership.id)
-        .where(Action.archived_at.is_(None))
-        .options(
-            joinedload(Action.owner).joinedload(Membership.user),
-            joinedload(Action.owner).joinedload(Membership.organisation),
-            joinedload(Action.plan).joinedload(Plan.organisation),
-            joinedload(Action.milestone),
-            joinedload(Action.cycle),
-        )
-        .order_by(Action.due_date.is_(None), Action.due_date, Action.id)
-    )
-    if trajectory is not None:
-        stmt = stmt.where(Action.trajectory_id == trajectory.id)
-    else:
-        stmt = stmt.where(Action.trajectory_id.in_(visible_trajectory_ids(user)))
-    if flt.layer:
-        stmt = stmt.where(Membership.layer == Layer(flt.layer))
-    if flt.organisation_id:
-        stmt = stmt.where(Membership.organisation_id == flt.organisation_id)
-    if flt.owner_user_id:
-        stmt = stmt.where(Membership.user_id == flt.owner_user_id)
-    if flt.plan_id:
-        stmt = stmt.where(Action.plan_id == flt.plan_id)
-    if flt.status:
-        stmt = stmt.where(Action.status == ActionStatus(flt.status))
-    if flt.overdue:
-        stmt = stmt.where(Action.status.in_(OPEN_ACTION_STATUSES), Action.due_date < today)
-    if flt.due_soon:
-        stmt = stmt.where(
-            Action.status.in_(OPEN_ACTION_STATUSES),
-            Action.due_date >= today,
-            Action.due_date <= today + timedelta(days=14),
-        )
-    return list(db.session.scalars(stmt).unique())
+    return list(db.session.scalars(filtered_statement(user, flt, trajectory=trajectory, today=today)))
 
 
 @dataclass
@@ -131,17 +169,32 @@ class Matrix:
     totals: Counter = field(default_factory=Counter)
 
 
-def matrix(actions: list[Action], today: date | None = None) -> Matrix:
+def matrix(
+    user: User, flt: ActionFilter, *, trajectory: Trajectory | None = None, today: date | None = None
+) -> Matrix:
+    """The filtered actions counted per layer of the owner (\"\" without owner) × status, in one
+    GROUP BY query."""
     today = today or date.today()
+    rows: Iterable[tuple[Layer | None, ActionStatus, int, int | None, int | None]] = db.session.execute(
+        sa.select(
+            Membership.layer,
+            Action.status,
+            sa.func.count(),
+            sa.func.sum(sa.case((_overdue(today), 1), else_=0)),
+            sa.func.sum(sa.case((_due_soon(today), 1), else_=0)),
+        )
+        .select_from(Action)
+        .outerjoin(Membership, Action.owner_id == Membership.id)
+        .where(*_conditions(user, flt, trajectory, today))
+        .group_by(Membership.layer, Action.status)
+    )
     result = Matrix()
-    for action in actions:
-        layer = action.owner.layer.value if action.owner else ""
-        result.cells[(layer, action.status.value)] += 1
-        result.totals[layer] += 1
-        if action.is_overdue(today):
-            result.overdue[layer] += 1
-        if action.is_due_soon(today):
-            result.due_soon[layer] += 1
+    for layer, status, count, overdue, due_soon in rows:
+        key = layer.value if layer is not None else ""
+        result.cells[(key, status.value)] += count
+        result.totals[key] += count
+        result.overdue[key] += int(overdue or 0)
+        result.due_soon[key] += int(due_soon or 0)
     return result
 
 
@@ -166,9 +219,10 @@ def filter_choices(user: User, trajectory: Trajectory | None) -> dict:
     }
 
 
-def milestones_for(
+def milestones_statement(
     user: User, *, trajectory: Trajectory | None = None, plan_id: int | None = None
-) -> list[Milestone]:
+) -> sa.Select:
+    """Milestones in view (of one plan), by target date, then id."""
     stmt = (
         sa.select(Milestone)
         .options(
@@ -184,7 +238,7 @@ def milestones_for(
         stmt = stmt.where(Milestone.trajectory_id.in_(visible_trajectory_ids(user)))
     if plan_id:
         stmt = stmt.where(Milestone.plan_id == plan_id)
-    return list(db.session.scalars(stmt))
+    return stmt
 
 
 @dataclass
@@ -195,7 +249,8 @@ class TrajectoryActionSummary:
 
 
 def summaries(trajectory_ids: list[int], today: date | None = None) -> dict[int, TrajectoryActionSummary]:
-    """Open and overdue actions and the next milestone per trajectory, in two queries."""
+    """Open and overdue actions (counted by the database) and the next milestone per trajectory
+    (picked by the database), in three queries."""
     today = today or date.today()
     result = {tid: TrajectoryActionSummary() for tid in trajectory_ids}
     if not trajectory_ids:
@@ -215,13 +270,22 @@ def summaries(trajectory_ids: list[int], today: date | None = None) -> dict[int,
     )
     for tid, open_count, overdue in rows:
         result[tid].open, result[tid].overdue = open_count, int(overdue or 0)
-    upcoming = db.session.scalars(
-        sa.select(Milestone)
+    ranked = (
+        sa.select(
+            Milestone.id,
+            sa.func.row_number()
+            .over(partition_by=Milestone.trajectory_id, order_by=(Milestone.target_date, Milestone.id))
+            .label("rank"),
+        )
         .where(Milestone.trajectory_id.in_(trajectory_ids), Milestone.achieved_on.is_(None))
+        .subquery()
+    )
+    upcoming = db.session.scalars(  # only each trajectory's first, not every open milestone
+        sa.select(Milestone)
+        .join(ranked, ranked.c.id == Milestone.id)
+        .where(ranked.c.rank == 1)
         .options(selectinload(Milestone.actions))
-        .order_by(Milestone.target_date, Milestone.id)
     )
     for milestone in upcoming:
-        if result[milestone.trajectory_id].next_milestone is None:
-            result[milestone.trajectory_id].next_milestone = milestone
+        result[milestone.trajectory_id].next_milestone = milestone
     return result

@@ -5,6 +5,7 @@ The form starts filled in from it, and the action remembers where it came from."
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from flask import abort
@@ -92,7 +93,8 @@ def prefill(
     if item is not None:
         form.title.data = item.text[:300]
         form.description.data = item.answer
-        form.due_date.data = item.due_date
+        # The item's due date, unless it has passed: a form must not start with a deadline it refuses.
+        form.due_date.data = item.due_date if item.due_date and item.due_date >= date.today() else None
         form.source_type.data, form.source_id.data = ActionSource.CHECKLIST_ITEM, str(item.id)
     if source.red_card is not None:
         _describe_red_card(form, source.red_card)

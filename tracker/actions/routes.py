@@ -24,9 +24,9 @@ from tracker.extensions import db
 from tracker.forms import redisplay_on_csrf_failure
 from tracker.ids import arg_id
 from tracker.models import Action, ActionStatus, Layer, Trajectory
-from tracker.models.enums import choices
+from tracker.paging import paginate
 from tracker.plans.services import plans_of
-from tracker.quick import QuickStatusForm, back_to
+from tracker.quick import back_to, change_status
 
 bp = trajectory_blueprint("actions", __name__)
 bp.add_app_template_global(sources.label_of, "action_source_label")
@@ -118,18 +118,12 @@ def edit(trajectory: Trajectory, action_id: int):
 def status(trajectory: Trajectory, action_id: int):
     """The status changed from a row of a list; back to that list, at the row."""
     action = get_in_trajectory_or_404(Action, trajectory, action_id)
-    form = QuickStatusForm()
-    form.status.choices = choices(ActionStatus)
-    if not form.validate_on_submit():
-        flash(_("The status has not been changed: choose one of the options."), "error")
-    elif action.archived_at is None and not form.is_stale(action):
-        with commit_or_conflict() as outcome:
-            services.set_action_status(action, ActionStatus(form.status.data))
-        if outcome.saved:
-            flash(
-                _("“%(title)s” is now: %(status)s.", title=action.title, status=action.status.label),
-                "success",
-            )
+    change_status(
+        action,
+        ActionStatus,
+        lambda status: services.set_action_status(action, status),
+        lambda: _("“%(title)s” is now: %(status)s.", title=action.title, status=action.status.label),
+    )
     return redirect(back_to(_in_plan(action), f"actie-{action.id}"))
 
 
@@ -163,28 +157,38 @@ def restore(trajectory: Trajectory, action_id: int):
 # --- lists per layer and status, and their exports ------------------------------------------
 
 
-def _filtered(trajectory: Trajectory | None) -> tuple[lists.ActionFilter, date, list[Action]]:
-    flt = lists.ActionFilter.from_args(request.args)
-    today = date.today()
-    return flt, today, lists.filtered_actions(current_user, flt, trajectory=trajectory, today=today)
+def _filter() -> tuple[lists.ActionFilter, date]:
+    return lists.ActionFilter.from_args(request.args), date.today()
+
+
+def _streamed(stmt):
+    """Every row of ``stmt``, fetched a batch at a time (an export's memory stays flat)."""
+    return db.session.scalars(stmt.execution_options(yield_per=500))
 
 
 @bp.route("/acties")
 @bp.route("/trajecten/<id:trajectory_id>/acties")
 @rule(optional=True)
 def index(trajectory: Trajectory | None):
-    flt, today, actions = _filtered(trajectory)
+    flt, today = _filter()
     return render_template(
         "actions/actions.html",
         trajectory=trajectory,
         flt=flt,
-        actions=actions,
+        actions=paginate(
+            lists.filtered_statement(current_user, flt, trajectory=trajectory, today=today),
+            anchor="list-heading",
+        ),
         today=today,
-        matrix=lists.matrix(actions, today),
+        matrix=lists.matrix(current_user, flt, trajectory=trajectory, today=today),
         layers=list(Layer),
         statuses=list(ActionStatus),
         choices=lists.filter_choices(current_user, trajectory),
-        milestones=lists.milestones_for(current_user, trajectory=trajectory, plan_id=flt.plan_id),
+        milestones=paginate(
+            lists.milestones_statement(current_user, trajectory=trajectory, plan_id=flt.plan_id),
+            arg="pagina_mijlpalen",
+            anchor="ms-heading",
+        ),
         editable=editable_trajectory_ids(current_user),
     )
 
@@ -193,7 +197,8 @@ def index(trajectory: Trajectory | None):
 @bp.route("/trajecten/<id:trajectory_id>/acties.<fmt>")
 @rule(optional=True)
 def export(trajectory: Trajectory | None, fmt: str):
-    _flt, today, actions = _filtered(trajectory)
+    flt, today = _filter()
+    actions = _streamed(lists.filtered_statement(current_user, flt, trajectory=trajectory, today=today))
     header, rows = exports.action_rows(actions, today)
     return exports.download(fmt, header, rows, f"{_('actions')}-{today.isoformat()}", _("Actions"))
 
@@ -203,8 +208,8 @@ def export(trajectory: Trajectory | None, fmt: str):
 @rule(optional=True)
 def milestones_export(trajectory: Trajectory | None, fmt: str):
     today = date.today()
-    milestones = lists.milestones_for(
-        current_user, trajectory=trajectory, plan_id=arg_id(request.args, "plan")
+    milestones = _streamed(
+        lists.milestones_statement(current_user, trajectory=trajectory, plan_id=arg_id(request.args, "plan"))
     )
     header, rows = exports.milestone_rows(milestones, today)
     return exports.download(fmt, header, rows, f"{_('milestones')}-{today.isoformat()}", _("Milestones"))

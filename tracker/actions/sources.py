@@ -23,6 +23,7 @@ from tracker.models import (
     EvaluationRound,
     ProcessStep,
     Trajectory,
+    WorkshopJointStep,
     WorkshopParticipant,
 )
 
@@ -100,6 +101,13 @@ def _workshop_link(trajectory: Trajectory, participant: WorkshopParticipant, _ke
     )
 
 
+def _joint_step_link(trajectory: Trajectory, joint: WorkshopJointStep, _key: str | None) -> Origin:
+    return Origin(
+        text=_("Joint step from the session %(title)s", title=joint.workshop.title),
+        url=url_for("workshops.workshop", trajectory_id=trajectory.id, workshop_id=joint.workshop_id),
+    )
+
+
 SOURCES: dict[ActionSource, SourceKind] = {
     ActionSource.CHECKLIST_ITEM: SourceKind(
         ChecklistItem, _loader(ChecklistItem, lambda i: i.trajectory_id), _item_link
@@ -119,6 +127,11 @@ SOURCES: dict[ActionSource, SourceKind] = {
         WorkshopParticipant,
         _loader(WorkshopParticipant, lambda p: p.workshop.trajectory_id),
         _workshop_link,
+    ),
+    ActionSource.WORKSHOP_JOINT_STEP: SourceKind(
+        WorkshopJointStep,
+        _loader(WorkshopJointStep, lambda j: j.workshop.trajectory_id),
+        _joint_step_link,
     ),
 }
 

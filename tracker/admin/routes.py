@@ -15,6 +15,7 @@ from tracker.extensions import db
 from tracker.forms import redisplay_on_csrf_failure
 from tracker.models import Organisation, Sector, User
 from tracker.models.setting import REQUIRE_2FA_FOR_ADMINS, get_flag, set_flag
+from tracker.paging import paginate
 
 bp = Blueprint("admin", __name__)
 
@@ -23,7 +24,8 @@ bp = Blueprint("admin", __name__)
 @admin_required
 def users():
     settings_form = SecuritySettingsForm(require_2fa_for_admins=get_flag(REQUIRE_2FA_FOR_ADMINS))
-    return render_template("admin/users.html", users=services.list_users(), settings_form=settings_form)
+    users = paginate(db.select(User).order_by(User.name, User.id))
+    return render_template("admin/users.html", users=users, settings_form=settings_form)
 
 
 @bp.route("/beheer/instellingen", methods=["POST"])
@@ -89,7 +91,8 @@ def user_edit(user_id: int):
 @bp.route("/organisaties")
 @signed_in
 def organisations():
-    return render_template("admin/organisations.html", organisations=services.list_organisations())
+    organisations = paginate(db.select(Organisation).order_by(Organisation.name, Organisation.id))
+    return render_template("admin/organisations.html", organisations=organisations)
 
 
 @bp.route("/organisaties/nieuw", methods=["GET", "POST"])

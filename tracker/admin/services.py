@@ -42,10 +42,6 @@ def update_user(user: User, *, name: str, is_admin: bool, active: bool, new_pass
     db.session.flush()
 
 
-def list_users() -> list[User]:
-    return list(db.session.scalars(db.select(User).order_by(User.name)))
-
-
 def list_organisations() -> list[Organisation]:
     return list(db.session.scalars(db.select(Organisation).order_by(Organisation.name)))
 

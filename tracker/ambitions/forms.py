@@ -3,6 +3,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 
+from tracker.ambitions import quality
 from tracker.ambitions.services import AmbitionValues
 from tracker.forms import BaseForm, ChoiceField, max_length, required
 from tracker.models.enums import choices
@@ -17,6 +18,13 @@ class AmbitionForm(BaseForm):
     )
     result = TextAreaField(_l("The result for children and youth"), validators=[required(), max_length(5000)])
     active = BooleanField(_l("Active"), default=True)
+    confirm_why = quality.confirm_field()
+
+    def why_words(self) -> list[str]:
+        """What to ask "waarom?" about before saving (Kwaliteitskompas)."""
+        return quality.why_prompt(
+            f"{self.title.data or ''}\n{self.result.data or ''}", bool(self.confirm_why.data)
+        )
 
     def to_values(self) -> AmbitionValues:
         return AmbitionValues(

@@ -6,14 +6,17 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from tracker.access import can_edit, get_in_trajectory_or_404, rule, trajectory_blueprint
-from tracker.ambitions import services
+from tracker.ambitions import quality, services
 from tracker.ambitions.forms import AmbitionForm, ObjectiveForm
 from tracker.concurrency import save_unless_stale
+from tracker.content import kwaliteitskompas
 from tracker.extensions import db
 from tracker.forms import redisplay_on_csrf_failure
 from tracker.models import Ambition, Trajectory
 
 bp = trajectory_blueprint("ambitions", __name__)
+bp.add_app_template_global(kwaliteitskompas, "kwaliteitskompas")
+bp.add_app_template_global(quality.system_words, "ambition_system_words")
 
 
 @bp.route("/trajecten/<id:trajectory_id>/ambities", methods=["GET", "POST"])
@@ -59,7 +62,7 @@ def _ambition_form(trajectory: Trajectory, ambition: Ambition | None):
             return redirect(
                 url_for("ambitions.ambitions", trajectory_id=trajectory.id, _anchor=f"ambitie-{ambition.id}")
             )
-    elif form.validate_on_submit():
+    elif form.validate_on_submit() and not form.why_words():
         try:
             saved = save_unless_stale(
                 form, ambition, lambda: services.save_ambition(trajectory, ambition, form.to_values())
@@ -78,6 +81,7 @@ def _ambition_form(trajectory: Trajectory, ambition: Ambition | None):
         "ambitions/ambition_form.html",
         trajectory=trajectory,
         form=form,
+        why=form.why_words() if request.method == "POST" and "doel-text" not in request.form else [],
         ambition=ambition,
         objective_form=ObjectiveForm(prefix="doel", formdata=None) if ambition is None else objective_form,
     )

@@ -60,7 +60,7 @@ def _left(now: float) -> float:
 
 
 def enforce_session_limits() -> Response | None:
-    if request.endpoint == "static":
+    if request.endpoint == "static" or request.blueprint == "api":  # the API has no session
         return None
     if not current_user.is_authenticated:
         return _posted_after_expiry()

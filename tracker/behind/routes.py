@@ -4,26 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, render_template, request
+from flask import render_template
 from flask_login import current_user
 
 from tracker.access import rule, signed_in, trajectory_blueprint, viewable_trajectory_ids
 from tracker.behind import services
 from tracker.behind.entries import Entry, counts, grouped
 from tracker.models import Layer, Trajectory
+from tracker.navigation import layer_filter
 
 bp = trajectory_blueprint("behind", __name__)
-
-
-def _layer_filter() -> Layer | None:
-    """The ``laag`` of the query string; a layer that does not exist is a page that does not exist."""
-    value = request.args.get("laag")
-    if not value:
-        return None
-    try:
-        return Layer(value)
-    except ValueError:
-        abort(404)
 
 
 def _render(trajectory: Trajectory | None, entries: list[Entry], layer: Layer | None):
@@ -44,12 +34,12 @@ def _render(trajectory: Trajectory | None, entries: list[Entry], layer: Layer | 
 @bp.route("/achter")
 @signed_in
 def index():
-    layer = _layer_filter()
+    layer = layer_filter()
     return _render(None, services.behind(viewable_trajectory_ids(current_user)), layer)
 
 
 @bp.route("/trajecten/<id:trajectory_id>/achter", endpoint="trajectory")
 @rule()
 def trajectory_behind(trajectory: Trajectory):
-    layer = _layer_filter()
+    layer = layer_filter()
     return _render(trajectory, services.behind([trajectory.id]), layer)

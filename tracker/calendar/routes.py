@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 import secrets
+import tempfile
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, flash, redirect, request, url_for
+from flask import Blueprint, abort, flash, redirect, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -27,7 +28,11 @@ def feed(token: str):
     user = db.session.scalar(sa.select(User).where(User.calendar_token == token))
     if user is None or not user.active:
         abort(404)
-    response = Response(builder.feed(user, request.url_root.rstrip("/")), mimetype="text/calendar")
+    output = tempfile.SpooledTemporaryFile(max_size=1024 * 1024)  # flat memory; send_file closes it
+    for chunk in builder.feed(user, request.url_root.rstrip("/")):
+        output.write(chunk)
+    output.seek(0)
+    response = send_file(output, mimetype="text/calendar")
     response.headers["Content-Disposition"] = 'inline; filename="beter-samen.ics"'
     response.headers["Cache-Control"] = "private, max-age=300"
     return response

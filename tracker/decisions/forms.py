@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
+from tracker.ambitions import quality
 from tracker.decisions.services import TEXT_FIELDS, DecisionDraft
 from tracker.forms import BaseForm, ChoiceField, DutchDateField, max_length, required, required_input
 from tracker.models.enums import DecisionOutcome, choices
@@ -28,6 +29,10 @@ class DecisionForm(BaseForm):
             decided_on=self["decided_on"].data,
             **{name: self[name].data or "" for name in TEXT_FIELDS if name in self},
         )
+
+    def why_words(self) -> list[str]:
+        """What to ask "waarom?" about before recording (only the phase-1 go records an ambition)."""
+        return []
 
 
 class Phase1DecisionForm(DecisionForm):
@@ -69,6 +74,13 @@ class Phase1DecisionForm(DecisionForm):
         ],
     )
     confirm_open = BooleanField(_l("Record the go although questions of phase 1 are still open"))
+    confirm_why = quality.confirm_field()
+
+    def why_words(self) -> list[str]:
+        """The shared ambition of a go gets the same question as every ambition (Kwaliteitskompas)."""
+        if self.outcome.data != DecisionOutcome.GO.value:
+            return []
+        return quality.why_prompt(self.shared_ambition.data or "", bool(self.confirm_why.data))
 
 
 def _formal(message):

@@ -42,7 +42,7 @@ def new(trajectory: Trajectory, kind: str):
     if request.method == "GET":
         form["decided_on"].data = date.today()
     still_open = open_questions(trajectory, 1) if decision_kind == DecisionKind.PHASE1 else 0
-    if form.validate_on_submit() and not _go_unconfirmed(form, still_open):
+    if form.validate_on_submit() and not _go_unconfirmed(form, still_open) and not form.why_words():
         services.record_decision(trajectory, decision_kind, form.to_draft(), by=current_user)
         db.session.commit()
         flash(_("The decision has been recorded."), "success")
@@ -54,6 +54,7 @@ def new(trajectory: Trajectory, kind: str):
         kind=decision_kind,
         phase=trajectory.phases[0 if decision_kind == DecisionKind.PHASE1 else 3],
         open_questions=still_open,
+        why=form.why_words() if request.method == "POST" else [],
     )
 
 

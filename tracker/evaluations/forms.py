@@ -14,6 +14,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from tracker.content import frameworks
 from tracker.evaluations.schedules import ScheduleSettings, validate_schedule
 from tracker.evaluations.voting import Cards
+from tracker.evaluations.wording import factor_heading
 from tracker.forms import REQUIRED, BaseForm, ChoiceField, DutchDateField, ErrorItem, required, required_input
 from tracker.models import Cadence, Color
 from tracker.models.enums import Layer, choices
@@ -96,12 +97,12 @@ class CardsInput:
     errors: dict[str, str] = field(default_factory=dict)
     values: dict[str, tuple[str, str]] = field(default_factory=dict)
 
-    def error_items(self, factors: list[dict[str, Any]]) -> list[ErrorItem]:
-        """The error summary of the ballot: each factor still without a valid card, by its number
-        and title, linking to its first colour."""
+    def error_items(self, factors: list[dict[str, Any]], framework: str) -> list[ErrorItem]:
+        """The error summary of the ballot: each factor still without a valid card, by the number
+        its document gives it and its title, linking to its first colour."""
         return [
-            ErrorItem(f"kleur-{f['key']}-groen", f"{number}. {f['title']}", self.errors[f["key"]])
-            for number, f in enumerate(factors, start=1)
+            ErrorItem(f"kleur-{f['key']}-groen", factor_heading(framework, f), self.errors[f["key"]])
+            for f in factors
             if f["key"] in self.errors
         ]
 

@@ -25,7 +25,7 @@ from tracker.access import (
 from tracker.actions import exports
 from tracker.concurrency import save_unless_stale
 from tracker.content import default_framework, frameworks
-from tracker.evaluations import results, schedules, voting
+from tracker.evaluations import heatmap, results, schedules, voting, wording
 from tracker.evaluations.forms import ScheduleForm, read_cards
 from tracker.evaluations.schedules import PlannedRound
 from tracker.extensions import db
@@ -33,12 +33,30 @@ from tracker.forms import redisplay_on_csrf_failure
 from tracker.models import Cadence, EvaluationRound, EvaluationSchedule, Layer, RoundState, Trajectory
 
 bp = trajectory_blueprint("evaluations", __name__)
+for global_name, function in wording.TEMPLATE_GLOBALS.items():
+    bp.add_app_template_global(function, global_name)
 
 
-def _factors_shown(schedule: EvaluationSchedule | None, rounds: list[EvaluationRound]) -> list[dict]:
+def _factors_shown(schedule: EvaluationSchedule | None, trajectory: Trajectory) -> list[dict]:
+    """The heatmap's rows: the schedule's framework, else the latest round's factors."""
     if schedule:
         return frameworks()[schedule.framework]["factors"]
-    return rounds[-1].factors if rounds else frameworks()[default_framework()]["factors"]
+    latest = db.session.scalar(
+        sa.select(EvaluationRound)
+        .where(EvaluationRound.trajectory_id == trajectory.id)
+        .order_by(EvaluationRound.opens_on.desc(), EvaluationRound.id.desc())
+        .limit(1)
+    )
+    return latest.factors if latest else frameworks()[default_framework()]["factors"]
+
+
+def _round_on(trajectory: Trajectory, opens_on: date) -> EvaluationRound | None:
+    return db.session.scalar(
+        sa.select(EvaluationRound)
+        .where(EvaluationRound.trajectory_id == trajectory.id, EvaluationRound.opens_on == opens_on)
+        .order_by(EvaluationRound.id)
+        .limit(1)
+    )
 
 
 @bp.route("/trajecten/<id:trajectory_id>/evaluaties")
@@ -47,21 +65,22 @@ def index(trajectory: Trajectory):
     today = date.today()
     schedule = schedules.schedule_of(trajectory)
     planned = schedules.current_planned(schedule, today) if schedule and schedule.active else None
-    rounds = voting.rounds_of(trajectory)
     if planned:
-        planned.round = next((r for r in rounds if r.opens_on == planned.opens_on), None)
+        planned.round = _round_on(trajectory, planned.opens_on)
+    rounds = heatmap.rounds_page(trajectory)
     # Results are shown once a round has closed, so that early votes do not steer later ones.
-    series = results.with_trends([r for r in rounds if r.ballots and results_visible(r, today)])
     return render_template(
         "evaluations/index.html",
         trajectory=trajectory,
         schedule=schedule,
         planned=planned,
         rounds=rounds,
-        series=series,
-        factors=_factors_shown(schedule, rounds),
+        ballots=heatmap.ballot_counts(r.id for r in rounds),
+        series=heatmap.heatmap(trajectory, today),
+        factors=_factors_shown(schedule, trajectory),
         today=today,
         frameworks=frameworks(),
+        default_framework=default_framework(),
     )
 
 
@@ -183,13 +202,13 @@ def _vote(trajectory: Trajectory, evaluation_round: EvaluationRound):
             state=evaluation_round.state(date.today()),
             ballot=None,
             errors=read.errors,
-            error_items=read.error_items(evaluation_round.factors),
+            error_items=read.error_items(evaluation_round.factors, evaluation_round.framework),
             may_vote=True,
             form_values=read.values,
             anonymous=evaluation_round.anonymous,
             today=date.today(),
             vote_url=request.path,
-            voted=len(evaluation_round.ballots),
+            voted=heatmap.ballot_counts([evaluation_round.id]).get(evaluation_round.id, 0),
             invited=len(voting.invited_members(evaluation_round, trajectory)),
         ), 422
     voting.cast_ballot(evaluation_round, mine, read.cards)
@@ -247,7 +266,7 @@ def round_view(trajectory: Trajectory, round_id: int):
         today=today,
         vote_url=request.path,
         earlier_actions=results.open_follow_up_actions(trajectory, before=evaluation_round.opens_on),
-        voted=len(evaluation_round.ballots),
+        voted=heatmap.ballot_counts([evaluation_round.id]).get(evaluation_round.id, 0),
         invited=len(voting.invited_members(evaluation_round, trajectory)),
         min_group=results.MIN_GROUP_FOR_ANONYMOUS,
         can_act=can_edit(current_user, trajectory),

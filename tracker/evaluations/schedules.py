@@ -75,6 +75,8 @@ class PlannedRound:
     closes_on: date
     remind_on: date | None
     round: EvaluationRound | None = None
+    framework: str = ""  # the schedule's framework and cadence, for the texts that name them
+    cadence: Cadence | None = None
 
     def state(self, today: date) -> RoundState:
         return round_state(self.opens_on, self.closes_on, today)
@@ -90,7 +92,10 @@ def planned_rounds(schedule: EvaluationSchedule, until: date) -> list[PlannedRou
             return rounds
         closes = opens + timedelta(days=schedule.open_days - 1)
         remind = closes - timedelta(days=schedule.remind_days_before) if schedule.remind_days_before else None
-        rounds.append(PlannedRound(period_name(opens, schedule.cadence), opens, closes, remind))
+        name = period_name(opens, schedule.cadence)
+        rounds.append(
+            PlannedRound(name, opens, closes, remind, framework=schedule.framework, cadence=schedule.cadence)
+        )
         k += 1
         if k > 1200:  # a hundred years of monthly rounds: a guard, not a limit anyone meets
             return rounds

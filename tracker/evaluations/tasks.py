@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
+from tracker.evaluations import wording
 from tracker.evaluations.schedules import current_planned, materialise
 from tracker.evaluations.voting import invited_members
 from tracker.extensions import db
@@ -65,6 +66,8 @@ def _queue(evaluation_round: EvaluationRound, membership, kind: str) -> bool:
         round_name=evaluation_round.name,
         trajectory_name=trajectory.name,
         closes=evaluation_round.closes_on,
+        framework=evaluation_round.framework,
+        cadence=wording.schedule_cadence(evaluation_round),
         link=mail.absolute_url(
             "evaluations.round_view",
             trajectory_id=evaluation_round.trajectory_id,

@@ -36,17 +36,6 @@ def my_cards(evaluation_round: EvaluationRound, ballot: Ballot | None) -> list[M
     ]
 
 
-def rounds_of(trajectory: Trajectory) -> list[EvaluationRound]:
-    return list(
-        db.session.scalars(
-            sa.select(EvaluationRound)
-            .where(EvaluationRound.trajectory_id == trajectory.id)
-            .options(selectinload(EvaluationRound.ballots).selectinload(Ballot.votes))
-            .order_by(EvaluationRound.opens_on)
-        )
-    )
-
-
 def invited_members(evaluation_round: EvaluationRound, trajectory: Trajectory) -> list[Membership]:
     return [m for m in trajectory.memberships if m.role != Role.MEEKIJKER and evaluation_round.invites(m)]
 

@@ -6,9 +6,9 @@ import sqlalchemy as sa
 from flask import Blueprint, render_template
 
 from tracker.access import admin_required
-from tracker.extensions import db
 from tracker.mail.services import smtp_configured
 from tracker.models import OutboxMessage
+from tracker.paging import paginate
 
 bp = Blueprint("mail", __name__)
 
@@ -16,5 +16,5 @@ bp = Blueprint("mail", __name__)
 @bp.route("/beheer/berichten")
 @admin_required
 def outbox():
-    messages = db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(300)).all()
+    messages = paginate(sa.select(OutboxMessage).order_by(OutboxMessage.id.desc()))
     return render_template("mail/outbox.html", messages=messages, smtp=smtp_configured())

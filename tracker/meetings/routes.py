@@ -21,6 +21,7 @@ from tracker.forms import member_choices, redisplay_on_csrf_failure
 from tracker.meetings import services
 from tracker.meetings.forms import AgreementForm, MeetingForm
 from tracker.models import Meeting, Trajectory
+from tracker.paging import paginate
 from tracker.plans.forms import NO_PLAN
 from tracker.plans.services import PlanError
 
@@ -67,7 +68,7 @@ def meetings(trajectory: Trajectory):
     return render_template(
         "meetings/meetings.html",
         trajectory=trajectory,
-        meetings=services.meetings_of(trajectory),
+        meetings=paginate(services.meetings_of(trajectory), scalars=False),
         today=date.today(),
     )
 

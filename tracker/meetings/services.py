@@ -9,7 +9,6 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import format_date
 from flask_babel import gettext as _
-from sqlalchemy.orm import selectinload
 
 from tracker.extensions import db
 from tracker.models import ActionSource, Agreement, Layer, Meeting, MeetingAttendee, Membership, Trajectory
@@ -43,19 +42,25 @@ class MeetingValues:
     guests: tuple[Guest, ...] = ()
 
 
-def meetings_of(trajectory: Trajectory) -> list[Meeting]:
-    return list(
-        db.session.scalars(
-            sa.select(Meeting)
-            .where(Meeting.trajectory_id == trajectory.id)
-            .options(
-                selectinload(Meeting.attendees)
-                .joinedload(MeetingAttendee.membership)
-                .joinedload(Membership.user),
-                selectinload(Meeting.agreements).joinedload(Agreement.owner).joinedload(Membership.user),
-            )
-            .order_by(Meeting.held_on, Meeting.id)
-        )
+def meetings_of(trajectory: Trajectory) -> sa.Select:
+    """The trajectory's meetings by date (then id), each with its number of attendees and of
+    agreements, counted by the database: rows of (meeting, attendees, agreements)."""
+    attendees = (
+        sa.select(sa.func.count())
+        .where(MeetingAttendee.meeting_id == Meeting.id)
+        .correlate(Meeting)
+        .scalar_subquery()
+    )
+    agreements = (
+        sa.select(sa.func.count())
+        .where(Agreement.meeting_id == Meeting.id)
+        .correlate(Meeting)
+        .scalar_subquery()
+    )
+    return (
+        sa.select(Meeting, attendees.label("attendees"), agreements.label("agreements"))
+        .where(Meeting.trajectory_id == trajectory.id)
+        .order_by(Meeting.held_on, Meeting.id)
     )
 
 

@@ -38,6 +38,7 @@ from tracker.models import (
     Plan,
     Role,
     Workshop,
+    WorkshopJointStep,
     WorkshopParticipant,
 )
 
@@ -54,6 +55,20 @@ OWNED: list[tuple[str, Any, str, Any, Any]] = [
         lambda o: o.organisation.name,
     ),
     ("agreements", Agreement, "owner_id", _l("Meeting agreements they own"), lambda o: o.text),
+    (
+        "joint_steps",
+        WorkshopJointStep,
+        "owner_id",
+        _l("Joint steps of sessions they take"),
+        lambda o: o.title,
+    ),
+    (
+        "session_evaluations",
+        Workshop,
+        "evaluation_owner_id",
+        _l("Sessions whose evaluation they take up"),
+        lambda o: _workshop_title(o),
+    ),
 ]
 KEPT: list[tuple[str, Any, str, Any, Any]] = [
     (

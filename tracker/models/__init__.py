@@ -1,5 +1,6 @@
 """All models, importable from one place (and registered with the metadata for migrations)."""
 
+from tracker.models.api_token import ApiToken, TokenScope
 from tracker.models.audit import AuditEvent
 from tracker.models.base import utcnow
 from tracker.models.checklist import ChecklistItem, Phase, Section
@@ -67,7 +68,17 @@ from tracker.models.setting import Setting
 from tracker.models.stash import FormStash
 from tracker.models.trajectory import Membership, Trajectory
 from tracker.models.user import PasswordReset, User
-from tracker.models.workshop import NoteCategory, Workshop, WorkshopNote, WorkshopParticipant
+from tracker.models.workshop import (
+    MAX_SESSION_AMBITIONS,
+    Instrument,
+    NoteCategory,
+    SessionStatus,
+    Workshop,
+    WorkshopAmbition,
+    WorkshopJointStep,
+    WorkshopNote,
+    WorkshopParticipant,
+)
 
 __all__ = [
     "MAX_ACTIVE_AMBITIONS",
@@ -77,6 +88,11 @@ __all__ = [
     "MeetingAttendee",
     "NetworkPartner",
     "NoteCategory",
+    "Instrument",
+    "SessionStatus",
+    "MAX_SESSION_AMBITIONS",
+    "WorkshopAmbition",
+    "WorkshopJointStep",
     "Objective",
     "Perception",
     "ProcessStep",
@@ -113,6 +129,8 @@ __all__ = [
     "Plan",
     "PlanKind",
     "PlanStatus",
+    "ApiToken",
+    "TokenScope",
     "AuditEvent",
     "Setting",
     "FormStash",

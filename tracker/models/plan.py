@@ -42,6 +42,7 @@ class ActionSource(LabeledEnum):
     MEETING_AGREEMENT = "meeting_agreement", _l("from a meeting agreement")
     PROCESS_STEP = "process_step", _l("from a bottleneck in the client path")
     WORKSHOP_STEP = "workshop_step", _l("a first step from a workshop")
+    WORKSHOP_JOINT_STEP = "workshop_joint_step", _l("a joint step from a workshop")
 
 
 class PdcaStage(LabeledEnum):

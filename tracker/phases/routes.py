@@ -22,11 +22,10 @@ from tracker.extensions import db
 from tracker.forms import redisplay_on_csrf_failure
 from tracker.ids import parse_id
 from tracker.models import ChecklistItem, DecisionKind, ItemStatus, Section, Trajectory
-from tracker.models.enums import choices
 from tracker.navigation import pages
 from tracker.phases import services
 from tracker.phases.forms import BulkAssignForm, ItemForm, NewItemForm, PhasePlanForm
-from tracker.quick import QuickStatusForm, back_to
+from tracker.quick import back_to, change_status
 from tracker.trajectories.services import current_decisions, progress_for
 
 bp = trajectory_blueprint("phases", __name__)
@@ -163,15 +162,12 @@ def item_move(trajectory: Trajectory, item_id: int):
 def item_status(trajectory: Trajectory, item_id: int):
     """The status changed from a row of a list; back to that list, at the row."""
     item = get_item_or_404(trajectory, item_id)
-    form = QuickStatusForm()
-    form.status.choices = choices(ItemStatus)
-    if not form.validate_on_submit():
-        flash(_("The status has not been changed: choose one of the options."), "error")
-    elif item.archived_at is None and not form.is_stale(item):
-        with commit_or_conflict() as outcome:
-            services.set_status(item, ItemStatus(form.status.data))
-        if outcome.saved:
-            flash(_("The item is now: %(status)s.", status=item.status.label), "success")
+    change_status(
+        item,
+        ItemStatus,
+        lambda status: services.set_status(item, status),
+        lambda: _("The item is now: %(status)s.", status=item.status.label),
+    )
     return redirect(back_to(_phase_url(item), f"item-{item.id}"))
 
 

@@ -23,6 +23,7 @@ from tracker.extensions import db
 from tracker.forms import redisplay_on_csrf_failure
 from tracker.ids import arg_id
 from tracker.models import Cycle, Milestone, Plan, Trajectory
+from tracker.paging import paginate
 from tracker.plans import services
 from tracker.plans.forms import CloseCycleForm, CycleForm, MilestoneForm, NewPlanForm, PlanForm, plan_choices
 
@@ -78,6 +79,9 @@ def plan(trajectory: Trajectory, plan_id: int):
         cycle=cycle,
         close_form=CloseCycleForm(prefix="close"),
         actions=services.actions_of(plan),
+        milestones=paginate(
+            services.milestones_of(plan), arg="pagina_mijlpalen", anchor="milestones-heading"
+        ),
         today=date.today(),
         can_run=can_run_plan(current_user, plan),
     )

@@ -200,18 +200,33 @@ def action_from_source(
 
 
 def actions_of(plan: Plan) -> list[Action]:
-    """Every action of the plan, archived ones too, by due date."""
+    """Every action of the plan, archived ones too, by due date, each with its milestone and that
+    milestone's actions (its state reads them): one query for those, not one per milestone."""
     return list(
         db.session.scalars(
             sa.select(Action)
             .where(Action.plan_id == plan.id)
-            .options(joinedload(Action.owner), joinedload(Action.milestone), joinedload(Action.carried_from))
+            .options(
+                joinedload(Action.owner),
+                joinedload(Action.milestone).selectinload(Milestone.actions),
+                joinedload(Action.carried_from),
+            )
             .order_by(Action.due_date.is_(None), Action.due_date, Action.id)
         ).unique()
     )
 
 
 # --- milestones -----------------------------------------------------------------------------
+
+
+def milestones_of(plan: Plan) -> sa.Select:
+    """The plan's milestones (with their actions, for their state) by target date, then id."""
+    return (
+        sa.select(Milestone)
+        .where(Milestone.plan_id == plan.id)
+        .options(selectinload(Milestone.actions))
+        .order_by(Milestone.target_date, Milestone.id)
+    )
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from markupsafe import Markup, escape
 from tracker.access import viewable_trajectory_ids
 from tracker.extensions import db
 from tracker.models import SearchEntry, SearchKind, Trajectory, User
+from tracker.paging import Page, clamp
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 20
@@ -75,11 +76,16 @@ class Results:
 
     @property
     def first(self) -> int:
-        return (self.page - 1) * PAGE_SIZE + 1 if self.total else 0
+        return self.pager.first
 
     @property
     def last(self) -> int:
-        return min(self.page * PAGE_SIZE, self.total)
+        return self.pager.last
+
+    @property
+    def pager(self) -> Page[Any]:
+        """The page's place in the whole list, for the shared pager."""
+        return Page([], self.page, PAGE_SIZE, self.total)
 
 
 def _full_text(terms: list[str], dialect: str) -> tuple[list, Any, Any]:
@@ -114,7 +120,7 @@ def search(user: User, terms: list[str], page: int = 1) -> Results:
         count = count.join(target, on)
     total = int(db.session.scalar(count.where(*where)) or 0)
     pages = max(1, math.ceil(total / PAGE_SIZE))
-    page = min(max(page, 1), pages)
+    page = clamp(page, total, PAGE_SIZE)
     if not total:
         return Results(terms, 0, page, pages, [])
 

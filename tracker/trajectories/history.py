@@ -1,5 +1,6 @@
 """The history of a trajectory: its audit events, newest first, a page at a time, optionally of
-one record type or one record."""
+one record type or one record. Paged by key (``voor``/``na`` an event id, not a page number), so
+a page stays put while new events are recorded; the total is counted like every paged list's."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from sqlalchemy.orm import joinedload
 from tracker.extensions import db
 from tracker.models import AuditEvent, Trajectory
 from tracker.models.audit import audited_models
+from tracker.paging import count_of
 
 HISTORY_PAGE = 25
 
@@ -31,6 +33,7 @@ class HistoryPage:
     events: list[AuditEvent]
     newer: int | None  # the ``na`` of the link to newer events, or None: this is the newest page
     older: int | None  # the ``voor`` of the link to older events, or None: this is the oldest page
+    total: int = 0  # the number of events in the (filtered) history
 
 
 def _filtered(trajectory: Trajectory, chosen: HistoryFilter) -> sa.Select:
@@ -63,7 +66,7 @@ def history_page(trajectory: Trajectory, chosen: HistoryFilter) -> HistoryPage:
     newest, oldest = events[0].id, events[-1].id
     newer = newest if _exists(base.where(AuditEvent.id > newest)) else None
     older = oldest if _exists(base.where(AuditEvent.id < oldest)) else None
-    return HistoryPage(events, newer, older)
+    return HistoryPage(events, newer, older, count_of(base.with_only_columns(AuditEvent.id)))
 
 
 def history_types(trajectory: Trajectory, chosen: str | None = None) -> list[tuple[str, str]]:

@@ -22,6 +22,7 @@ from tracker.forms import redisplay_on_csrf_failure
 from tracker.ids import arg_id
 from tracker.models import Layer, Trajectory, TrajectoryStatus
 from tracker.models.audit import audited_models
+from tracker.paging import paginate
 from tracker.phases.services import plan_phases
 from tracker.trajectories import services, work
 from tracker.trajectories.forms import TrajectoryCreateForm, TrajectoryEditForm
@@ -41,7 +42,7 @@ def home():
 @bp.route("/trajecten")
 @signed_in
 def index():
-    trajectories = services.visible_trajectories(current_user)
+    trajectories = paginate(services.visible_trajectories(current_user))
     ids = [t.id for t in trajectories]
     return render_template(
         "trajectories/index.html",

@@ -136,7 +136,8 @@ def open_questions(trajectory: Trajectory, number: int) -> int:
 # --- listings -------------------------------------------------------------------------------
 
 
-def visible_trajectories(user: User) -> list[Trajectory]:
+def visible_trajectories(user: User) -> sa.Select:
+    """The trajectories the user may see, with what the overview shows, by status, name and id."""
     stmt = sa.select(Trajectory).options(
         selectinload(Trajectory.memberships).joinedload(Membership.user),
         selectinload(Trajectory.memberships).joinedload(Membership.organisation),
@@ -147,36 +148,7 @@ def visible_trajectories(user: User) -> list[Trajectory]:
         stmt = stmt.where(
             Trajectory.id.in_(sa.select(Membership.trajectory_id).where(Membership.user_id == user.id))
         )
-    return list(db.session.scalars(stmt.order_by(Trajectory.status, Trajectory.name)))
-
-
-def my_items(user: User, *, include_done: bool = False) -> list[ChecklistItem]:
-    """Items owned by the user across trajectories: overdue first, then by due date."""
-    today = date.today()
-    stmt = (
-        sa.select(ChecklistItem)
-        .join(Membership, ChecklistItem.owner_id == Membership.id)
-        .where(Membership.user_id == user.id, ChecklistItem.archived_at.is_(None))
-        .options(
-            joinedload(ChecklistItem.trajectory),
-            joinedload(ChecklistItem.section).joinedload(Section.phase),
-        )
-    )
-    if not include_done:
-        stmt = stmt.where(ChecklistItem.status.in_([ItemStatus.OPEN, ItemStatus.IN_BEHANDELING]))
-    items = list(db.session.scalars(stmt))
-    items.sort(
-        key=lambda i: (
-            not i.is_overdue(today),
-            i.due_date is None,
-            i.due_date or date.max,
-            i.trajectory.name,
-            i.section.phase.number,
-            i.section.position,
-            i.position,
-        )
-    )
-    return items
+    return stmt.order_by(Trajectory.status, Trajectory.name, Trajectory.id)
 
 
 def items_for_layer(trajectory: Trajectory, layer: Layer) -> list[ChecklistItem]:

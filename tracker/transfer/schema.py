@@ -36,6 +36,8 @@ from tracker.models import (
     Trajectory,
     Vote,
     Workshop,
+    WorkshopAmbition,
+    WorkshopJointStep,
     WorkshopNote,
     WorkshopParticipant,
 )
@@ -56,6 +58,7 @@ ACTION_SOURCES: dict[str, str | None] = {
     ActionSource.PROCESS_STEP: "step",
     ActionSource.MEETING_AGREEMENT: None,  # the agreement points at its action
     ActionSource.WORKSHOP_STEP: None,  # the participant's first step points at its action
+    ActionSource.WORKSHOP_JOINT_STEP: None,  # the session's joint step points at its action
 }
 
 
@@ -223,12 +226,31 @@ NOTE = Node(
         "ambition": Ref("ambition", "ambition"),
     },
 )
+SESSION_AMBITION = Node("session_ambition", WorkshopAmbition, refs={"ambition": Ref("ambition", "ambition")})
+JOINT_STEP = Node(
+    "joint_step",
+    WorkshopJointStep,
+    refs={
+        "owner_email": _member("owner"),
+        "action": Ref("action", "action_id", missing="none", backlink="source_id"),
+    },
+)
 WORKSHOP = Node(
     "workshop",
     Workshop,
     key=Key(),
     exclude=("photo", "photo_type"),  # the photo file stays behind
-    children={"participants": Children(PARTICIPANT, "participants"), "notes": Children(NOTE, "notes")},
+    # The milestone of the evaluation: [plan, milestone] (older files without it import unlinked).
+    refs={
+        "evaluation_owner_email": _member("evaluation_owner"),
+        "milestone": Ref("milestone", "milestone", missing="none"),
+    },
+    children={
+        "participants": Children(PARTICIPANT, "participants"),
+        "notes": Children(NOTE, "notes"),
+        "ambitions": Children(SESSION_AMBITION, "ambitions"),
+        "joint_steps": Children(JOINT_STEP, "joint_steps"),
+    },
 )
 
 

@@ -7,11 +7,14 @@ from wtforms.validators import NumberRange, Optional
 
 from tracker.forms import BaseForm, ChoiceField, DutchDateField, max_length, required, required_input
 from tracker.models.enums import choices
-from tracker.models.workshop import NoteCategory
+from tracker.models.workshop import Instrument, NoteCategory
 
 
 class WorkshopForm(BaseForm):
-    title = StringField(_l("Title"), validators=[required(), max_length(200)])
+    """A new session: which document guides it, a title (the document's name when left empty), the date."""
+
+    instrument = ChoiceField(_l("Guided by"), choices=choices(Instrument), validators=[required()])
+    title = StringField(_l("Title"), validators=[Optional(), max_length(200)])
     held_on = DutchDateField(_l("Date"), validators=[required_input()])
 
 

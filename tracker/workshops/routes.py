@@ -27,7 +27,7 @@ from tracker.concurrency import save_unless_stale
 from tracker.extensions import db
 from tracker.forms import BaseForm, member_choices, redisplay_on_csrf_failure
 from tracker.ids import parse_id
-from tracker.models import NoteCategory, Trajectory, Workshop, WorkshopParticipant
+from tracker.models import Instrument, NoteCategory, Trajectory, Workshop, WorkshopParticipant
 from tracker.plans.forms import NO_PLAN
 from tracker.plans.services import PlanError
 from tracker.workshops import services
@@ -52,11 +52,14 @@ def workshop_new(trajectory: Trajectory):
     """Start a workshop; the list's own URL still takes the posted form."""
     form = WorkshopForm()
     if request.method == "GET":
-        form.title.data, form.held_on.data = _("Taart van ambities"), date.today()
+        form.held_on.data = date.today()
     if form.validate_on_submit():
-        workshop = services.create_workshop(trajectory, form.title.data, form.held_on.data)
+        instrument = Instrument(form.instrument.data)
+        workshop = services.create_workshop(
+            trajectory, form.title.data or instrument.label, form.held_on.data, instrument
+        )
         db.session.commit()
-        return redirect(url_for("workshops.workshop", trajectory_id=trajectory.id, workshop_id=workshop.id))
+        return redirect(url_for("sessions.step", trajectory_id=trajectory.id, workshop_id=workshop.id))
     return render_template("workshops/workshop_new.html", trajectory=trajectory, form=form)
 
 
@@ -237,6 +240,10 @@ def workshop_photo(trajectory: Trajectory, workshop_id: int):
         else:
             db.session.commit()
             flash(_("The photo has been stored."), "success")
+    if request.form.get("terug") == "sessie":  # sent from the guided session's step
+        return redirect(
+            url_for("sessions.step", trajectory_id=trajectory.id, workshop_id=workshop.id, _anchor="foto")
+        )
     return redirect(
         url_for("workshops.workshop", trajectory_id=trajectory.id, workshop_id=workshop.id, _anchor="foto")
     )

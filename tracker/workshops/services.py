@@ -11,13 +11,14 @@ from typing import IO
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.ambitions.services import ambitions_of
 from tracker.extensions import db
 from tracker.models import (
     Action,
     ActionSource,
+    Instrument,
     Membership,
     NoteCategory,
     Trajectory,
@@ -26,6 +27,7 @@ from tracker.models import (
     WorkshopParticipant,
 )
 from tracker.plans.services import action_from_source
+from tracker.sessions.steps import steps_of
 
 IMAGE_SIGNATURES = {
     b"\x89PNG\r\n\x1a\n": ("image/png", ".png"),
@@ -49,8 +51,19 @@ def workshops_of(trajectory: Trajectory) -> list[Workshop]:
     )
 
 
-def create_workshop(trajectory: Trajectory, title: str, held_on: date) -> Workshop:
-    workshop = Workshop(trajectory_id=trajectory.id, title=title, held_on=held_on)
+def create_workshop(
+    trajectory: Trajectory, title: str, held_on: date, instrument: Instrument = Instrument.TAART
+) -> Workshop:
+    """A session guided by ``instrument``'s document, at its first step."""
+    first = steps_of(instrument)[0].key
+    workshop = Workshop(
+        trajectory_id=trajectory.id,
+        title=title,
+        held_on=held_on,
+        instrument=instrument,
+        step=first,
+        reached=first,
+    )
     db.session.add(workshop)
     db.session.flush()
     return workshop
@@ -70,6 +83,9 @@ def with_details(workshop: Workshop) -> Workshop:
             .joinedload(WorkshopParticipant.membership)
             .joinedload(Membership.organisation),
             selectinload(Workshop.notes).joinedload(WorkshopNote.ambition),
+            selectinload(Workshop.ambitions),
+            selectinload(Workshop.joint_steps),
+            joinedload(Workshop.milestone),
         )
     ).scalar_one()
     return workshop

@@ -1,0 +1,394 @@
+"""Every list that grows with use is paged: 50 rows a page with the total, the filters kept across
+pages, a bad page number never an error, the same number of queries at 60 and at 600 rows; and the
+exports stay complete. Rows are bulk-inserted (no web round trips, no hooks) to keep this cheap."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import date, timedelta
+
+import pytest
+import sqlalchemy as sa
+from openpyxl import load_workbook
+
+from tracker.extensions import db
+from tracker.models import (
+    Action,
+    ActionStatus,
+    Ballot,
+    Color,
+    EvaluationRound,
+    Layer,
+    Meeting,
+    Milestone,
+    Organisation,
+    OutboxMessage,
+    PdcaStage,
+    Role,
+    Sector,
+    Trajectory,
+    TrajectoryStatus,
+    Vote,
+)
+
+from .test_queries import queries_for
+
+TODAY = date.today()
+
+
+BAD_PAGES = ["0", "-1", "abc", "²", "99999999999999999999", "999"]
+
+
+def _insert(model, rows: list[dict]) -> None:
+    db.session.execute(sa.insert(model), rows)
+    db.session.commit()
+
+
+def _actions(world, n: int, *, owner=None, status=None) -> None:
+    """``n`` actions in trajectory A's plan; odd ones planned, even ones busy (unless ``status``)."""
+    plan = world["plan"]
+    owner = owner or world["a"].memberships[0]
+    _insert(
+        Action,
+        [
+            {
+                "trajectory_id": world["a"].id,
+                "plan_id": plan.id,
+                "cycle_id": plan.current_cycle.id,
+                "title": f"Bulkactie {i:04d}",
+                "owner_id": owner.id,
+                "status": status or (ActionStatus.GEPLAND if i % 2 else ActionStatus.BEZIG),
+                "stage": PdcaStage.DO,
+                "due_date": TODAY + timedelta(days=i % 30 - 10),
+            }
+            for i in range(n)
+        ],
+    )
+
+
+def _milestones(world, n: int) -> None:
+    _insert(
+        Milestone,
+        [
+            {
+                "trajectory_id": world["a"].id,
+                "plan_id": world["plan"].id,
+                "title": f"Bulkmijlpaal {i:04d}",
+                "target_date": TODAY + timedelta(days=i),
+            }
+            for i in range(n)
+        ],
+    )
+
+
+def _meetings(world, n: int) -> None:
+    _insert(
+        Meeting,
+        [
+            {"trajectory_id": world["a"].id, "held_on": TODAY - timedelta(days=i), "purpose": f"Overleg {i}"}
+            for i in range(n)
+        ],
+    )
+
+
+def _messages(world, n: int) -> None:
+    _insert(
+        OutboxMessage,
+        [
+            {"kind": "invitation", "to_email": f"x{i}@example.org", "subject": f"Bericht {i}", "body": "."}
+            for i in range(n)
+        ],
+    )
+
+
+def _organisations(world, n: int) -> None:
+    start = db.session.scalar(sa.select(sa.func.count()).select_from(Organisation))
+    _insert(
+        Organisation,
+        [{"name": f"Bulkorganisatie {start + i:04d}", "sector": list(Sector)[0]} for i in range(n)],
+    )
+
+
+def _trajectories(world, n: int) -> None:
+    _insert(
+        Trajectory,
+        [
+            {
+                "name": f"Bulktraject {i:04d}",
+                "theme": "Thema",
+                "focus_layer": Layer.UITVOEREND,
+                "start_date": TODAY,
+                "status": TrajectoryStatus.ACTIEF,
+            }
+            for i in range(n)
+        ],
+    )
+
+
+def _rounds(world, n: int, *, with_ballots: int = 0) -> None:
+    """``n`` closed rounds in trajectory A, the last ``with_ballots`` of them with one ballot each."""
+    first = world["round"]
+    earliest = db.session.scalar(sa.select(sa.func.min(EvaluationRound.opens_on)))
+    _insert(
+        EvaluationRound,
+        [
+            {
+                "trajectory_id": world["a"].id,
+                "name": f"Ronde {i:04d}",
+                "framework": first.framework,
+                "factors": first.factors,
+                "opens_on": earliest - timedelta(days=n - i),
+                "closes_on": earliest - timedelta(days=n - i) + timedelta(days=5),
+                "anonymous": False,
+            }
+            for i in range(n)
+        ],
+    )
+    if not with_ballots:
+        return
+    ids = db.session.scalars(
+        sa.select(EvaluationRound.id).where(EvaluationRound.name.like("Ronde %")).order_by(EvaluationRound.id)
+    ).all()[-with_ballots:]
+    _insert(Ballot, [{"round_id": round_id, "layer": "uitvoerend"} for round_id in ids])
+    ballots = db.session.execute(sa.select(Ballot.id, Ballot.round_id).where(Ballot.round_id.in_(ids))).all()
+    key = first.factors[0]["key"]
+    _insert(Vote, [{"ballot_id": b, "factor": key, "color": Color.GROEN} for b, _ in ballots])
+
+
+def _lead(world):
+    return world["users"]["projectleider"]
+
+
+def _teamlid(world):
+    return next(m for m in world["a"].memberships if m.role == Role.TEAMLID)
+
+
+# Each paged list: how to add rows, whom to log in as, its URL, the noun of its total, how many
+# rows the fixture already has, a marker counted once per shown row, and a filter that must
+# survive paging (query string, number of matching rows).
+LISTS = {
+    "actions": (
+        _actions,
+        _lead,
+        "/trajecten/{a}/acties",
+        "acties",
+        1,
+        r'id="actie-\d+"',
+        ("status=gepland", lambda n: n // 2 + 1),
+    ),
+    "actions-across": (_actions, _lead, "/acties", "acties", 1, r'id="actie-\d+"', ("laag=uitvoerend", None)),
+    "my-work": (
+        lambda world, n: _actions(world, n, owner=_teamlid(world)),
+        lambda world: world["users"]["teamlid"],
+        "/mijn-werk",
+        "punten en acties",
+        0,
+        r'id="actie-\d+"',
+        ("alles=1", None),
+    ),
+    "milestones": (
+        _milestones,
+        _lead,
+        "/trajecten/{a}/plannen/{plan}",
+        "mijlpalen",
+        1,
+        'id="mijlpaal-',
+        None,
+    ),
+    "meetings": (
+        _meetings,
+        _lead,
+        "/trajecten/{a}/bijeenkomsten",
+        "bijeenkomsten",
+        1,
+        r'<li class="app-timeline__item',
+        None,
+    ),
+    "outbox": (
+        _messages,
+        lambda world: world["users"]["admin"],
+        "/beheer/berichten",
+        "berichten",
+        0,
+        "<details><summary>",
+        None,
+    ),
+    "organisations": (
+        _organisations,
+        lambda world: world["users"]["admin"],
+        "/organisaties",
+        "organisaties",
+        None,
+        r'href="/organisaties/\d+"',
+        None,
+    ),
+    "overview": (
+        _trajectories,
+        lambda world: world["users"]["admin"],
+        "/trajecten",
+        "trajecten",
+        2,
+        '<th class="utrecht-table__header-cell" scope="row">',
+        None,
+    ),
+}
+
+
+def _url(world, template: str, **extra) -> str:
+    url = template.format(a=world["a"].id, plan=world["plan"].id)
+    query = "&".join(f"{k}={v}" for k, v in extra.items())
+    return f"{url}?{query}" if query else url
+
+
+def _page_param(name: str) -> str:
+    return "pagina_mijlpalen" if name == "milestones" else "pagina"
+
+
+@pytest.mark.parametrize("name", LISTS)
+def test_a_list_of_120_shows_50_with_the_total_and_the_rest_on_page_3(client, login, world, name):
+    add, user, template, noun, already, marker, _filter = LISTS[name]
+    if already is None:  # as many as the fixture made
+        already = db.session.scalar(sa.select(sa.func.count()).select_from(Organisation))
+    add(world, 120 - already)
+    login(user(world))
+    arg = _page_param(name)
+    first = client.get(_url(world, template)).get_data(as_text=True)
+    assert f"1–50 van 120 {noun}" in first
+    assert len(re.findall(marker, first)) == 50
+    assert 'aria-current="page"' in first and 'class="app-pager"' in first
+    assert f"{arg}=2" in first and f"{arg}=3" in first
+    third = client.get(_url(world, template, **{arg: 3})).get_data(as_text=True)
+    assert f"101–120 van 120 {noun}" in third and len(re.findall(marker, third)) == 20
+    for bad in BAD_PAGES:
+        response = client.get(_url(world, template, **{arg: bad}))
+        assert response.status_code == 200, bad
+        expected = "101–120" if bad == "999" else "1–50"
+        assert f"{expected} van 120 {noun}" in response.get_data(as_text=True), bad
+
+
+@pytest.mark.parametrize("name", [n for n, spec in LISTS.items() if spec[6]])
+def test_filters_survive_paging(client, login, world, name):
+    add, user, template, noun, already, marker, (query, _count) = LISTS[name]
+    add(world, 120 - already)
+    login(user(world))
+    key, value = query.split("=")
+    first = client.get(f"{_url(world, template)}?{query}").get_data(as_text=True)
+    links = re.findall(r'href="([^"]*pagina=2[^"]*)"', first)
+    assert links and all(f"{key}={value}" in link.replace("&amp;", "&") for link in links)
+    second = client.get(links[0].replace("&amp;", "&")).get_data(as_text=True)
+    assert "51–" in second and f"{key}" in second
+
+
+def test_the_status_filter_counts_only_its_actions_on_every_page(client, login, world):
+    _actions(world, 119)
+    login(_lead(world))
+    page = client.get(f"/trajecten/{world['a'].id}/acties?status=gepland&pagina=2").get_data(as_text=True)
+    assert "51–60 van 60 acties" in page and len(re.findall(r'id="actie-\d+"', page)) == 10
+
+
+def test_my_work_pages_across_its_sections_and_counts_each_section_whole(client, login, world):
+    _actions(world, 100, owner=_teamlid(world))
+    login(world["users"]["teamlid"])
+    first = client.get("/mijn-werk").get_data(as_text=True)
+    overdue = sum(1 for i in range(100) if i % 30 - 10 < 0)
+    assert f"({overdue})" in first.split('id="mijn-werk-te-laat"', 1)[1][:200]
+    second = client.get("/mijn-werk?pagina=2").get_data(as_text=True)
+    assert "51–100 van 100 punten en acties" in second and "mijn-werk-te-laat" not in second
+
+
+def test_the_heatmap_shows_the_last_8_rounds_and_older_ones_a_page_further(client, login, world):
+    _rounds(world, 20, with_ballots=20)
+    login(_lead(world))
+    url = f"/trajecten/{world['a'].id}/evaluaties"
+
+    def columns(page: str) -> list[str]:
+        heatmap = page.split('id="heatmap-heading"', 1)[1].split("</thead>", 1)[0]
+        return re.findall(r">(Ronde \d+)</a></th>", heatmap)
+
+    first = client.get(url).get_data(as_text=True)
+    assert columns(first) == [f"Ronde {i:04d}" for i in range(12, 20)]
+    assert "pagina_heatmap=2" in first
+    assert columns(client.get(f"{url}?pagina_heatmap=3").get_data(as_text=True)) == [
+        f"Ronde {i:04d}" for i in range(4)
+    ]
+    for bad in BAD_PAGES:
+        assert client.get(f"{url}?pagina_heatmap={bad}").status_code == 200
+
+
+def test_the_rounds_are_paged_newest_first(client, login, world):
+    _rounds(world, 119)
+    login(_lead(world))
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(EvaluationRound))
+    url = f"/trajecten/{world['a'].id}/evaluaties"
+    first = client.get(url).get_data(as_text=True)
+    assert f"1–50 van {total} rondes" in first and "2025 K4" in first and "Ronde 0000" not in first
+    last = client.get(f"{url}?pagina_rondes=3").get_data(as_text=True)
+    assert f"101–{total} van {total} rondes" in last and "Ronde 0000" in last and "2025 K4" not in last
+
+
+QUERY_LISTS = {
+    **{name: (spec[0], spec[1], spec[2]) for name, spec in LISTS.items()},
+    "evaluations": (
+        lambda world, n: _rounds(world, n, with_ballots=n // 10),
+        _lead,
+        "/trajecten/{a}/evaluaties",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", QUERY_LISTS)
+def test_a_paged_page_issues_the_same_queries_at_60_and_at_600_rows(client, login, world, name):
+    add, user, template = QUERY_LISTS[name]
+    login(user(world))
+    url = _url(world, template)
+    add(world, 60)
+    few = queries_for(client, url)
+    add(world, 540)
+    assert queries_for(client, url) == few
+
+
+@pytest.mark.parametrize("url", ["/trajecten/{a}/acties", "/acties"])
+def test_the_exports_of_600_actions_are_complete(client, login, world, url):
+    _actions(world, 599)
+    login(_lead(world))
+    base = url.format(a=world["a"].id)
+    text = client.get(f"{base}.csv").get_data(as_text=True)
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
+    assert len(rows) == 1 + 600
+    assert {r[3] for r in rows[1:]} >= {f"Bulkactie {i:04d}" for i in range(599)}
+    sheet = load_workbook(io.BytesIO(client.get(f"{base}.xlsx").data)).active
+    assert sheet.max_row == 1 + 600
+    assert isinstance(sheet.cell(row=2, column=10).value, date)  # due dates stay dates
+
+
+def test_the_milestone_export_of_600_is_complete(client, login, world):
+    _milestones(world, 599)
+    login(_lead(world))
+    text = client.get(f"/trajecten/{world['a'].id}/mijlpalen.csv").get_data(as_text=True)
+    assert len(list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))) == 1 + 600
+
+
+def test_the_layer_status_matrix_counts_every_action_not_only_the_page(client, login, world):
+    _actions(world, 119)
+    login(_lead(world))
+    page = client.get(f"/trajecten/{world['a'].id}/acties").get_data(as_text=True)
+    matrix = page.split('id="matrix-heading"', 1)[1].split("</table>", 1)[0]
+    # The lead is in the executive layer: 60 planned (59 + the fixture's), 60 busy, 120 in all.
+    assert re.search(r">60<span class=\"app-visually-hidden\"> Uitvoerend / professional, Gepland", matrix)
+    assert re.search(r">60<span class=\"app-visually-hidden\"> Uitvoerend / professional, Bezig", matrix)
+    assert '<td class="utrecht-table__cell">120</td>' in matrix
+
+
+def test_the_page_helper_clamps_and_keeps_the_query_string(app):
+    from tracker.paging import Page, clamp
+
+    assert [clamp(n, 120, 50) for n in (-1, 0, 1, 3, 4, 999)] == [1, 1, 1, 3, 3, 3]
+    assert clamp(5, 0, 50) == 1
+    with app.test_request_context("/acties?laag=bestuur&pagina=2&status=bezig"):
+        page = Page([], 6, 50, 1000, anchor="lijst")
+        assert page.url(7) == "/acties?laag=bestuur&status=bezig&pagina=7#lijst"
+        assert page.url(1) == "/acties?laag=bestuur&status=bezig#lijst"
+        assert page.numbers() == [1, None, 4, 5, 6, 7, 8, None, 20]
+        assert (page.first, page.last, page.previous, page.next) == (251, 300, 5, 7)
