@@ -20,6 +20,8 @@ def test_a_member_votes_with_cards_and_can_change_them(page, demo_site):
     case = db.session.scalar(db.select(Trajectory).where(Trajectory.name.like("Preventie%")))
     page.goto(f"{demo_site}/trajecten/{case.id}/evaluaties")
     page.get_by_role("link", name="Naar de ronde").click()
+    # .all() does not wait: let the round's ballot load before listing its groups.
+    expect(page.get_by_role("heading", name="Uw kaarten")).to_be_visible()
     for group in page.get_by_role("radiogroup").all():
         group.get_by_label("Groen: ja").check()
     page.get_by_role("radiogroup", name="Vertrouwen").get_by_label("Rood: nee").check()

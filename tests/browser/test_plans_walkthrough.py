@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 import requests
@@ -30,6 +31,7 @@ def test_manager_filters_actions_per_layer_and_exports_what_they_see(page, demo_
     page.get_by_role("link", name="Acties per laag").first.click()
     page.get_by_label("Laag", exact=True).select_option(label="Management")
     page.get_by_role("button", name="Tonen").click()
+    page.wait_for_url(re.compile(r"laag=management"))
     listed = page.locator("#list-heading").inner_text()
     count = int(listed.split()[0])
     assert count > 0
