@@ -328,6 +328,17 @@ def test_the_rounds_are_paged_newest_first(client, login, world):
     assert f"101–{total} van {total} rondes" in last and "Ronde 0000" in last and "2025 K4" not in last
 
 
+def test_the_meetings_are_paged_newest_first(client, login, world):
+    _meetings(world, 120)  # "Overleg 0" is today, "Overleg 119" the oldest
+    login(_lead(world))
+    url = f"/trajecten/{world['a'].id}/bijeenkomsten"
+    first = client.get(url).get_data(as_text=True)
+    assert "Overleg 0<" in first and "Overleg 119<" not in first
+    assert first.index("Overleg 0<") < first.index("Overleg 1<")
+    last = client.get(f"{url}?pagina=3").get_data(as_text=True)
+    assert "Overleg 119<" in last and "Overleg 0<" not in last
+
+
 QUERY_LISTS = {
     **{name: (spec[0], spec[1], spec[2]) for name, spec in LISTS.items()},
     "evaluations": (

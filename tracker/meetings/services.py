@@ -43,7 +43,8 @@ class MeetingValues:
 
 
 def meetings_of(trajectory: Trajectory) -> sa.Select:
-    """The trajectory's meetings by date (then id), each with its number of attendees and of
+    """The trajectory's meetings, newest first (the planned ones at the top, then the most recent
+    held: what a member looks for), each with its number of attendees and of
     agreements, counted by the database: rows of (meeting, attendees, agreements)."""
     attendees = (
         sa.select(sa.func.count())
@@ -60,7 +61,7 @@ def meetings_of(trajectory: Trajectory) -> sa.Select:
     return (
         sa.select(Meeting, attendees.label("attendees"), agreements.label("agreements"))
         .where(Meeting.trajectory_id == trajectory.id)
-        .order_by(Meeting.held_on, Meeting.id)
+        .order_by(Meeting.held_on.desc(), Meeting.id.desc())
     )
 
 
