@@ -209,6 +209,8 @@ def test_the_download_is_streamed_and_writes_what_the_export_holds(client, app, 
     expected = export_trajectory(case)
     downloaded = json.loads(text)
     assert _normalise(downloaded) == _normalise(expected)
-    assert text == json.dumps(expected | {"exported_at": downloaded["exported_at"]}, ensure_ascii=False, indent=2)
+    assert text == json.dumps(
+        expected | {"exported_at": downloaded["exported_at"]}, ensure_ascii=False, indent=2
+    )
     sources = [a.get("source") for p in downloaded["plans"] for a in p["actions"]]
     assert any(s is not None for s in sources) and "\x00" not in text

@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from tracker.extensions import db
 from tracker.models import Action, ActionStatus, Cycle, Milestone, Plan
@@ -68,7 +68,9 @@ def cycle_actions(cycle: Cycle) -> sa.Select:
 
 def archived_actions(plan: Plan) -> sa.Select:
     """The plan's archived actions, by due date (none last), then id."""
-    return sa.select(Action).where(Action.plan_id == plan.id, Action.archived_at.is_not(None)).order_by(*_ORDER)
+    return (
+        sa.select(Action).where(Action.plan_id == plan.id, Action.archived_at.is_not(None)).order_by(*_ORDER)
+    )
 
 
 __all__ = ["PlanCounts", "archived_actions", "counts", "cycle_actions"]

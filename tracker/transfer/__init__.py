@@ -6,4 +6,11 @@ from tracker.transfer.load import ImportError_, import_trajectory
 from tracker.transfer.schema import FORMAT, FORMAT_VERSION
 from tracker.transfer.stream import stream_trajectory
 
-__all__ = ["FORMAT", "FORMAT_VERSION", "ImportError_", "export_trajectory", "import_trajectory", "stream_trajectory"]
+__all__ = [
+    "FORMAT",
+    "FORMAT_VERSION",
+    "ImportError_",
+    "export_trajectory",
+    "import_trajectory",
+    "stream_trajectory",
+]

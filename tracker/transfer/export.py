@@ -62,6 +62,7 @@ def lazy_trajectory(trajectory: Trajectory, *, open_round_ballots: bool = False)
     export = _Export(open_round_ballots, lazy=True)
     return export.start(trajectory), export.resolve
 
+
 BATCH = 200  # records of one query fetched at a time
 
 
@@ -163,7 +164,9 @@ class _Export:
 
     def many(self, child: Children, parent: Any, scope: tuple[Any, ...]) -> Any:
         private = child.private(parent) if child.private else ()
-        docs = (self.record(child.node, obj, index, scope, private) for index, obj in self.fetch(child, parent))
+        docs = (
+            self.record(child.node, obj, index, scope, private) for index, obj in self.fetch(child, parent)
+        )
         if child.sort is not None:  # sorted on fields and earlier records only
             return sorted(docs, key=child.sort)
         if child.one:
