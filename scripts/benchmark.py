@@ -150,7 +150,9 @@ def _export_memory(case_id: int) -> None:
     print("export of the trajectory, built whole:")
     peak(
         lambda: len(
-            json.dumps(export_trajectory(db.session.get(Trajectory, case.id)), ensure_ascii=False, indent=2).encode()
+            json.dumps(
+                export_trajectory(db.session.get(Trajectory, case.id)), ensure_ascii=False, indent=2
+            ).encode()
         )
     )
 
