@@ -93,6 +93,7 @@ def main() -> int:
         "grafieken (drie SVG's en tabellen)": f"/trajecten/{case_id}/grafieken",
         "wat loopt achter (traject)": f"/trajecten/{case_id}/achter",
         "wat loopt achter (alle trajecten)": "/achter",
+        "export van het traject (JSON)": f"/trajecten/{case_id}/export.json",
     }
     client = app.test_client()
     client.post("/inloggen", data={"email": "anouk@demo.betersamen.nl", "password": demo.DEMO_PASSWORD})
@@ -120,8 +121,40 @@ def main() -> int:
         print(
             f"{name:40} {statistics.median(timings):10.1f} {max(queries):8d} {len(response.data) / 1024:8.0f}"
         )
+    with app.test_request_context():
+        _export_memory(case_id)
     tmp.cleanup()
     return 0
+
+
+def _export_memory(case_id: int) -> None:
+    """The Python memory at the peak of the trajectory export: streamed (as the download sends it)
+    and built whole as a dict and then a string (as the export was before)."""
+    import json
+    import tracemalloc
+
+    from tracker.transfer import export_trajectory, stream_trajectory
+
+    def peak(build) -> float:
+        db.session.expunge_all()
+        tracemalloc.start()
+        size = build()
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        print(f"  {size / 1024:8.0f} KiB of JSON, peak {peak / 1024 / 1024:6.1f} MiB")
+        return peak
+
+    case = db.session.get(Trajectory, case_id)
+    print("export of the trajectory, streamed:")
+    peak(lambda: sum(len(chunk) for chunk in stream_trajectory(db.session.get(Trajectory, case.id))))
+    print("export of the trajectory, built whole:")
+    peak(
+        lambda: len(
+            json.dumps(
+                export_trajectory(db.session.get(Trajectory, case.id)), ensure_ascii=False, indent=2
+            ).encode()
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -157,6 +157,25 @@ def _rounds(world, n: int, *, with_ballots: int = 0) -> None:
     _insert(Vote, [{"ballot_id": b, "factor": key, "color": Color.GROEN} for b, _ in ballots])
 
 
+def _blocked(world, n: int) -> None:
+    """``n`` blocked actions of the lead: each is behind."""
+    _actions(world, n, owner=_lead_member(world), status=ActionStatus.GEBLOKKEERD)
+
+
+def _behind_already(world) -> int:
+    """What the fixture already has behind, for the lead (who sees trajectory A only)."""
+    from flask import current_app
+
+    from tracker.behind.services import behind
+
+    with current_app.test_request_context():
+        return len(behind([world["a"].id]))
+
+
+def _lead_member(world):
+    return next(m for m in world["a"].memberships if m.role == Role.PROJECTLEIDER)
+
+
 def _lead(world):
     return world["users"]["projectleider"]
 
@@ -196,6 +215,33 @@ LISTS = {
         1,
         'id="mijlpaal-',
         None,
+    ),
+    "plan-actions": (
+        _actions,
+        _lead,
+        "/trajecten/{a}/plannen/{plan}",
+        "acties",
+        1,
+        r'id="actie-\d+"',
+        None,
+    ),
+    "behind": (
+        _blocked,
+        _lead,
+        "/trajecten/{a}/achter",
+        "achterstanden",
+        _behind_already,
+        '<span class="app-badge app-badge--overdue">',
+        ("laag=uitvoerend", None),
+    ),
+    "behind-across": (
+        _blocked,
+        _lead,
+        "/achter",
+        "achterstanden",
+        _behind_already,
+        '<span class="app-badge app-badge--overdue">',
+        ("laag=uitvoerend", None),
     ),
     "meetings": (
         _meetings,
@@ -243,7 +289,7 @@ def _url(world, template: str, **extra) -> str:
 
 
 def _page_param(name: str) -> str:
-    return "pagina_mijlpalen" if name == "milestones" else "pagina"
+    return {"milestones": "pagina_mijlpalen", "plan-actions": "pagina_acties"}.get(name, "pagina")
 
 
 @pytest.mark.parametrize("name", LISTS)
@@ -251,6 +297,8 @@ def test_a_list_of_120_shows_50_with_the_total_and_the_rest_on_page_3(client, lo
     add, user, template, noun, already, marker, _filter = LISTS[name]
     if already is None:  # as many as the fixture made
         already = db.session.scalar(sa.select(sa.func.count()).select_from(Organisation))
+    elif callable(already):
+        already = already(world)
     add(world, 120 - already)
     login(user(world))
     arg = _page_param(name)
@@ -271,7 +319,7 @@ def test_a_list_of_120_shows_50_with_the_total_and_the_rest_on_page_3(client, lo
 @pytest.mark.parametrize("name", [n for n, spec in LISTS.items() if spec[6]])
 def test_filters_survive_paging(client, login, world, name):
     add, user, template, noun, already, marker, (query, _count) = LISTS[name]
-    add(world, 120 - already)
+    add(world, 120 - (already(world) if callable(already) else already))
     login(user(world))
     key, value = query.split("=")
     first = client.get(f"{_url(world, template)}?{query}").get_data(as_text=True)
@@ -403,3 +451,68 @@ def test_the_page_helper_clamps_and_keeps_the_query_string(app):
         assert page.url(1) == "/acties?laag=bestuur&status=bezig#lijst"
         assert page.numbers() == [1, None, 4, 5, 6, 7, 8, None, 20]
         assert (page.first, page.last, page.previous, page.next) == (251, 300, 5, 7)
+
+
+# --- the plan page and 'wat loopt achter' ----------------------------------------------------------
+
+
+def test_the_plan_page_counts_a_closed_cycle_and_links_to_its_list_instead_of_listing_it(
+    client, login, world
+):
+    from tracker.plans import services as plans
+
+    _actions(world, 120, status=ActionStatus.GEREED)
+    plans.close_cycle(world["plan"].current_cycle, None)  # the finished ones stay in cycle 1
+    db.session.commit()
+    login(_lead(world))
+    a, plan = world["a"], world["plan"]
+    page = client.get(f"/trajecten/{a.id}/plannen/{plan.id}").get_data(as_text=True)
+    assert len(re.findall(r'id="actie-\d+"', page)) == 1  # cycle 2: the one carried over
+    cycle1 = page.split('id="cycle-1-actions"', 1)[1].split("</section>", 1)[0]
+    assert "Gereed: 120" in cycle1
+    link = f"/trajecten/{a.id}/acties?plan={plan.id}&amp;cyclus=1"
+    assert f'href="{link}"' in cycle1 and "Alle acties van cyclus 1 (120)" in cycle1
+    assert f'href="{link}&amp;status=gereed"' in cycle1
+    listed = client.get(link.replace("&amp;", "&")).get_data(as_text=True)
+    assert "1–50 van 120 acties" in listed and "alleen cyclus 1" in listed
+    assert 'name="cyclus" value="1"' in listed  # the filter form keeps the cycle
+    second = client.get(f"/trajecten/{a.id}/acties?plan={plan.id}&cyclus=2").get_data(as_text=True)
+    assert "Bulkactie" not in second and world["action"].title in second
+    for bad in ("0", "-1", "abc", "99999999999999999999"):
+        assert client.get(f"/trajecten/{a.id}/acties?cyclus={bad}").status_code == 200
+
+
+def test_the_plan_page_pages_its_archive_and_keeps_the_other_pages(client, login, world):
+    _actions(world, 120)
+    db.session.execute(
+        sa.update(Action)
+        .where(Action.title.like("Bulkactie %"))
+        .values(archived_at=sa.func.current_timestamp())
+    )
+    db.session.commit()
+    login(_lead(world))
+    url = f"/trajecten/{world['a'].id}/plannen/{world['plan'].id}"
+    page = client.get(url).get_data(as_text=True)
+    assert "Gearchiveerde acties (120)" in page and "1–50 van 120 gearchiveerde acties" in page
+    assert (
+        len(re.findall(r'id="gearchiveerd-\d+"', page)) == 50
+        and '<details class="app-details" open>' not in page
+    )
+    third = client.get(f"{url}?pagina_mijlpalen=1&pagina_archief=3").get_data(as_text=True)
+    assert "101–120 van 120 gearchiveerde acties" in third and '<details class="app-details" open>' in third
+    assert len(re.findall(r'id="gearchiveerd-\d+"', third)) == 20
+    links = re.findall(r'href="([^"]*pagina_archief=2[^"]*)"', third)
+    assert links and all("pagina_mijlpalen=1" in link for link in links)
+
+
+def test_what_is_behind_counts_every_page_per_kind_and_layer(client, login, world):
+    already = _behind_already(world)
+    _blocked(world, 120)
+    login(_lead(world))
+    page = client.get(f"/trajecten/{world['a'].id}/achter").get_data(as_text=True)
+    total = already + 120
+    assert f"1–50 van {total} achterstanden" in page
+    assert re.search(r"Actie geblokkeerd: <strong>1[2-9]\d</strong>", page)
+    layer = _lead_member(world).layer.value
+    heading = page.split(f'id="laag-{layer}"', 1)[1].split("</h2>", 1)[0]
+    assert int(re.search(r"\((\d+)\)", heading).group(1)) >= 120  # the layer's count over every page

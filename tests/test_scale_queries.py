@@ -7,6 +7,7 @@ leads. The pages are those of ``scripts/load_benchmark.py``, for the same user.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import sqlalchemy as sa
@@ -15,6 +16,7 @@ from tracker import demo, scale
 from tracker.extensions import db
 from tracker.models import Ballot, EvaluationRound, Membership, Plan, Role, User
 from tracker.models.audit import audited_models
+from tracker.paging import PER_PAGE
 
 from .test_queries import count_queries
 
@@ -30,6 +32,8 @@ PAGES = (
     "/trajecten/{t}/acties",
     "/acties",
     "/trajecten/{t}/plannen/{plan}",
+    "/trajecten/{t}/achter",
+    "/achter",
     "/trajecten/{t}/evaluaties",
     "/trajecten/{t}/evaluaties/{round}",
     "/trajecten/{t}/netwerk",
@@ -92,4 +96,13 @@ def test_main_pages_issue_the_same_queries_at_demo_size_and_three_times_more(app
     history = "/trajecten/{t}/geschiedenis"
     assert large.pop(history) <= small.pop(history) + len(audited_models())
     assert large == small
+    # The lists that grow with use render a page of rows at most, whatever the data.
+    ids = _targets()
+    for page, marker in (
+        ("/trajecten/{t}/plannen/{plan}", r'id="actie-\d+"'),
+        ("/trajecten/{t}/achter", '<span class="app-badge app-badge--overdue">'),
+        ("/achter", '<span class="app-badge app-badge--overdue">'),
+    ):
+        body = client.get(page.format(**ids)).get_data(as_text=True)
+        assert len(re.findall(marker, body)) <= PER_PAGE, page
     assert _targets()["t"] != db.session.scalar(sa.select(sa.func.min(Membership.trajectory_id)))

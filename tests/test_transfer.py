@@ -195,3 +195,22 @@ def test_a_finished_session_keeps_its_evaluation_milestone_through_export_and_im
     assert copy.milestone is not None and copy.milestone.id != milestone.id
     assert copy.milestone.title == milestone.title and copy.milestone.plan.trajectory_id == imported.id
     assert _normalise(export_trajectory(imported))["network"] == _normalise(exported)["network"]
+
+
+def test_the_download_is_streamed_and_writes_what_the_export_holds(client, app, demo_loaded):
+    """The download is written a record at a time; its text is the export's, references to
+    records further on (an action's red card, step or objective) filled in."""
+    case = db.session.scalar(db.select(Trajectory).where(Trajectory.name.like("Preventie%")))
+    lead = next(m.user for m in case.memberships if m.role.value == "projectleider")
+    client.post("/inloggen", data={"email": lead.email, "password": demo.DEMO_PASSWORD})
+    response = client.get(f"/trajecten/{case.id}/export.json")
+    assert response.status_code == 200 and response.is_streamed
+    text = response.get_data(as_text=True)
+    expected = export_trajectory(case)
+    downloaded = json.loads(text)
+    assert _normalise(downloaded) == _normalise(expected)
+    assert text == json.dumps(
+        expected | {"exported_at": downloaded["exported_at"]}, ensure_ascii=False, indent=2
+    )
+    sources = [a.get("source") for p in downloaded["plans"] for a in p["actions"]]
+    assert any(s is not None for s in sources) and "\x00" not in text

@@ -17,7 +17,7 @@ from tracker.extensions import db
 from tracker.models import Trajectory
 from tracker.notifications.commands import notifications
 from tracker.search.commands import search
-from tracker.transfer import ImportError_, export_trajectory, import_trajectory
+from tracker.transfer import ImportError_, import_trajectory, stream_trajectory
 
 
 @click.command("create-user")
@@ -93,10 +93,8 @@ def export_command(trajectory_id: int, path: Path) -> None:
     trajectory = db.session.get(Trajectory, trajectory_id)
     if trajectory is None:
         raise click.ClickException(f"Geen traject met nummer {trajectory_id}.")
-    path.write_text(
-        json.dumps(export_trajectory(trajectory, open_round_ballots=True), ensure_ascii=False, indent=2),
-        encoding="utf-8",
-    )
+    with path.open("wb") as out:
+        out.writelines(stream_trajectory(trajectory, open_round_ballots=True))
     click.echo(f"Traject ‘{trajectory.name}’ geëxporteerd naar {path}")
 
 

@@ -64,3 +64,54 @@ def test_the_trajectory_menu_fits_one_line_at_1366_px_with_targets_of_24_px(brow
         assert len(tops) == 5 and len(set(tops)) == 1, (url, tops)
         assert page.evaluate(SMALL_MENU_TARGETS) == 0, url
     context.close()
+
+
+def test_the_pagers_of_the_plan_page_and_of_what_is_behind_fit_320_px(app, browser, demo_site):
+    """With more than a page of actions, the plan page (its cycle's actions and its archive), the
+    action list of one cycle and 'wat loopt achter' show their pagers without scrolling sideways."""
+    import sqlalchemy as sa
+
+    from tracker.extensions import db
+    from tracker.models import Action, ActionStatus, Membership, PdcaStage, Plan, PlanKind, Role, User, utcnow
+
+    lead = db.session.scalar(sa.select(User).where(User.email == "anouk@demo.betersamen.nl"))
+    member = db.session.scalar(
+        sa.select(Membership).where(Membership.user_id == lead.id, Membership.role == Role.PROJECTLEIDER)
+    )
+    plan = db.session.scalar(
+        sa.select(Plan).where(Plan.trajectory_id == member.trajectory_id, Plan.kind == PlanKind.EXTERN)
+    )
+    cycle = plan.current_cycle
+    rows = [
+        {
+            "trajectory_id": plan.trajectory_id,
+            "plan_id": plan.id,
+            "cycle_id": cycle.id,
+            "title": f"Een actie met een lange titel om de breedte te toetsen {i}",
+            "owner_id": member.id,
+            "status": ActionStatus.GEBLOKKEERD,
+            "stage": PdcaStage.DO,
+            "archived_at": utcnow() if i % 3 == 0 else None,
+        }
+        for i in range(180)
+    ]
+    db.session.execute(sa.insert(Action), rows)
+    db.session.commit()
+    context = browser.new_context(locale="nl-NL", viewport={"width": 320, "height": 720})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    log_in(page, demo_site, "anouk@demo.betersamen.nl")
+    t = plan.trajectory_id
+    for url in (
+        f"/trajecten/{t}/plannen/{plan.id}?pagina_acties=2",
+        f"/trajecten/{t}/plannen/{plan.id}?pagina_archief=2",
+        f"/trajecten/{t}/acties?plan={plan.id}&cyclus={cycle.number}&pagina=2",
+        f"/trajecten/{t}/achter?laag={member.layer.value}&pagina=2",
+        "/achter?pagina=2",
+    ):
+        response = page.goto(demo_site + url)
+        assert response is not None and response.status == 200, url
+        assert page.locator("nav.app-pager").count() >= 1, url
+        assert not page.evaluate(OVERFLOW), url
+        assert page.evaluate(UNLABELLED_SCROLL_REGIONS) == 0, url
+    context.close()

@@ -19,6 +19,7 @@ from tracker.models import (
     OPEN_ACTION_STATUSES,
     Action,
     ActionStatus,
+    Cycle,
     Layer,
     Membership,
     Milestone,
@@ -36,6 +37,7 @@ class ActionFilter:
     organisation_id: int | None = None
     owner_user_id: int | None = None
     plan_id: int | None = None
+    cycle: int | None = None  # a cycle's number (of the chosen plan, or of every plan)
     status: str | None = None
     overdue: bool = False
     due_soon: bool = False
@@ -49,6 +51,7 @@ class ActionFilter:
             organisation_id=arg_id(args, "organisatie"),
             owner_user_id=arg_id(args, "eigenaar"),
             plan_id=arg_id(args, "plan"),
+            cycle=arg_id(args, "cyclus"),
             status=status if status in {m.value for m in ActionStatus} else None,
             overdue=args.get("te_laat") == "1",
             due_soon=args.get("binnenkort") == "1",
@@ -65,6 +68,7 @@ class ActionFilter:
             "organisatie": self.organisation_id,
             "eigenaar": self.owner_user_id,
             "plan": self.plan_id,
+            "cyclus": self.cycle,
             "status": self.status,
             "te_laat": "1" if self.overdue else None,
             "binnenkort": "1" if self.due_soon else None,
@@ -97,6 +101,8 @@ def _conditions(
         where.append(Membership.user_id == flt.owner_user_id)
     if flt.plan_id:
         where.append(Action.plan_id == flt.plan_id)
+    if flt.cycle:
+        where.append(Action.cycle_id.in_(sa.select(Cycle.id).where(Cycle.number == flt.cycle)))
     if flt.status:
         where.append(Action.status == ActionStatus(flt.status))
     if flt.overdue:

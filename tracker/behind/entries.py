@@ -3,7 +3,7 @@ links to), and their grouping by layer and owner."""
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -77,31 +77,41 @@ def counts(entries: list[Entry]) -> list[tuple[EntryKind, int]]:
     return [(kind, found[kind]) for kind in EntryKind if found[kind]]
 
 
-def grouped(entries: list[Entry]) -> list[LayerGroup]:
+def _order(entry: Entry) -> tuple:
     """By layer (board, management, professional, then none), then by owner (by name, nobody
-    last), each owner's entries by date (undated last) and kind."""
-    by_layer: dict[Layer | None, dict[str | None, list[Entry]]] = defaultdict(lambda: defaultdict(list))
-    for entry in entries:
-        by_layer[entry.layer][entry.owner].append(entry)
-    result = []
-    for layer in sorted(by_layer, key=lambda x: LAYER_ORDER[x] if x is not None else len(LAYER_ORDER)):
-        owners = by_layer[layer]
-        group = LayerGroup(layer)
-        for owner in sorted(owners, key=lambda o: (o is None, o or "")):
-            group.owners.append(
-                OwnerGroup(
-                    owner,
-                    sorted(
-                        owners[owner],
-                        key=lambda e: (
-                            e.due is None,
-                            e.due or date.max,
-                            e.trajectory_name,
-                            e.kind.value,
-                            e.title,
-                        ),
-                    ),
-                )
-            )
-        result.append(group)
+    last), then by date (undated last) and kind."""
+    layer = LAYER_ORDER[entry.layer] if entry.layer is not None else len(LAYER_ORDER)
+    return (
+        layer,
+        entry.owner is None,
+        entry.owner or "",
+        entry.due is None,
+        entry.due or date.max,
+        entry.trajectory_name,
+        entry.kind.value,
+        entry.title,
+        entry.url,
+    )
+
+
+def ordered(entries: list[Entry]) -> list[Entry]:
+    """The entries in the order they are shown (and paged): by layer, owner, date and kind."""
+    return sorted(entries, key=_order)
+
+
+def layer_counts(entries: list[Entry]) -> Counter:
+    """How many entries per layer (None: no layer), over every page."""
+    return Counter(e.layer for e in entries)
+
+
+def grouped(entries: list[Entry]) -> list[LayerGroup]:
+    """Entries in their shown order (:func:`ordered`), grouped by layer, then by owner."""
+    result: list[LayerGroup] = []
+    for entry in ordered(entries):
+        if not result or result[-1].layer != entry.layer:
+            result.append(LayerGroup(entry.layer))
+        owners = result[-1].owners
+        if not owners or owners[-1].owner != entry.owner:
+            owners.append(OwnerGroup(entry.owner))
+        owners[-1].entries.append(entry)
     return result

@@ -9,20 +9,25 @@ from flask_login import current_user
 
 from tracker.access import rule, signed_in, trajectory_blueprint, viewable_trajectory_ids
 from tracker.behind import services
-from tracker.behind.entries import Entry, counts, grouped
+from tracker.behind.entries import Entry, counts, grouped, layer_counts, ordered
 from tracker.models import Layer, Trajectory
 from tracker.navigation import layer_filter
+from tracker.paging import page_of
 
 bp = trajectory_blueprint("behind", __name__)
 
 
 def _render(trajectory: Trajectory | None, entries: list[Entry], layer: Layer | None):
+    """One page of the entries (in the layer asked for), grouped; the counts are of every page."""
     if layer is not None:
         entries = [e for e in entries if e.layer == layer]
+    page = page_of(ordered(entries), anchor="behind-list")
     return render_template(
         "behind/index.html",
         trajectory=trajectory,
-        groups=grouped(entries),
+        page=page,
+        groups=grouped(list(page.items)),
+        per_layer=layer_counts(entries),
         total=len(entries),
         kinds=counts(entries),
         layer=layer,

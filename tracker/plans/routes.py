@@ -24,7 +24,7 @@ from tracker.forms import redisplay_on_csrf_failure
 from tracker.ids import arg_id
 from tracker.models import Cycle, Milestone, Plan, Trajectory
 from tracker.paging import paginate
-from tracker.plans import services
+from tracker.plans import lists, services
 from tracker.plans.forms import CloseCycleForm, CycleForm, MilestoneForm, NewPlanForm, PlanForm, plan_choices
 
 bp = trajectory_blueprint("plans", __name__)
@@ -78,7 +78,9 @@ def plan(trajectory: Trajectory, plan_id: int):
         plan=plan,
         cycle=cycle,
         close_form=CloseCycleForm(prefix="close"),
-        actions=services.actions_of(plan),
+        actions=paginate(lists.cycle_actions(cycle), arg="pagina_acties", anchor="actions-heading"),
+        counts=lists.counts(plan),
+        archived=paginate(lists.archived_actions(plan), arg="pagina_archief", anchor="archived-heading"),
         milestones=paginate(
             services.milestones_of(plan), arg="pagina_mijlpalen", anchor="milestones-heading"
         ),

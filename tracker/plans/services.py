@@ -199,23 +199,6 @@ def action_from_source(
     return action
 
 
-def actions_of(plan: Plan) -> list[Action]:
-    """Every action of the plan, archived ones too, by due date, each with its milestone and that
-    milestone's actions (its state reads them): one query for those, not one per milestone."""
-    return list(
-        db.session.scalars(
-            sa.select(Action)
-            .where(Action.plan_id == plan.id)
-            .options(
-                joinedload(Action.owner),
-                joinedload(Action.milestone).selectinload(Milestone.actions),
-                joinedload(Action.carried_from),
-            )
-            .order_by(Action.due_date.is_(None), Action.due_date, Action.id)
-        ).unique()
-    )
-
-
 # --- milestones -----------------------------------------------------------------------------
 
 

@@ -3,7 +3,6 @@ history, and the user's own work across trajectories."""
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -28,7 +27,7 @@ from tracker.trajectories import services, work
 from tracker.trajectories.forms import TrajectoryCreateForm, TrajectoryEditForm
 from tracker.trajectories.history import HistoryFilter, history_page, history_types
 from tracker.trajectories.history_values import HistoryValues
-from tracker.transfer import export_trajectory
+from tracker.transfer import stream_trajectory
 
 bp = trajectory_blueprint("trajectories", __name__)
 
@@ -163,10 +162,8 @@ def tabel1(trajectory: Trajectory):
 @bp.route("/trajecten/<id:trajectory_id>/export.json")
 @rule()
 def export(trajectory: Trajectory):
-    data = export_trajectory(trajectory)
-    response = current_app.response_class(
-        json.dumps(data, ensure_ascii=False, indent=2), mimetype="application/json"
-    )
+    # Written to a spooled file while the database is read, then sent from it in chunks.
+    response = current_app.response_class(stream_trajectory(trajectory), mimetype="application/json")
     response.headers["Content-Disposition"] = f'attachment; filename="traject-{trajectory.id}.json"'
     return response
 

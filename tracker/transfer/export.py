@@ -1,10 +1,13 @@
-"""The export: a trajectory as a JSON-ready dict, by walking the schema."""
+"""The export: a trajectory as a JSON-ready dict, by walking the schema; or, for a download, as
+JSON text written a record at a time (:func:`write_trajectory`, see stream.py) so that memory
+stays flat however large the trajectory."""
 
 from __future__ import annotations
 
 import enum
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -35,6 +38,34 @@ def export_trajectory(trajectory: Trajectory, *, open_round_ballots: bool = Fals
     return _Export(open_round_ballots).run(trajectory)
 
 
+class Lazy:
+    """A list of the document written as it is generated (the records are not kept)."""
+
+    def __init__(self, items: Iterator[Any]) -> None:
+        self.items = items
+
+    def __iter__(self) -> Iterator[Any]:
+        return self.items
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A reference to a record later in the document: written as a mark, filled in afterwards."""
+
+    number: int
+
+
+def lazy_trajectory(trajectory: Trajectory, *, open_round_ballots: bool = False) -> tuple[dict, Callable]:
+    """The document with its lists as :class:`Lazy` generators and its forward references as
+    :class:`Pending` marks, and the function that gives a mark's value once the whole document
+    has been written."""
+    export = _Export(open_round_ballots, lazy=True)
+    return export.start(trajectory), export.resolve
+
+
+BATCH = 200  # records of one query fetched at a time
+
+
 def encode(value: Any) -> Any:
     if isinstance(value, enum.Enum):
         return value.value
@@ -53,14 +84,31 @@ def _eager(node: Node) -> list[Any]:
 
 
 class _Export:
-    def __init__(self, open_round_ballots: bool) -> None:
+    def __init__(self, open_round_ballots: bool, *, lazy: bool = False) -> None:
         self.open_round_ballots = open_round_ballots
+        self.lazy = lazy
         self.keys: dict[str, dict[int, tuple[Any, ...]]] = defaultdict(dict)
-        # References to records that may come later in the document, filled in at the end.
-        self.pending: list[tuple[dict[str, Any], str, str, int, bool]] = []
-        self.sorts: list[tuple[list[Any], Callable[[Any], Any]]] = []
+        # References to records that come later in the document, filled in at the end.
+        # Written lazily, the document is not kept: only the reference's target is.
+        self.pending: list[tuple[dict[str, Any] | None, str, str, int, bool]] = []
 
     def run(self, trajectory: Trajectory) -> dict[str, Any]:
+        document = self.start(trajectory)
+        for number, (doc, name, *_target) in enumerate(self.pending):
+            assert doc is not None
+            doc[name] = self.resolve(number)
+        return document
+
+    def resolve(self, number: int) -> Any:
+        """The value of the ``number``-th forward reference, once its target has been written."""
+        _doc, _name, target, target_id, local = self.pending[number]
+        return self.written(target, target_id, local)
+
+    def written(self, target: str, target_id: int, local: bool) -> Any:
+        key = self.keys[target].get(target_id)
+        return None if key is None else (key[-1] if local else written_key(key))
+
+    def start(self, trajectory: Trajectory) -> dict[str, Any]:
         trajectory = db.session.scalars(
             sa.select(Trajectory)
             .where(Trajectory.id == trajectory.id)
@@ -78,11 +126,6 @@ class _Export:
             ],
         }
         self.children(TRAJECTORY, trajectory, (), document)
-        for doc, name, target, target_id, local in self.pending:
-            key = self.keys[target].get(target_id)
-            doc[name] = None if key is None else (key[-1] if local else written_key(key))
-        for docs, sort in self.sorts:
-            docs.sort(key=sort)
         return document
 
     def fields(self, node: Node, obj: Any, private: tuple[str, ...]) -> dict[str, Any]:
@@ -120,30 +163,31 @@ class _Export:
                 into[name] = self.many(child, obj, scope)
 
     def many(self, child: Children, parent: Any, scope: tuple[Any, ...]) -> Any:
-        if child.when is not None and not child.when(parent, self.open_round_ballots):
-            records = []
-        else:
-            records = self.fetch(child, parent)
         private = child.private(parent) if child.private else ()
-        docs = [self.record(child.node, obj, index, scope, private) for index, obj in enumerate(records)]
-        if child.sort is not None:
-            self.sorts.append((docs, child.sort))
+        docs = (
+            self.record(child.node, obj, index, scope, private) for index, obj in self.fetch(child, parent)
+        )
+        if child.sort is not None:  # sorted on fields and earlier records only
+            return sorted(docs, key=child.sort)
         if child.one:
-            return docs[0] if docs else None
-        return docs
+            return next(iter(list(docs)), None)
+        return Lazy(docs) if self.lazy else list(docs)
 
-    def fetch(self, child: Children, parent: Any) -> list[Any]:
+    def fetch(self, child: Children, parent: Any) -> Iterator[tuple[int, Any]]:
+        """The child records with their index; a query's rows are fetched a batch at a time."""
+        if child.when is not None and not child.when(parent, self.open_round_ballots):
+            return iter(())
         if child.collection:
-            return list(getattr(parent, child.collection))
+            return enumerate(getattr(parent, child.collection))
         model = child.node.model
         assert child.parent is not None
-        return list(
+        return enumerate(
             db.session.scalars(
                 sa.select(model)
                 .where(getattr(model, fk_column(model, child.parent)) == parent.id)
                 .order_by(*child.order_by)
                 .options(*_eager(child.node))
-                .execution_options(populate_existing=True)
+                .execution_options(populate_existing=True, yield_per=BATCH)
             )
         )
 
@@ -154,9 +198,12 @@ class _Export:
         if ref.flag:
             return target_id is not None
         target = ACTION_SOURCES.get(obj.source_type) if ref.target == SOURCE else ref.target
-        if target is not None and target_id is not None:
-            self.pending.append((doc, name, target, target_id, ref.local))
-        return None
+        if target is None or target_id is None:
+            return None
+        if target_id in self.keys[target]:  # written before this record
+            return self.written(target, target_id, ref.local)
+        self.pending.append((None if self.lazy else doc, name, target, target_id, ref.local))
+        return Pending(len(self.pending) - 1) if self.lazy else None
 
     def natural(self, ref: Ref, obj: Any, doc: dict[str, Any]) -> Any:
         """A person by email, an organisation by name (with ``extra`` fields alongside)."""
