@@ -516,3 +516,31 @@ def test_what_is_behind_counts_every_page_per_kind_and_layer(client, login, worl
     layer = _lead_member(world).layer.value
     heading = page.split(f'id="laag-{layer}"', 1)[1].split("</h2>", 1)[0]
     assert int(re.search(r"\((\d+)\)", heading).group(1)) >= 120  # the layer's count over every page
+
+
+def test_after_a_change_the_plan_page_opens_on_the_page_that_shows_the_action(client, login, world):
+    _actions(world, 119)
+    login(_lead(world))
+    a, plan = world["a"], world["plan"]
+    shown = [
+        action_id
+        for action_id in db.session.scalars(
+            sa.select(Action.id)
+            .where(Action.cycle_id == plan.current_cycle.id, Action.archived_at.is_(None))
+            .order_by(Action.due_date.is_(None), Action.due_date, Action.id)
+        )
+    ]
+    later = db.session.get(Action, shown[75])  # on the second page of the current cycle's actions
+    response = client.post(
+        f"/trajecten/{a.id}/acties/{later.id}/status",
+        data={"status": "gereed", "version": str(later.version)},
+    )
+    assert response.headers["Location"].endswith(f"?pagina_acties=2#actie-{later.id}")
+    page = client.get(response.headers["Location"].split("#")[0]).get_data(as_text=True)
+    assert f'id="actie-{later.id}"' in page
+    first = db.session.get(Action, shown[0])
+    response = client.post(
+        f"/trajecten/{a.id}/acties/{first.id}/status",
+        data={"status": "gereed", "version": str(first.version)},
+    )
+    assert response.headers["Location"] == f"/trajecten/{a.id}/plannen/{plan.id}#actie-{first.id}"

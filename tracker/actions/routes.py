@@ -25,6 +25,7 @@ from tracker.forms import redisplay_on_csrf_failure
 from tracker.ids import arg_id
 from tracker.models import Action, ActionStatus, Layer, Trajectory
 from tracker.paging import paginate
+from tracker.plans.lists import place_of
 from tracker.plans.services import plans_of
 from tracker.quick import back_to, change_status
 
@@ -33,9 +34,13 @@ bp.add_app_template_global(sources.label_of, "action_source_label")
 
 
 def _in_plan(action: Action) -> str:
-    """The action in its plan's page."""
+    """The action in its plan's page, on the page of the list that shows it."""
     return url_for(
-        "plans.plan", trajectory_id=action.trajectory_id, plan_id=action.plan_id, _anchor=f"actie-{action.id}"
+        "plans.plan",
+        trajectory_id=action.trajectory_id,
+        plan_id=action.plan_id,
+        _anchor=f"actie-{action.id}",
+        **place_of(action),
     )
 
 

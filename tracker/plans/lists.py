@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload
 
 from tracker.extensions import db
 from tracker.models import Action, ActionStatus, Cycle, Milestone, Plan
+from tracker.paging import PER_PAGE
 
 # What a row of the plan page shows of an action, loaded with it.
 _SHOWN = (
@@ -73,4 +74,24 @@ def archived_actions(plan: Plan) -> sa.Select:
     )
 
 
-__all__ = ["PlanCounts", "archived_actions", "counts", "cycle_actions"]
+def place_of(action: Action) -> dict[str, int]:
+    """The page of the plan's page that shows ``action``, as query arguments: its page of the current
+    cycle's actions or of the archive (one query of ids). An action of an earlier cycle is only
+    counted on the plan's page, so there it is nothing: the plan's first page."""
+    plan = action.plan
+    if plan is None:
+        return {}
+    if action.archived_at is not None:
+        stmt, arg = archived_actions(plan), "pagina_archief"
+    elif plan.current_cycle is not None and action.cycle_id == plan.current_cycle.id:
+        stmt, arg = cycle_actions(plan.current_cycle), "pagina_acties"
+    else:
+        return {}
+    ids = list(db.session.scalars(sa.select(Action.id).where(stmt.whereclause).order_by(*_ORDER)))
+    if action.id not in ids:
+        return {}
+    page = ids.index(action.id) // PER_PAGE + 1
+    return {arg: page} if page > 1 else {}
+
+
+__all__ = ["PlanCounts", "archived_actions", "counts", "cycle_actions", "place_of"]
