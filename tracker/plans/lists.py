@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
@@ -74,7 +75,7 @@ def archived_actions(plan: Plan) -> sa.Select:
     )
 
 
-def place_of(action: Action) -> dict[str, int]:
+def place_of(action: Action) -> dict[str, Any]:
     """The page of the plan's page that shows ``action``, as query arguments: its page of the current
     cycle's actions or of the archive (one query of ids). An action of an earlier cycle is only
     counted on the plan's page, so there it is nothing: the plan's first page."""
@@ -87,7 +88,7 @@ def place_of(action: Action) -> dict[str, int]:
         stmt, arg = cycle_actions(plan.current_cycle), "pagina_acties"
     else:
         return {}
-    ids = list(db.session.scalars(sa.select(Action.id).where(stmt.whereclause).order_by(*_ORDER)))
+    ids = list(db.session.scalars(stmt.with_only_columns(Action.id, maintain_column_froms=True)))
     if action.id not in ids:
         return {}
     page = ids.index(action.id) // PER_PAGE + 1
