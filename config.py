@@ -148,6 +148,10 @@ class Config:
     SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
     # Signed-in pages warn this long before the session ends, with a button to stay logged in.
     SESSION_WARNING = timedelta(minutes=2)
+    # Rendered read pages kept per process while the data version stays the same
+    # (tracker/pagecache.py), at most this many bytes per process.
+    PAGE_CACHE = True
+    PAGE_CACHE_MAX_BYTES = 32 * 1024 * 1024
 
 
 class DevelopmentConfig(Config):
@@ -163,6 +167,9 @@ class TestConfig(Config):
     MAIL_SERVER = None
     # Fast hashing in tests; production uses the argon2 library defaults.
     ARGON2_PARAMETERS = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
+    # Off, so every request renders (the query-count tests measure renders); tests/test_pagecache.py
+    # turns it on.
+    PAGE_CACHE = False
 
 
 class ProductionConfig(Config):

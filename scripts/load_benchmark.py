@@ -192,13 +192,16 @@ def main() -> int:
     parser.add_argument("--gunicorn-args", default="", help='e.g. "--preload" or "--threads 4"')
     parser.add_argument("--data-dir", type=Path, default=Path(tempfile.gettempdir()) / "tracker-bench")
     parser.add_argument("--pg-admin-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument(
+        "--pg-prefix", default="tracker_bench_scale_", help="name of the PostgreSQL data sets, before the scale"
+    )
     parser.add_argument("--fresh", action="store_true", help="make the data sets again")
     args = parser.parse_args()
     summary: dict[tuple[str, int], dict[str, tuple[float, float]]] = {}
     ok = True
     for database in args.databases.split(","):
         for scale in (int(s) for s in args.scales.split(",")):
-            url = support.dataset_url(database, scale, args.data_dir, args.pg_admin_url)
+            url = support.dataset_url(database, scale, args.data_dir, args.pg_admin_url, args.pg_prefix)
             if args.fresh or not support.dataset_ready(url):
                 support.make_dataset(database, scale, url, args.pg_admin_url)
             summary[(database, scale)], passed = run_one(database, scale, url, args)

@@ -24,6 +24,7 @@ from tracker.extensions import db
 from tracker.forms import redisplay_on_csrf_failure
 from tracker.ids import arg_id
 from tracker.models import Action, ActionStatus, Layer, Trajectory
+from tracker.pagecache import cached_page
 from tracker.paging import paginate
 from tracker.plans.services import plans_of
 from tracker.quick import back_to, change_status
@@ -169,6 +170,7 @@ def _streamed(stmt):
 @bp.route("/acties")
 @bp.route("/trajecten/<id:trajectory_id>/acties")
 @rule(optional=True)
+@cached_page
 def index(trajectory: Trajectory | None):
     flt, today = _filter()
     return render_template(

@@ -31,6 +31,7 @@ from tracker.evaluations.schedules import PlannedRound
 from tracker.extensions import db
 from tracker.forms import redisplay_on_csrf_failure
 from tracker.models import Cadence, EvaluationRound, EvaluationSchedule, Layer, RoundState, Trajectory
+from tracker.pagecache import cached_page
 
 bp = trajectory_blueprint("evaluations", __name__)
 for global_name, function in wording.TEMPLATE_GLOBALS.items():
@@ -61,6 +62,7 @@ def _round_on(trajectory: Trajectory, opens_on: date) -> EvaluationRound | None:
 
 @bp.route("/trajecten/<id:trajectory_id>/evaluaties")
 @rule()
+@cached_page
 def index(trajectory: Trajectory):
     today = date.today()
     schedule = schedules.schedule_of(trajectory)
@@ -241,6 +243,7 @@ def _results_context(trajectory: Trajectory, evaluation_round: EvaluationRound, 
 
 @bp.route("/trajecten/<id:trajectory_id>/evaluaties/<id:round_id>", methods=["GET", "POST"])
 @rule(write=can_vote)
+@cached_page
 def round_view(trajectory: Trajectory, round_id: int):
     evaluation_round = get_in_trajectory_or_404(EvaluationRound, trajectory, round_id)
     today = date.today()

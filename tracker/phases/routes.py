@@ -23,6 +23,7 @@ from tracker.forms import redisplay_on_csrf_failure
 from tracker.ids import parse_id
 from tracker.models import ChecklistItem, DecisionKind, ItemStatus, Section, Trajectory
 from tracker.navigation import pages
+from tracker.pagecache import cached_page
 from tracker.phases import services
 from tracker.phases.forms import BulkAssignForm, ItemForm, NewItemForm, PhasePlanForm
 from tracker.quick import back_to, change_status
@@ -46,6 +47,7 @@ def _phase_url(item: ChecklistItem) -> str:
 
 @bp.route("/trajecten/<id:trajectory_id>/fasen/<id:number>")
 @rule()
+@cached_page
 def phase(trajectory: Trajectory, number: int):
     phase = services.phase_with_items(trajectory, number) or abort(404)
     new_forms = {}

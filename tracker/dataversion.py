@@ -1,0 +1,74 @@
+"""The data version: a counter in the database that goes up with every write.
+
+Every statement that writes (INSERT, UPDATE, DELETE, REPLACE) on a table other than the counter's
+marks its connection (``before_cursor_execute``, so ORM flushes, bulk updates and Core statements
+run through the session all count). When the session commits, it first flushes, and if the
+connection is marked it raises the counter in the same transaction; a rollback or the connection's
+return to the pool clears the mark. So the counter changes exactly when committed data may have
+changed, atomically with that change, and every app server that reads it from the same database
+sees the same value: the page cache (``tracker/pagecache.py``) keys its pages on it.
+
+Only writes through an ORM session raise the counter; the app writes nothing outside one (the
+migrations do, and app servers are restarted after them).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from tracker.models.version import DATA_VERSION_ID, DataVersion
+
+WROTE = "tracker_data_written"  # the mark in the connection's info
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+_TABLE = DataVersion.__tablename__
+_BUMP = sa.update(DataVersion).where(DataVersion.id == DATA_VERSION_ID).values(value=DataVersion.value + 1)
+_READ = f"SELECT value FROM {_TABLE} WHERE id = {DATA_VERSION_ID}"
+
+
+def _note_write(conn, _cursor, statement: str, *_args: Any) -> None:
+    if statement[:7].lstrip().upper().startswith(_WRITES) and _TABLE not in statement[:40]:
+        conn.info[WROTE] = True
+
+
+def _forget(conn) -> None:
+    conn.info.pop(WROTE, None)
+
+
+def _forget_on_checkin(_dbapi_connection, record) -> None:
+    record.info.pop(WROTE, None)
+
+
+def _bump_before_commit(session: Session) -> None:
+    """Raise the counter in the transaction about to commit, when it wrote anything."""
+    if not session.in_transaction():
+        return
+    session.flush()  # pending ORM changes reach the database now, so their statements are seen
+    conn = session.connection()
+    if not conn.info.pop(WROTE, False):
+        return
+    if conn.execute(_BUMP).rowcount == 0:
+        # The row is missing (a schema emptied by hand): make it again.
+        conn.execute(sa.insert(DataVersion).values(id=DATA_VERSION_ID, value=1))
+
+
+def register(engine: sa.Engine) -> None:
+    """Watch ``engine`` for writes, and raise the counter on every ORM session's commit."""
+    for event, listener in (
+        ("before_cursor_execute", _note_write),
+        ("commit", _forget),
+        ("rollback", _forget),
+    ):
+        if not sa.event.contains(engine, event, listener):
+            sa.event.listen(engine, event, listener)
+    if not sa.event.contains(engine.pool, "checkin", _forget_on_checkin):
+        sa.event.listen(engine.pool, "checkin", _forget_on_checkin)
+    if not sa.event.contains(Session, "before_commit", _bump_before_commit):
+        sa.event.listen(Session, "before_commit", _bump_before_commit)
+
+
+def current(session: Session) -> int | None:
+    """The committed data version as this request sees it (None when the row is missing)."""
+    return session.connection().exec_driver_sql(_READ).scalar()

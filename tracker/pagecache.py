@@ -1,0 +1,221 @@
+"""Rendered pages, kept per process and served again while nothing they show has changed.
+
+A view opts in with ``@cached_page``, placed under its access declaration (``@rule(...)``,
+``@signed_in``), so the declared rule, and the trajectory's 404, still run on every request
+before the cache is consulted::
+
+    @bp.route("/trajecten/<id:trajectory_id>")
+    @rule()
+    @cached_page
+    def detail(trajectory): ...
+
+Why a page served from the cache is the page a fresh render would give:
+
+- the key holds everything a read page depends on: the endpoint, the host and the full path with
+  its query string, the user, the language, today's date (states such as "te laat" change with
+  it), and the data version (``tracker/dataversion.py``), which the database raises in the same
+  transaction as every write, whichever process made it; a view renders from the data, the
+  user, the URL and the date, and nothing else;
+- what differs per request inside the page (the CSRF token of the logout form and the other
+  forms, the seconds left in the session) is recorded as a marker when the page is rendered and
+  filled in again on every answer;
+- only GET and HEAD of a signed-in user, only a page the view returned as text (status 200, HTML),
+  never when the session holds messages to show (flashes) or the page showed any, never after a
+  CSRF failure;
+- each process keeps at most ``PAGE_CACHE_MAX_BYTES``; when it sees a new data version it drops
+  every page it holds (they can no longer be served).
+
+``PAGE_CACHE`` turns it on (the default; the test configuration turns it off, so the query-count
+tests measure renders; ``tests/test_pagecache.py`` turns it on).
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import sys
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from datetime import date
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import Flask, current_app, g, get_flashed_messages, request, session
+from flask_babel import get_locale
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+
+from tracker import dataversion
+from tracker.auth.sessions import remaining
+from tracker.extensions import db
+
+View = TypeVar("View", bound=Callable[..., Any])
+EXTENSION = "tracker_pagecache"
+_RECORDING = "_pagecache_recording"
+
+# A marker is unguessable (a random part per process), so no text a user types can become one;
+# letters and digits only, so escaping leaves it as it is.
+_NONCE = secrets.token_hex(8)
+_FILLERS: dict[str, Callable[[], str]] = {
+    "csrf": lambda: generate_csrf(),
+    "remaining": lambda: str(remaining()),
+}
+_MARKER = {name: f"PAGECACHE{_NONCE}{name}X" for name in _FILLERS}
+_SPLIT = re.compile("PAGECACHE" + _NONCE + "(" + "|".join(_FILLERS) + ")X")
+
+
+class Page:
+    """A rendered page as text pieces with the names of the per-request values between them."""
+
+    __slots__ = ("parts", "size")
+
+    def __init__(self, body: str) -> None:
+        self.parts: tuple[str, ...] = tuple(_SPLIT.split(body))  # text, name, text, name, ..., text
+        self.size = sum(sys.getsizeof(part) for part in self.parts) + 200
+
+    def render(self) -> str:
+        if len(self.parts) == 1:
+            return self.parts[0]
+        values = {name: _FILLERS[name]() for name in set(self.parts[1::2])}
+        pieces = list(self.parts)
+        pieces[1::2] = [values[name] for name in self.parts[1::2]]
+        return "".join(pieces)
+
+
+class PageCache:
+    """A least-recently-used store bounded by the bytes of its pages, for one data version."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.version: int | None = None
+        self.bytes = 0
+        self._pages: OrderedDict[tuple, Page] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._pages)
+
+    def get(self, key: tuple, version: int) -> Page | None:
+        with self._lock:
+            if version != self.version:  # the data changed: nothing held can be served again
+                self._pages.clear()
+                self.bytes = 0
+                self.version = version
+                return None
+            page = self._pages.get(key)
+            if page is not None:
+                self._pages.move_to_end(key)
+            return page
+
+    def put(self, key: tuple, version: int, page: Page) -> None:
+        if page.size > self.max_bytes // 4:
+            return
+        with self._lock:
+            if version != self.version or key in self._pages:
+                return
+            self._pages[key] = page
+            self.bytes += page.size
+            while self.bytes > self.max_bytes:
+                _, old = self._pages.popitem(last=False)
+                self.bytes -= old.size
+
+    def clear(self) -> None:
+        with self._lock:
+            self._pages.clear()
+            self.bytes = 0
+            self.version = None
+
+
+def init_app(app: Flask) -> None:
+    with app.app_context():
+        dataversion.register(db.engine)
+    if app.config.get("PAGE_CACHE"):
+        app.extensions[EXTENSION] = PageCache(int(app.config["PAGE_CACHE_MAX_BYTES"]))
+
+
+def cache_of(app: Flask) -> PageCache | None:
+    return app.extensions.get(EXTENSION)
+
+
+def per_request(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
+    """A template global whose value differs per request: a marker while a page is recorded."""
+
+    @wraps(func)
+    def value(*args: Any, **kwargs: Any) -> Any:
+        if g.get(_RECORDING):
+            return _MARKER[name]
+        return func(*args, **kwargs)
+
+    return value
+
+
+def cached_page(view: View) -> View:
+    """Serve the view's page from the cache while its key holds (see the module's description)."""
+
+    @wraps(view)
+    def cached(*args: Any, **kwargs: Any) -> Any:
+        cache = current_app.extensions.get(EXTENSION)
+        if cache is None or not _cacheable_request():
+            return view(*args, **kwargs)
+        version = dataversion.current(db.session)
+        if version is None:
+            return view(*args, **kwargs)
+        key = _key(version)
+        page = cache.get(key, version)
+        if page is not None:
+            return page.render()
+        setattr(g, _RECORDING, True)
+        try:
+            result = view(*args, **kwargs)
+        finally:
+            g.pop(_RECORDING, None)
+        if not isinstance(result, str):
+            return _fill(result)
+        page = Page(_mark_csrf(result))
+        if _cacheable_render():
+            cache.put(key, version, page)
+        return page.render()
+
+    return cached  # type: ignore[return-value]
+
+
+def _cacheable_request() -> bool:
+    return (
+        request.method in ("GET", "HEAD")
+        and current_user.is_authenticated
+        and "_flashes" not in session
+        and not g.get("csrf_expired")
+    )
+
+
+def _cacheable_render() -> bool:
+    """Nothing one-off went into the page: no flashed message shown or waiting."""
+    return "_flashes" not in session and not get_flashed_messages() and not g.get("csrf_expired")
+
+
+def _key(version: int) -> tuple:
+    return (
+        request.endpoint,
+        request.host,
+        request.full_path,
+        current_user.id,
+        str(get_locale()),
+        date.today(),
+        version,
+    )
+
+
+def _mark_csrf(body: str) -> str:
+    token = g.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
+    return body.replace(token, _MARKER["csrf"]) if token else body
+
+
+def _fill(result: Any) -> Any:
+    """A response the view made itself (not cached): its markers filled in."""
+    if isinstance(result, tuple) and result and isinstance(result[0], str):
+        return (Page(result[0]).render(), *result[1:])
+    response = result if hasattr(result, "get_data") else None
+    if response is not None and not response.is_streamed and response.mimetype == "text/html":
+        response.set_data(Page(response.get_data(as_text=True)).render())
+    return result
