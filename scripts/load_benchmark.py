@@ -193,7 +193,7 @@ def main() -> int:
     parser.add_argument("--data-dir", type=Path, default=Path(tempfile.gettempdir()) / "tracker-bench")
     parser.add_argument("--pg-admin-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
     parser.add_argument(
-        "--pg-prefix", default="tracker_bench_scale_", help="name of the PostgreSQL data sets, before the scale"
+        "--pg-prefix", default="tracker_bench_scale_", help="PostgreSQL data sets: name before the scale"
     )
     parser.add_argument("--fresh", action="store_true", help="make the data sets again")
     args = parser.parse_args()
