@@ -37,18 +37,22 @@ import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Flask, current_app, g, get_flashed_messages, request, session
+import sqlalchemy as sa
+from flask import Flask, abort, current_app, g, get_flashed_messages, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from tracker import dataversion
+from tracker.access import SAFE_METHODS, can_edit, can_manage, can_view, get_trajectory_or_404
 from tracker.auth.sessions import remaining
 from tracker.extensions import db
+from tracker.models import Membership, Role, Trajectory
 
 View = TypeVar("View", bound=Callable[..., Any])
 EXTENSION = "tracker_pagecache"
@@ -66,21 +70,24 @@ _SPLIT = re.compile("PAGECACHE" + _NONCE + "(" + "|".join(_FILLERS) + ")X")
 
 
 class Page:
-    """A rendered page as text pieces with the names of the per-request values between them."""
+    """A rendered page as encoded pieces with the names of the per-request values between them."""
 
-    __slots__ = ("parts", "size")
+    __slots__ = ("parts", "names", "size")
 
     def __init__(self, body: str) -> None:
-        self.parts: tuple[str, ...] = tuple(_SPLIT.split(body))  # text, name, text, name, ..., text
+        pieces = _SPLIT.split(body)  # text, name, text, name, ..., text
+        self.parts: tuple[bytes, ...] = tuple(piece.encode() for piece in pieces[::2])
+        self.names: tuple[str, ...] = tuple(pieces[1::2])
         self.size = sum(sys.getsizeof(part) for part in self.parts) + 200
 
-    def render(self) -> str:
-        if len(self.parts) == 1:
+    def render(self) -> bytes:
+        if not self.names:
             return self.parts[0]
-        values = {name: _FILLERS[name]() for name in set(self.parts[1::2])}
-        pieces = list(self.parts)
-        pieces[1::2] = [values[name] for name in self.parts[1::2]]
-        return "".join(pieces)
+        values = {name: _FILLERS[name]().encode() for name in set(self.names)}
+        pieces = [self.parts[0]]
+        for name, part in zip(self.names, self.parts[1:], strict=True):
+            pieces += (values[name], part)
+        return b"".join(pieces)
 
 
 class PageCache:
@@ -150,24 +157,70 @@ def per_request(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
     return value
 
 
+# The rules that read of a trajectory only who its members are and their roles.
+_MEMBERSHIP_RULES = (can_view, can_edit, can_manage)
+
+
+@dataclass(frozen=True)
+class MemberRole:
+    user_id: int
+    role: Role
+
+
+@dataclass(frozen=True)
+class TrajectoryAccess:
+    """A trajectory as the membership rules read it: its id and every member's role."""
+
+    id: int
+    memberships: tuple[MemberRole, ...]
+
+
+def _load_for_check(trajectory_id: int) -> Trajectory | TrajectoryAccess:
+    """For the access check of a cached page: only the members' roles (one small query, no ORM
+    objects) when the page may come from the cache and its rule reads nothing else; the view
+    gets the full trajectory when it renders. Otherwise the trajectory as every view loads it."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    declared = getattr(view, "access_rule", None)
+    if (
+        current_app.extensions.get(EXTENSION) is None
+        or request.method not in SAFE_METHODS
+        or getattr(declared, "read", None) not in _MEMBERSHIP_RULES
+    ):
+        return get_trajectory_or_404(trajectory_id)
+    rows = db.session.execute(
+        sa.select(Trajectory.id, Membership.user_id, Membership.role)
+        .outerjoin(Membership, Membership.trajectory_id == Trajectory.id)
+        .where(Trajectory.id == trajectory_id)
+    ).all()
+    if not rows:
+        abort(404)
+    return TrajectoryAccess(trajectory_id, tuple(MemberRole(u, r) for _, u, r in rows if u is not None))
+
+
 def cached_page(view: View) -> View:
     """Serve the view's page from the cache while its key holds (see the module's description)."""
+
+    def render(*args: Any, **kwargs: Any) -> Any:
+        if isinstance(g.get("trajectory"), TrajectoryAccess):  # the page renders after all
+            g.trajectory = get_trajectory_or_404(g.trajectory.id)
+            args = (g.trajectory, *args[1:])
+        return view(*args, **kwargs)
 
     @wraps(view)
     def cached(*args: Any, **kwargs: Any) -> Any:
         cache = current_app.extensions.get(EXTENSION)
         if cache is None or not _cacheable_request():
-            return view(*args, **kwargs)
+            return render(*args, **kwargs)
         version = dataversion.current(db.session)
         if version is None:
-            return view(*args, **kwargs)
+            return render(*args, **kwargs)
         key = _key(version)
         page = cache.get(key, version)
         if page is not None:
             return page.render()
         setattr(g, _RECORDING, True)
         try:
-            result = view(*args, **kwargs)
+            result = render(*args, **kwargs)
         finally:
             g.pop(_RECORDING, None)
         if not isinstance(result, str):
@@ -177,6 +230,7 @@ def cached_page(view: View) -> View:
             cache.put(key, version, page)
         return page.render()
 
+    cached.load_trajectory = _load_for_check  # type: ignore[attr-defined]
     return cached  # type: ignore[return-value]
 
 
