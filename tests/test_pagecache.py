@@ -162,7 +162,7 @@ def test_a_status_change_shows_at_once_and_its_message_once(app, client, cache, 
     db.session.expire_all()
     assert _version() > before
     shown = client.get(listing).get_data(as_text=True)
-    assert f"’ is nu: Bezig." in shown  # the message, once
+    assert "’ is nu: Bezig." in shown  # the message, once
     assert f'id="actie-{action.id}"' not in shown  # no longer planned: not in this filtered list
     again = client.get(listing).get_data(as_text=True)
     assert "’ is nu: Bezig." not in again
