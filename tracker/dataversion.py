@@ -25,7 +25,7 @@ WROTE = "tracker_data_written"  # the mark in the connection's info
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 _TABLE = DataVersion.__tablename__
 _BUMP = sa.update(DataVersion).where(DataVersion.id == DATA_VERSION_ID).values(value=DataVersion.value + 1)
-_READ = f"SELECT value FROM {_TABLE} WHERE id = {DATA_VERSION_ID}"
+READ = f"SELECT value FROM {_TABLE} WHERE id = {DATA_VERSION_ID}"
 
 
 def _note_write(conn, _cursor, statement: str, *_args: Any) -> None:
@@ -71,4 +71,4 @@ def register(engine: sa.Engine) -> None:
 
 def current(session: Session) -> int | None:
     """The committed data version as this request sees it (None when the row is missing)."""
-    return session.connection().exec_driver_sql(_READ).scalar()
+    return session.connection().exec_driver_sql(READ).scalar()

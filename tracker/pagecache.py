@@ -42,7 +42,6 @@ from datetime import date
 from functools import wraps
 from typing import Any, TypeVar
 
-import sqlalchemy as sa
 from flask import Flask, abort, current_app, g, get_flashed_messages, request, session
 from flask_babel import get_locale
 from flask_login import current_user
@@ -52,11 +51,12 @@ from tracker import dataversion
 from tracker.access import SAFE_METHODS, can_edit, can_manage, can_view, get_trajectory_or_404
 from tracker.auth.sessions import remaining
 from tracker.extensions import db
-from tracker.models import Membership, Role, Trajectory
+from tracker.models import Role, Trajectory
 
 View = TypeVar("View", bound=Callable[..., Any])
 EXTENSION = "tracker_pagecache"
 _RECORDING = "_pagecache_recording"
+_VERSION = "_pagecache_version"  # the data version, read with the access check
 
 # A marker is unguessable (a random part per process), so no text a user types can become one;
 # letters and digits only, so escaping leaves it as it is.
@@ -187,14 +187,19 @@ def _load_for_check(trajectory_id: int) -> Trajectory | TrajectoryAccess:
         or getattr(declared, "read", None) not in _MEMBERSHIP_RULES
     ):
         return get_trajectory_or_404(trajectory_id)
-    rows = db.session.execute(
-        sa.select(Trajectory.id, Membership.user_id, Membership.role)
-        .outerjoin(Membership, Membership.trajectory_id == Trajectory.id)
-        .where(Trajectory.id == trajectory_id)
-    ).all()
+    # With the data version in the same statement (one round trip); the id is a bounded integer.
+    rows = (
+        db.session.connection()
+        .exec_driver_sql(
+            f"SELECT ({dataversion.READ}), m.user_id, m.role FROM trajectories t "
+            f"LEFT JOIN memberships m ON m.trajectory_id = t.id WHERE t.id = {int(trajectory_id)}"
+        )
+        .all()
+    )
     if not rows:
         abort(404)
-    return TrajectoryAccess(trajectory_id, tuple(MemberRole(u, r) for _, u, r in rows if u is not None))
+    g.setdefault(_VERSION, rows[0][0])
+    return TrajectoryAccess(trajectory_id, tuple(MemberRole(u, Role(r)) for _, u, r in rows if u is not None))
 
 
 def cached_page(view: View) -> View:
@@ -211,7 +216,7 @@ def cached_page(view: View) -> View:
         cache = current_app.extensions.get(EXTENSION)
         if cache is None or not _cacheable_request():
             return render(*args, **kwargs)
-        version = dataversion.current(db.session)
+        version = g.pop(_VERSION) if _VERSION in g else dataversion.current(db.session)
         if version is None:
             return render(*args, **kwargs)
         key = _key(version)
@@ -234,18 +239,38 @@ def cached_page(view: View) -> View:
     return cached  # type: ignore[return-value]
 
 
+# What a signed-in session holds between requests (Flask-Login's keys, the CSRF secret, the
+# session limits of tracker/auth/sessions.py). Anything else is one-off and may show on the page:
+# messages to show (``_flashes``), a form kept across an expired session (``form_stash``), a
+# login half-way (``pending_2fa``)... the page is then rendered, and not kept.
+STEADY_SESSION_KEYS = frozenset(
+    {
+        "_user_id",
+        "_fresh",
+        "_id",
+        "_remember",
+        "_remember_seconds",
+        "csrf_token",
+        "login_at",
+        "seen_at",
+        "remembered",
+    }
+)
+
+
 def _cacheable_request() -> bool:
     return (
         request.method in ("GET", "HEAD")
         and current_user.is_authenticated
-        and "_flashes" not in session
+        and session.keys() <= STEADY_SESSION_KEYS
         and not g.get("csrf_expired")
     )
 
 
 def _cacheable_render() -> bool:
-    """Nothing one-off went into the page: no flashed message shown or waiting."""
-    return "_flashes" not in session and not get_flashed_messages() and not g.get("csrf_expired")
+    """Nothing one-off went into the page: no flashed message shown or waiting, the session as
+    steady as before."""
+    return session.keys() <= STEADY_SESSION_KEYS and not get_flashed_messages() and not g.get("csrf_expired")
 
 
 def _key(version: int) -> tuple:
