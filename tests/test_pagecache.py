@@ -13,7 +13,8 @@ import sqlalchemy as sa
 from tracker import create_app, demo, pagecache
 from tracker.extensions import db
 from tracker.models import Action, ActionStatus, DataVersion, EvaluationRound, Plan, Trajectory, User
-from tracker.pagecache import Page, PageCache
+from tracker.pagecache import Page
+from tracker.pagestore import PageCache
 
 from .conftest import _test_config
 from .test_queries import count_queries

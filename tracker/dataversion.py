@@ -14,17 +14,22 @@ migrations do, and app servers are restarted after them).
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from tracker.extensions import db
 from tracker.models.version import DATA_VERSION_ID, DataVersion
 
 WROTE = "tracker_data_written"  # the mark in the connection's info
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 _TABLE = DataVersion.__tablename__
-_BUMP = sa.update(DataVersion).where(DataVersion.id == DATA_VERSION_ID).values(value=DataVersion.value + 1)
+# Each write raises the counter by a random step, so a value names one state of the data even
+# across a restored backup or a database emptied and filled again: the next writes after a restore
+# do not meet the values that another history of the data had reached (a cache's stale pages).
+STEP = 2**31
 READ = f"SELECT value FROM {_TABLE} WHERE id = {DATA_VERSION_ID}"
 
 
@@ -49,9 +54,13 @@ def _bump_before_commit(session: Session) -> None:
     conn = session.connection()
     if not conn.info.pop(WROTE, False):
         return
-    if conn.execute(_BUMP).rowcount == 0:
+    step = secrets.randbelow(STEP) + 1
+    bump = (
+        sa.update(DataVersion).where(DataVersion.id == DATA_VERSION_ID).values(value=DataVersion.value + step)
+    )
+    if conn.execute(bump).rowcount == 0:
         # The row is missing (a schema emptied by hand): make it again.
-        conn.execute(sa.insert(DataVersion).values(id=DATA_VERSION_ID, value=1))
+        conn.execute(sa.insert(DataVersion).values(id=DATA_VERSION_ID, value=secrets.randbelow(2**62)))
 
 
 def register(engine: sa.Engine) -> None:
@@ -69,6 +78,6 @@ def register(engine: sa.Engine) -> None:
         sa.event.listen(Session, "before_commit", _bump_before_commit)
 
 
-def current(session: Session) -> int | None:
+def current() -> int | None:
     """The committed data version as this request sees it (None when the row is missing)."""
-    return session.connection().exec_driver_sql(READ).scalar()
+    return db.session.connection().exec_driver_sql(READ).scalar()

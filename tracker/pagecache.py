@@ -34,9 +34,7 @@ from __future__ import annotations
 import re
 import secrets
 import sys
-import threading
-from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import wraps
@@ -52,6 +50,7 @@ from tracker.access import SAFE_METHODS, can_edit, can_manage, can_view, get_tra
 from tracker.auth.sessions import remaining
 from tracker.extensions import db
 from tracker.models import Role, Trajectory
+from tracker.pagestore import PageCache
 
 View = TypeVar("View", bound=Callable[..., Any])
 EXTENSION = "tracker_pagecache"
@@ -88,50 +87,6 @@ class Page:
         for name, part in zip(self.names, self.parts[1:], strict=True):
             pieces += (values[name], part)
         return b"".join(pieces)
-
-
-class PageCache:
-    """A least-recently-used store bounded by the bytes of its pages, for one data version."""
-
-    def __init__(self, max_bytes: int) -> None:
-        self.max_bytes = max_bytes
-        self.version: int | None = None
-        self.bytes = 0
-        self._pages: OrderedDict[tuple, Page] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def __len__(self) -> int:
-        return len(self._pages)
-
-    def get(self, key: tuple, version: int) -> Page | None:
-        with self._lock:
-            if version != self.version:  # the data changed: nothing held can be served again
-                self._pages.clear()
-                self.bytes = 0
-                self.version = version
-                return None
-            page = self._pages.get(key)
-            if page is not None:
-                self._pages.move_to_end(key)
-            return page
-
-    def put(self, key: tuple, version: int, page: Page) -> None:
-        if page.size > self.max_bytes // 4:
-            return
-        with self._lock:
-            if version != self.version or key in self._pages:
-                return
-            self._pages[key] = page
-            self.bytes += page.size
-            while self.bytes > self.max_bytes:
-                _, old = self._pages.popitem(last=False)
-                self.bytes -= old.size
-
-    def clear(self) -> None:
-        with self._lock:
-            self._pages.clear()
-            self.bytes = 0
-            self.version = None
 
 
 def init_app(app: Flask) -> None:
@@ -188,7 +143,7 @@ def _load_for_check(trajectory_id: int) -> Trajectory | TrajectoryAccess:
     ):
         return get_trajectory_or_404(trajectory_id)
     # With the data version in the same statement (one round trip); the id is a bounded integer.
-    rows = (
+    rows: Sequence[tuple[Any, ...]] = (
         db.session.connection()
         .exec_driver_sql(
             f"SELECT ({dataversion.READ}), m.user_id, m.role FROM trajectories t "
@@ -199,7 +154,9 @@ def _load_for_check(trajectory_id: int) -> Trajectory | TrajectoryAccess:
     if not rows:
         abort(404)
     g.setdefault(_VERSION, rows[0][0])
-    return TrajectoryAccess(trajectory_id, tuple(MemberRole(u, Role(r)) for _, u, r in rows if u is not None))
+    return TrajectoryAccess(
+        trajectory_id, tuple(MemberRole(int(u), Role(str(r))) for _, u, r in rows if u is not None)
+    )
 
 
 def cached_page(view: View) -> View:
@@ -216,7 +173,7 @@ def cached_page(view: View) -> View:
         cache = current_app.extensions.get(EXTENSION)
         if cache is None or not _cacheable_request():
             return render(*args, **kwargs)
-        version = g.pop(_VERSION) if _VERSION in g else dataversion.current(db.session)
+        version = g.pop(_VERSION) if _VERSION in g else dataversion.current()
         if version is None:
             return render(*args, **kwargs)
         key = _key(version)

@@ -38,19 +38,6 @@ for global_name, function in wording.TEMPLATE_GLOBALS.items():
     bp.add_app_template_global(function, global_name)
 
 
-def _factors_shown(schedule: EvaluationSchedule | None, trajectory: Trajectory) -> list[dict]:
-    """The heatmap's rows: the schedule's framework, else the latest round's factors."""
-    if schedule:
-        return frameworks()[schedule.framework]["factors"]
-    latest = db.session.scalar(
-        sa.select(EvaluationRound)
-        .where(EvaluationRound.trajectory_id == trajectory.id)
-        .order_by(EvaluationRound.opens_on.desc(), EvaluationRound.id.desc())
-        .limit(1)
-    )
-    return latest.factors if latest else frameworks()[default_framework()]["factors"]
-
-
 def _round_on(trajectory: Trajectory, opens_on: date) -> EvaluationRound | None:
     return db.session.scalar(
         sa.select(EvaluationRound)
@@ -79,7 +66,7 @@ def index(trajectory: Trajectory):
         rounds=rounds,
         ballots=heatmap.ballot_counts(r.id for r in rounds),
         series=heatmap.heatmap(trajectory, today),
-        factors=_factors_shown(schedule, trajectory),
+        factors=heatmap.factors_shown(schedule, trajectory),
         today=today,
         frameworks=frameworks(),
         default_framework=default_framework(),
