@@ -1,6 +1,6 @@
 """The data version: a counter in the database that goes up with every write.
 
-Every statement that writes (INSERT, UPDATE, DELETE, REPLACE) on a table other than the counter's
+Every statement that writes (INSERT, UPDATE, DELETE, REPLACE, ...) on a table other than the counter's
 marks its connection (``before_cursor_execute``, so ORM flushes, bulk updates and Core statements
 run through the session all count). When the session commits, it first flushes, and if the
 connection is marked it raises the counter in the same transaction; a rollback or the connection's
@@ -24,7 +24,8 @@ from tracker.extensions import db
 from tracker.models.version import DATA_VERSION_ID, DataVersion
 
 WROTE = "tracker_data_written"  # the mark in the connection's info
-_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+# Statements that may write; a CTE (WITH) counts too, in case it ends in a write.
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "MERGE", "TRUNCATE", "WITH")
 _TABLE = DataVersion.__tablename__
 # Each write raises the counter by a random step, so a value names one state of the data even
 # across a restored backup or a database emptied and filled again: the next writes after a restore
@@ -34,7 +35,8 @@ READ = f"SELECT value FROM {_TABLE} WHERE id = {DATA_VERSION_ID}"
 
 
 def _note_write(conn, _cursor, statement: str, *_args: Any) -> None:
-    if statement[:7].lstrip().upper().startswith(_WRITES) and _TABLE not in statement[:40]:
+    head = statement[:80].lstrip()
+    if head[:8].upper().startswith(_WRITES) and not head.startswith(f"UPDATE {_TABLE} "):
         conn.info[WROTE] = True
 
 
