@@ -245,3 +245,17 @@ def test_the_cache_keeps_to_its_bytes_and_drops_everything_on_a_new_version():
     assert len(store) == 0
     store.put(("huge",), 2, Page("y" * 20_000))  # over a quarter of the cache: not kept
     assert len(store) == 0
+
+
+def test_refresh_pages_raises_the_version_after_changes_made_by_other_means(app, client, cache, urls):
+    _login(client, LEAD)
+    client.get(urls["trajectory"])
+    trajectory_id = int(urls["trajectory"].rsplit("/", 1)[1])
+    with db.engine.begin() as connection:  # by other means: no ORM session, no version raised
+        connection.execute(
+            sa.update(Trajectory).where(Trajectory.id == trajectory_id).values(name="Buiten om")
+        )
+    assert "Buiten om" not in client.get(urls["trajectory"]).get_data(as_text=True)
+    result = app.test_cli_runner().invoke(args=["refresh-pages"])
+    assert result.exit_code == 0, result.output
+    assert "Buiten om" in client.get(urls["trajectory"]).get_data(as_text=True)

@@ -83,3 +83,9 @@ def register(engine: sa.Engine) -> None:
 def current() -> int | None:
     """The committed data version as this request sees it (None when the row is missing)."""
     return db.session.connection().exec_driver_sql(READ).scalar()
+
+
+def mark_changed() -> None:
+    """Raise the version when the session commits, written or not (``flask refresh-pages``: after
+    the database was changed by other means than the app)."""
+    db.session.connection().info[WROTE] = True
