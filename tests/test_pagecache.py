@@ -259,3 +259,16 @@ def test_refresh_pages_raises_the_version_after_changes_made_by_other_means(app,
     result = app.test_cli_runner().invoke(args=["refresh-pages"])
     assert result.exit_code == 0, result.output
     assert "Buiten om" in client.get(urls["trajectory"]).get_data(as_text=True)
+
+
+def test_a_session_with_one_off_state_is_rendered_and_not_kept(app, client, cache, urls):
+    _login(client, LEAD)
+    with client.session_transaction() as session:  # a form kept across an expired session, elsewhere
+        session["form_stash"] = {"id": 12345, "url": "/elders"}
+    for _ in range(2):
+        assert client.get(urls["trajectory"]).status_code == 200
+    assert len(cache) == 0
+    with client.session_transaction() as session:
+        del session["form_stash"]
+    client.get(urls["trajectory"])
+    assert len(cache) == 1
