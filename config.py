@@ -57,6 +57,8 @@ ENVIRONMENT: dict[str, tuple[tuple[str, ...], Callable[[str], Any]]] = {
     "NOTIFICATIONS_DIGEST_WEEKDAY": (("NOTIFICATIONS_DIGEST_WEEKDAY",), _weekday),
     "UPLOAD_FOLDER": (("UPLOAD_FOLDER",), str),
     "UPLOAD_MAX_BYTES": (("UPLOAD_MAX_BYTES",), int),
+    "PAGE_CACHE": (("PAGE_CACHE",), _flag),
+    "PAGE_CACHE_MAX_BYTES": (("PAGE_CACHE_MAX_BYTES",), int),
     "MAX_CONTENT_LENGTH": (("MAX_CONTENT_LENGTH",), int),
 }
 

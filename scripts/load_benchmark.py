@@ -9,7 +9,7 @@ the demo's project lead, and loads the baseline and each page in turn with wrk (
 ``wrk``). It prints per page: requests per second and the ratio to the baseline measured just
 before it, the workers' CPU time per request and its ratio to the baseline's, p50 and p99 latency,
 the response size, the SQL queries of one request served from the page cache (what wrk loads
-after the warm-up), and what a first view costs, when the page is rendered (queries and CPU
+after the warm-up; with --no-page-cache every request renders), and what a first view costs, when the page is rendered (queries and CPU
 time in-process, page cache off; counted with an event listener), and at the end the peak RSS
 of the gunicorn workers and every worker that died (a signal, a time-out). Exit status 1 when a
 worker died or a page failed.
@@ -130,8 +130,9 @@ def run_one(
     ids = targets(url)
     paths = {name: path.format(**ids) for name, path in PAGES.items() if _wanted(name, args.pages)}
     rendered = in_process(url, paths, cached=False)
-    hits = in_process(url, paths, cached=True)
+    hits = in_process(url, paths, cached=not args.no_page_cache)
     env = {**os.environ, "DATABASE_URL": url, "TRACKER_CONFIG": "production", "SECRET_KEY": support.SECRET}
+    env["PAGE_CACHE"] = "0" if args.no_page_cache else "1"
     env["PYTHONPATH"] = str(support.ROOT)
     extra = shlex.split(args.gunicorn_args)
     app = support.start_server("tracker", "tracker:create_app()", env, args.workers, extra, support.ROOT)
@@ -208,6 +209,9 @@ def main() -> int:
     parser.add_argument("--pg-admin-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
     parser.add_argument(
         "--pg-prefix", default="tracker_bench_scale_", help="PostgreSQL data sets: name before the scale"
+    )
+    parser.add_argument(
+        "--no-page-cache", action="store_true", help="serve every request by rendering (PAGE_CACHE=0)"
     )
     parser.add_argument("--fresh", action="store_true", help="make the data sets again")
     args = parser.parse_args()
