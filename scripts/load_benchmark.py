@@ -9,8 +9,9 @@ the demo's project lead, and loads the baseline and each page in turn with wrk (
 ``wrk``). It prints per page: requests per second and the ratio to the baseline measured just
 before it, the workers' CPU time per request and its ratio to the baseline's, p50 and p99 latency,
 the response size, the SQL queries of one request served from the page cache (what wrk loads
-after the warm-up; with --no-page-cache every request renders), and what a first view costs, when the page is rendered (queries and CPU
-time in-process, page cache off; counted with an event listener), and at the end the peak RSS
+after the warm-up; with --no-page-cache every request renders), and what a first view costs,
+when the page is rendered (queries and CPU time in-process, page cache off; counted with an event
+listener), and at the end the peak RSS
 of the gunicorn workers and every worker that died (a signal, a time-out). Exit status 1 when a
 worker died or a page failed.
 
