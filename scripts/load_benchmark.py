@@ -11,9 +11,8 @@ before it, the workers' CPU time per request and its ratio to the baseline's, p5
 the response size, the SQL queries of one request served from the page cache (what wrk loads
 after the warm-up; with --no-page-cache every request renders), and what a first view costs,
 when the page is rendered (queries and CPU time in-process, page cache off; counted with an event
-listener), and at the end the peak RSS
-of the gunicorn workers and every worker that died (a signal, a time-out). Exit status 1 when a
-worker died or a page failed.
+listener), and at the end the peak RSS of the gunicorn workers and every worker that died (a
+signal, a time-out). Exit status 1 when a worker died or a page failed.
 
     .venv/bin/python scripts/load_benchmark.py                       # both databases, 1x and 100x
     .venv/bin/python scripts/load_benchmark.py --databases sqlite --scales 1 --seconds 2
