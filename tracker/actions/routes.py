@@ -72,6 +72,7 @@ def new(trajectory: Trajectory):
 
 @bp.route("/trajecten/<id:trajectory_id>/acties/<id:action_id>", methods=["GET"])
 @rule()
+@cached_page
 def view(trajectory: Trajectory, action_id: int):
     action = get_in_trajectory_or_404(Action, trajectory, action_id)
     origin = sources.origin(trajectory, action)

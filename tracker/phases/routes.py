@@ -99,6 +99,7 @@ def plan(trajectory: Trajectory, number: int):
 
 @bp.route("/trajecten/<id:trajectory_id>/items/<id:item_id>", methods=["GET"])
 @rule()
+@cached_page
 def item(trajectory: Trajectory, item_id: int):
     item = get_item_or_404(trajectory, item_id)
     return render_template(

@@ -37,6 +37,7 @@ def _plan_url(trajectory: Trajectory, plan_id: int) -> str:
 
 @bp.route("/trajecten/<id:trajectory_id>/plannen", methods=["GET"])
 @rule()
+@cached_page
 def index(trajectory: Trajectory):
     return render_template(
         "plans/index.html", trajectory=trajectory, plans=services.plans_of(trajectory), today=date.today()
@@ -185,6 +186,7 @@ def cycle_close(trajectory: Trajectory, cycle_id: int):
 
 @bp.route("/trajecten/<id:trajectory_id>/mijlpalen/<id:milestone_id>", methods=["GET"])
 @rule()
+@cached_page
 def milestone(trajectory: Trajectory, milestone_id: int):
     milestone = get_in_trajectory_or_404(Milestone, trajectory, milestone_id)
     return render_template(

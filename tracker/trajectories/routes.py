@@ -151,6 +151,7 @@ def layer_view(trajectory: Trajectory, layer: str):
 
 @bp.route("/trajecten/<id:trajectory_id>/tabel-1")
 @rule()
+@cached_page
 def tabel1(trajectory: Trajectory):
     return render_template(
         "trajectories/tabel1.html",
