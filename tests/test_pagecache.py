@@ -64,6 +64,7 @@ ROLES = {
     "manager": "marieke@demo.betersamen.nl",
     "teamlid": "fatima@demo.betersamen.nl",
     "meekijker": "tom@demo.betersamen.nl",
+    "beheerder": "beheer@demo.betersamen.nl",  # an administrator, not a member
 }
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
