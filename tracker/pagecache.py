@@ -19,11 +19,14 @@ Why a page served from the cache is the page a fresh render would give:
 - what differs per request inside the page (the CSRF token of the logout form and the other
   forms, the seconds left in the session) is recorded as a marker when the page is rendered and
   filled in again on every answer;
-- only GET and HEAD of a signed-in user, only a page the view returned as text (status 200, HTML),
-  never when the session holds messages to show (flashes) or the page showed any, never after a
-  CSRF failure;
+- only GET and HEAD of a signed-in user whose session holds nothing one-off (no messages to show,
+  no form kept across an expired session: ``STEADY_SESSION_KEYS``), only a page the view returned
+  as text (status 200, HTML) and that showed no message, never after a CSRF failure;
 - each process keeps at most ``PAGE_CACHE_MAX_BYTES``; when it sees a new data version it drops
   every page it holds (they can no longer be served).
+
+The access check of a cached trajectory page reads only the members' roles, together with the data
+version, in one statement (``_load_for_check``); the view gets the full trajectory when it renders.
 
 ``PAGE_CACHE`` turns it on (the default; the test configuration turns it off, so the query-count
 tests measure renders; ``tests/test_pagecache.py`` turns it on).
