@@ -57,6 +57,8 @@ ENVIRONMENT: dict[str, tuple[tuple[str, ...], Callable[[str], Any]]] = {
     "NOTIFICATIONS_DIGEST_WEEKDAY": (("NOTIFICATIONS_DIGEST_WEEKDAY",), _weekday),
     "UPLOAD_FOLDER": (("UPLOAD_FOLDER",), str),
     "UPLOAD_MAX_BYTES": (("UPLOAD_MAX_BYTES",), int),
+    "PAGE_CACHE": (("PAGE_CACHE",), _flag),
+    "PAGE_CACHE_MAX_BYTES": (("PAGE_CACHE_MAX_BYTES",), int),
     "MAX_CONTENT_LENGTH": (("MAX_CONTENT_LENGTH",), int),
 }
 
@@ -148,6 +150,10 @@ class Config:
     SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
     # Signed-in pages warn this long before the session ends, with a button to stay logged in.
     SESSION_WARNING = timedelta(minutes=2)
+    # Rendered read pages kept per process while the data version stays the same
+    # (tracker/pagecache.py), at most this many bytes per process.
+    PAGE_CACHE = True
+    PAGE_CACHE_MAX_BYTES = 32 * 1024 * 1024
 
 
 class DevelopmentConfig(Config):
@@ -163,6 +169,9 @@ class TestConfig(Config):
     MAIL_SERVER = None
     # Fast hashing in tests; production uses the argon2 library defaults.
     ARGON2_PARAMETERS = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
+    # Off, so every request renders (the query-count tests measure renders); tests/test_pagecache.py
+    # turns it on.
+    PAGE_CACHE = False
 
 
 class ProductionConfig(Config):

@@ -32,10 +32,12 @@ def free_port() -> int:
 # --- data sets -------------------------------------------------------------------------------
 
 
-def dataset_url(database: str, scale: int, data_dir: Path, pg_admin_url: str) -> str:
+def dataset_url(
+    database: str, scale: int, data_dir: Path, pg_admin_url: str, pg_prefix: str = "tracker_bench_scale_"
+) -> str:
     if database == "sqlite":
         return f"sqlite:///{data_dir}/scale-{scale}.db"
-    return pg_admin_url.rsplit("/", 1)[0] + f"/tracker_bench_scale_{scale}"
+    return pg_admin_url.rsplit("/", 1)[0] + f"/{pg_prefix}{scale}"
 
 
 def dataset_ready(url: str) -> bool:

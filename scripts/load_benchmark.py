@@ -7,9 +7,12 @@ PostgreSQL database ``tracker_bench_scale_<n>``; --fresh makes it again), starts
 (production configuration) and scripts/baseline_app.py with gunicorn, 2 workers each, signs in as
 the demo's project lead, and loads the baseline and each page in turn with wrk (Debian's
 ``wrk``). It prints per page: requests per second and the ratio to the baseline measured just
-before it, p50 and p99 latency, the response size, the SQL queries of one request (counted
-in-process with an event listener), and at the end the peak RSS of the gunicorn workers and every
-worker that died (a signal, a time-out). Exit status 1 when a worker died or a page failed.
+before it, the workers' CPU time per request and its ratio to the baseline's, p50 and p99 latency,
+the response size, the SQL queries of one request served from the page cache (what wrk loads
+after the warm-up; with --no-page-cache every request renders), and what a first view costs,
+when the page is rendered (queries and CPU time in-process, page cache off; counted with an event
+listener), and at the end the peak RSS of the gunicorn workers and every worker that died (a
+signal, a time-out). Exit status 1 when a worker died or a page failed.
 
     .venv/bin/python scripts/load_benchmark.py                       # both databases, 1x and 100x
     .venv/bin/python scripts/load_benchmark.py --databases sqlite --scales 1 --seconds 2
@@ -87,13 +90,16 @@ def targets(url: str) -> dict[str, int]:
     return {"t": t, "plan": plan, "round": round_id}
 
 
-def in_process(url: str, paths: dict[str, str]) -> dict[str, tuple[int, int]]:
-    """Queries and bytes of one request per page, through the test client (second request, so
-    start-up work is not counted)."""
+def in_process(url: str, paths: dict[str, str], cached: bool) -> dict[str, tuple[int, int, float]]:
+    """Queries, bytes and CPU ms of one request per page, through the test client: with the page
+    cache off, what a first view (a render) costs; with it on, what a page served from the cache
+    costs (the second request, so start-up work is not counted)."""
+    import time
+
     from tracker import create_app
     from tracker.extensions import db
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False, "PAGE_CACHE": cached})
     client = app.test_client()
     client.post("/inloggen", data={"email": LEAD, "password": PASSWORD})
     result = {}
@@ -107,11 +113,13 @@ def in_process(url: str, paths: dict[str, str]) -> dict[str, tuple[int, int]]:
             count[0] += 1
 
         sa.event.listen(engine, "before_cursor_execute", before)
+        started = time.process_time()
         response = client.get(path)
+        cpu_ms = (time.process_time() - started) * 1000
         sa.event.remove(engine, "before_cursor_execute", before)
         if response.status_code != 200:
             raise RuntimeError(f"{path}: {response.status_code}")
-        result[name] = (count[0], len(response.data))
+        result[name] = (count[0], len(response.data), cpu_ms)
     engine.dispose()
     return result
 
@@ -121,8 +129,10 @@ def run_one(
 ) -> tuple[dict[str, tuple[float, float]], bool]:
     ids = targets(url)
     paths = {name: path.format(**ids) for name, path in PAGES.items() if _wanted(name, args.pages)}
-    measured = in_process(url, paths)
+    rendered = in_process(url, paths, cached=False)
+    hits = in_process(url, paths, cached=not args.no_page_cache)
     env = {**os.environ, "DATABASE_URL": url, "TRACKER_CONFIG": "production", "SECRET_KEY": support.SECRET}
+    env["PAGE_CACHE"] = "0" if args.no_page_cache else "1"
     env["PYTHONPATH"] = str(support.ROOT)
     extra = shlex.split(args.gunicorn_args)
     app = support.start_server("tracker", "tracker:create_app()", env, args.workers, extra, support.ROOT)
@@ -137,20 +147,25 @@ def run_one(
             for _ in range(2 * args.workers):
                 support.requests.get(app.base + path, headers={"Cookie": cookie}, timeout=120)
         print(f"\n### {database}, {scale}x (trajectory {ids['t']}, {args.seconds:g} s per run)\n")
-        print("| page | req/s | ratio | CPU ms/req | CPU ratio | p50 ms | p99 ms | KiB | queries | errors |")
-        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        print(
+            "| page | req/s | ratio | CPU ms/req | CPU ratio | p50 ms | p99 ms | KiB | queries | "
+            "first view: queries, CPU ms | errors |"
+        )
+        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for name, path in paths.items():
             reference, reference_cpu = support.measure(
                 base, base.base + "/", "", args.seconds, args.connections
             )
             load, cpu = support.measure(app, app.base + path, cookie, args.seconds, args.connections)
             support.drain(app.base)
-            queries, size = measured[name]
+            queries, size, _ = hits[name]
+            render_queries, _, render_ms = rendered[name]
             ratios[name] = (load.rps / reference.rps, reference_cpu / cpu)
             ok = ok and load.errors == 0
             print(
                 f"| {name} | {load.rps:.1f} | {ratios[name][0]:.0%} | {cpu:.1f} | {ratios[name][1]:.0%} "
-                f"| {load.p50_ms:.0f} | {load.p99_ms:.0f} | {size / 1024:.0f} | {queries} | {load.errors} |"
+                f"| {load.p50_ms:.0f} | {load.p99_ms:.0f} | {size / 1024:.0f} | {queries} "
+                f"| {render_queries}, {render_ms:.0f} | {load.errors} |"
                 f"  (baseline {reference.rps:.0f} req/s, {reference_cpu:.1f} CPU ms/req)",
                 flush=True,
             )
@@ -192,13 +207,19 @@ def main() -> int:
     parser.add_argument("--gunicorn-args", default="", help='e.g. "--preload" or "--threads 4"')
     parser.add_argument("--data-dir", type=Path, default=Path(tempfile.gettempdir()) / "tracker-bench")
     parser.add_argument("--pg-admin-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument(
+        "--pg-prefix", default="tracker_bench_scale_", help="PostgreSQL data sets: name before the scale"
+    )
+    parser.add_argument(
+        "--no-page-cache", action="store_true", help="serve every request by rendering (PAGE_CACHE=0)"
+    )
     parser.add_argument("--fresh", action="store_true", help="make the data sets again")
     args = parser.parse_args()
     summary: dict[tuple[str, int], dict[str, tuple[float, float]]] = {}
     ok = True
     for database in args.databases.split(","):
         for scale in (int(s) for s in args.scales.split(",")):
-            url = support.dataset_url(database, scale, args.data_dir, args.pg_admin_url)
+            url = support.dataset_url(database, scale, args.data_dir, args.pg_admin_url, args.pg_prefix)
             if args.fresh or not support.dataset_ready(url):
                 support.make_dataset(database, scale, url, args.pg_admin_url)
             summary[(database, scale)], passed = run_one(database, scale, url, args)

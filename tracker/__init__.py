@@ -15,6 +15,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.routing import IntegerConverter
 
+from tracker import pagecache
 from tracker.extensions import babel, csrf, db, limiter, login_manager, migrate
 from tracker.ids import MAX_ID
 
@@ -49,6 +50,7 @@ def create_app(config: str | type | dict[str, Any] | None = None) -> Flask:
 
     app.url_map.converters["id"] = IdConverter
     register_extensions(app)
+    pagecache.init_app(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)

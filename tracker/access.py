@@ -267,7 +267,11 @@ def trajectory_blueprint(name: str, import_name: str) -> Blueprint:
         if values is None or "trajectory_id" not in values:
             return
         trajectory_id = values.pop("trajectory_id")
-        g.trajectory = get_trajectory_or_404(trajectory_id) if current_user.is_authenticated else None
+        # A cached page's view brings a lighter loader for its access check (tracker/pagecache.py).
+        load = getattr(
+            current_app.view_functions.get(endpoint or ""), "load_trajectory", get_trajectory_or_404
+        )
+        g.trajectory = load(trajectory_id) if current_user.is_authenticated else None
 
     return bp
 

@@ -9,7 +9,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 
-from tracker import demo
+from tracker import dataversion, demo
 from tracker.auth.services import AccountError, create_user, set_password, user_by_email
 from tracker.backup import backup_sqlite
 from tracker.evaluations.tasks import run_due
@@ -67,6 +67,16 @@ def reset_2fa_command(email: str) -> None:
     user.end_sessions()
     db.session.commit()
     click.echo(f"Tweestapsverificatie uitgezet voor {user.email}; de gebruiker kan haar opnieuw instellen.")
+
+
+@click.command("refresh-pages")
+@with_appcontext
+def refresh_pages_command() -> None:
+    """Raise the data version: every server renders its cached pages afresh (after the database was
+    changed by other means than the app)."""
+    dataversion.mark_changed()
+    db.session.commit()
+    click.echo("Gegevensversie verhoogd: elke server maakt zijn pagina's opnieuw.")
 
 
 @click.command("backup")
@@ -164,6 +174,7 @@ COMMANDS = (
     set_password_command,
     reset_2fa_command,
     backup_command,
+    refresh_pages_command,
     export_command,
     import_command,
     evaluations,

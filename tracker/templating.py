@@ -11,6 +11,7 @@ from tracker.auth.sessions import remaining
 from tracker.forms import page_errors
 from tracker.models import Layer
 from tracker.models.enums import label
+from tracker.pagecache import per_request
 
 
 def datum(value, fmt: str = "d MMMM y") -> str:
@@ -75,5 +76,6 @@ def register(app: Flask) -> None:
         get_locale=get_locale,
         page_errors=page_errors,
         statuses_of=quick.statuses_of,
-        session_remaining=remaining,
+        # Per request: a marker while the page cache records a page (tracker/pagecache.py).
+        session_remaining=per_request("remaining", remaining),
     )

@@ -24,6 +24,7 @@ from tracker.extensions import db
 from tracker.forms import redisplay_on_csrf_failure
 from tracker.ids import arg_id
 from tracker.models import Action, ActionStatus, Layer, Trajectory
+from tracker.pagecache import cached_page
 from tracker.paging import paginate
 from tracker.plans.lists import place_of
 from tracker.plans.services import plans_of
@@ -76,6 +77,7 @@ def new(trajectory: Trajectory):
 
 @bp.route("/trajecten/<id:trajectory_id>/acties/<id:action_id>", methods=["GET"])
 @rule()
+@cached_page
 def view(trajectory: Trajectory, action_id: int):
     action = get_in_trajectory_or_404(Action, trajectory, action_id)
     origin = sources.origin(trajectory, action)
@@ -174,6 +176,7 @@ def _streamed(stmt):
 @bp.route("/acties")
 @bp.route("/trajecten/<id:trajectory_id>/acties")
 @rule(optional=True)
+@cached_page
 def index(trajectory: Trajectory | None):
     flt, today = _filter()
     return render_template(

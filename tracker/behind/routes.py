@@ -12,6 +12,7 @@ from tracker.behind import services
 from tracker.behind.entries import Entry, counts, grouped, layer_counts, ordered
 from tracker.models import Layer, Trajectory
 from tracker.navigation import layer_filter
+from tracker.pagecache import cached_page
 from tracker.paging import page_of
 
 bp = trajectory_blueprint("behind", __name__)
@@ -38,6 +39,7 @@ def _render(trajectory: Trajectory | None, entries: list[Entry], layer: Layer | 
 
 @bp.route("/achter")
 @signed_in
+@cached_page
 def index():
     layer = layer_filter()
     return _render(None, services.behind(viewable_trajectory_ids(current_user)), layer)
@@ -45,6 +47,7 @@ def index():
 
 @bp.route("/trajecten/<id:trajectory_id>/achter", endpoint="trajectory")
 @rule()
+@cached_page
 def trajectory_behind(trajectory: Trajectory):
     layer = layer_filter()
     return _render(trajectory, services.behind([trajectory.id]), layer)

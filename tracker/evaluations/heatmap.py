@@ -11,9 +11,10 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from tracker.content import default_framework, frameworks
 from tracker.evaluations.results import FactorResult
 from tracker.extensions import db
-from tracker.models import Ballot, Color, EvaluationRound, Trajectory, Vote
+from tracker.models import Ballot, Color, EvaluationRound, EvaluationSchedule, Trajectory, Vote
 from tracker.paging import Page, clamp, paginate, requested_page
 
 HEATMAP_ROUNDS = 8
@@ -111,4 +112,17 @@ def heatmap(trajectory: Trajectory, today: date) -> Page[tuple[RoundColumn, list
     return Page(shown, number, HEATMAP_ROUNDS, len(series), "pagina_heatmap", "heatmap-heading")
 
 
-__all__ = ["HEATMAP_ROUNDS", "ballot_counts", "heatmap", "rounds_page"]
+def factors_shown(schedule: EvaluationSchedule | None, trajectory: Trajectory) -> list[dict]:
+    """The heatmap's rows: the schedule's framework, else the latest round's factors."""
+    if schedule:
+        return frameworks()[schedule.framework]["factors"]
+    latest = db.session.scalar(
+        sa.select(EvaluationRound)
+        .where(EvaluationRound.trajectory_id == trajectory.id)
+        .order_by(EvaluationRound.opens_on.desc(), EvaluationRound.id.desc())
+        .limit(1)
+    )
+    return latest.factors if latest else frameworks()[default_framework()]["factors"]
+
+
+__all__ = ["HEATMAP_ROUNDS", "ballot_counts", "factors_shown", "heatmap", "rounds_page"]

@@ -31,23 +31,11 @@ from tracker.evaluations.schedules import PlannedRound
 from tracker.extensions import db
 from tracker.forms import redisplay_on_csrf_failure
 from tracker.models import Cadence, EvaluationRound, EvaluationSchedule, Layer, RoundState, Trajectory
+from tracker.pagecache import cached_page
 
 bp = trajectory_blueprint("evaluations", __name__)
 for global_name, function in wording.TEMPLATE_GLOBALS.items():
     bp.add_app_template_global(function, global_name)
-
-
-def _factors_shown(schedule: EvaluationSchedule | None, trajectory: Trajectory) -> list[dict]:
-    """The heatmap's rows: the schedule's framework, else the latest round's factors."""
-    if schedule:
-        return frameworks()[schedule.framework]["factors"]
-    latest = db.session.scalar(
-        sa.select(EvaluationRound)
-        .where(EvaluationRound.trajectory_id == trajectory.id)
-        .order_by(EvaluationRound.opens_on.desc(), EvaluationRound.id.desc())
-        .limit(1)
-    )
-    return latest.factors if latest else frameworks()[default_framework()]["factors"]
 
 
 def _round_on(trajectory: Trajectory, opens_on: date) -> EvaluationRound | None:
@@ -61,6 +49,7 @@ def _round_on(trajectory: Trajectory, opens_on: date) -> EvaluationRound | None:
 
 @bp.route("/trajecten/<id:trajectory_id>/evaluaties")
 @rule()
+@cached_page
 def index(trajectory: Trajectory):
     today = date.today()
     schedule = schedules.schedule_of(trajectory)
@@ -77,7 +66,7 @@ def index(trajectory: Trajectory):
         rounds=rounds,
         ballots=heatmap.ballot_counts(r.id for r in rounds),
         series=heatmap.heatmap(trajectory, today),
-        factors=_factors_shown(schedule, trajectory),
+        factors=heatmap.factors_shown(schedule, trajectory),
         today=today,
         frameworks=frameworks(),
         default_framework=default_framework(),
@@ -241,6 +230,7 @@ def _results_context(trajectory: Trajectory, evaluation_round: EvaluationRound, 
 
 @bp.route("/trajecten/<id:trajectory_id>/evaluaties/<id:round_id>", methods=["GET", "POST"])
 @rule(write=can_vote)
+@cached_page
 def round_view(trajectory: Trajectory, round_id: int):
     evaluation_round = get_in_trajectory_or_404(EvaluationRound, trajectory, round_id)
     today = date.today()

@@ -68,6 +68,7 @@ from tracker.models.setting import Setting
 from tracker.models.stash import FormStash
 from tracker.models.trajectory import Membership, Trajectory
 from tracker.models.user import PasswordReset, User
+from tracker.models.version import DataVersion
 from tracker.models.workshop import (
     MAX_SESSION_AMBITIONS,
     Instrument,
@@ -135,6 +136,7 @@ __all__ = [
     "Setting",
     "FormStash",
     "ChecklistItem",
+    "DataVersion",
     "Decision",
     "DecisionKind",
     "DecisionOutcome",

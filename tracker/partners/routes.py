@@ -11,6 +11,7 @@ from tracker.concurrency import save_unless_stale
 from tracker.extensions import db
 from tracker.forms import member_choices, organisation_choices, redisplay_on_csrf_failure
 from tracker.models import NetworkPartner, Trajectory
+from tracker.pagecache import cached_page
 from tracker.partners import services
 from tracker.partners.forms import PartnerForm
 
@@ -20,6 +21,7 @@ bp = trajectory_blueprint("partners", __name__)
 @bp.route("/trajecten/<id:trajectory_id>/netwerk", methods=["GET", "POST"])
 @bp.route("/trajecten/<id:trajectory_id>/netwerk/<id:partner_id>", methods=["GET"])
 @rule()
+@cached_page
 @redisplay_on_csrf_failure
 def partners(trajectory: Trajectory, partner_id: int | None = None):
     """The network map to read; a partner's own URL shows the same map, and the map's URL still

@@ -23,6 +23,7 @@ from tracker.forms import redisplay_on_csrf_failure
 from tracker.ids import parse_id
 from tracker.models import ChecklistItem, DecisionKind, ItemStatus, Section, Trajectory
 from tracker.navigation import pages
+from tracker.pagecache import cached_page
 from tracker.phases import services
 from tracker.phases.forms import BulkAssignForm, ItemForm, NewItemForm, PhasePlanForm
 from tracker.quick import back_to, change_status
@@ -46,6 +47,7 @@ def _phase_url(item: ChecklistItem) -> str:
 
 @bp.route("/trajecten/<id:trajectory_id>/fasen/<id:number>")
 @rule()
+@cached_page
 def phase(trajectory: Trajectory, number: int):
     phase = services.phase_with_items(trajectory, number) or abort(404)
     new_forms = {}
@@ -97,6 +99,7 @@ def plan(trajectory: Trajectory, number: int):
 
 @bp.route("/trajecten/<id:trajectory_id>/items/<id:item_id>", methods=["GET"])
 @rule()
+@cached_page
 def item(trajectory: Trajectory, item_id: int):
     item = get_item_or_404(trajectory, item_id)
     return render_template(

@@ -23,6 +23,7 @@ from tracker.extensions import db
 from tracker.forms import redisplay_on_csrf_failure
 from tracker.ids import arg_id
 from tracker.models import Cycle, Milestone, Plan, Trajectory
+from tracker.pagecache import cached_page
 from tracker.paging import paginate
 from tracker.plans import lists, services
 from tracker.plans.forms import CloseCycleForm, CycleForm, MilestoneForm, NewPlanForm, PlanForm, plan_choices
@@ -36,6 +37,7 @@ def _plan_url(trajectory: Trajectory, plan_id: int) -> str:
 
 @bp.route("/trajecten/<id:trajectory_id>/plannen", methods=["GET"])
 @rule()
+@cached_page
 def index(trajectory: Trajectory):
     return render_template(
         "plans/index.html", trajectory=trajectory, plans=services.plans_of(trajectory), today=date.today()
@@ -69,6 +71,7 @@ def plan_new(trajectory: Trajectory):
 
 @bp.route("/trajecten/<id:trajectory_id>/plannen/<id:plan_id>", methods=["GET"])
 @rule()
+@cached_page
 def plan(trajectory: Trajectory, plan_id: int):
     plan = get_in_trajectory_or_404(Plan, trajectory, plan_id)
     cycle = plan.current_cycle or abort(404)  # a plan is made with its first cycle
@@ -185,6 +188,7 @@ def cycle_close(trajectory: Trajectory, cycle_id: int):
 
 @bp.route("/trajecten/<id:trajectory_id>/mijlpalen/<id:milestone_id>", methods=["GET"])
 @rule()
+@cached_page
 def milestone(trajectory: Trajectory, milestone_id: int):
     milestone = get_in_trajectory_or_404(Milestone, trajectory, milestone_id)
     return render_template(

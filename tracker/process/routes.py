@@ -15,6 +15,7 @@ from tracker.forms import organisation_choices, redisplay_on_csrf_failure
 from tracker.models import ProcessStep, Trajectory
 from tracker.models.enums import label
 from tracker.models.network import Perception
+from tracker.pagecache import cached_page
 from tracker.plans.forms import NO_PLAN
 from tracker.plans.services import PlanError
 from tracker.process import services
@@ -83,6 +84,7 @@ def _step_form(trajectory: Trajectory, step: ProcessStep | None):
 @bp.route("/trajecten/<id:trajectory_id>/proces", methods=["GET", "POST"])
 @bp.route("/trajecten/<id:trajectory_id>/proces/<id:step_id>", methods=["GET"])
 @rule()
+@cached_page
 @redisplay_on_csrf_failure
 def process(trajectory: Trajectory, step_id: int | None = None):
     """The client path to read; editors fold open the goals form here. A step's own URL shows the

@@ -9,6 +9,7 @@ from flask_login import current_user
 from tracker.access import signed_in, trajectory_blueprint
 from tracker.ids import arg_id
 from tracker.models import SearchKind
+from tracker.pagecache import cached_page
 from tracker.search import services
 from tracker.search.forms import SearchForm
 from tracker.search.services import Hit
@@ -59,6 +60,7 @@ def url_of(hit: Hit) -> str:
 
 @bp.route("/zoeken")
 @signed_in
+@cached_page
 def search():
     form = SearchForm(formdata=request.args)
     results = None

@@ -8,6 +8,7 @@ from flask import render_template
 
 from tracker.access import rule, trajectory_blueprint
 from tracker.models import Trajectory
+from tracker.pagecache import cached_page
 from tracker.timeline import charts, layout, services
 from tracker.trajectories.progress import progress_for
 
@@ -16,6 +17,7 @@ bp = trajectory_blueprint("timeline", __name__)
 
 @bp.route("/trajecten/<id:trajectory_id>/tijdlijn")
 @rule()
+@cached_page
 def timeline(trajectory: Trajectory):
     data = services.timeline_data(trajectory, date.today())
     return render_template(
@@ -25,6 +27,7 @@ def timeline(trajectory: Trajectory):
 
 @bp.route("/trajecten/<id:trajectory_id>/grafieken")
 @rule()
+@cached_page
 def charts_page(trajectory: Trajectory):
     today = date.today()
     progress = progress_for([trajectory.id], today)[trajectory.id]

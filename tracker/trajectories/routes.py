@@ -21,6 +21,7 @@ from tracker.forms import redisplay_on_csrf_failure
 from tracker.ids import arg_id
 from tracker.models import Layer, Trajectory, TrajectoryStatus
 from tracker.models.audit import audited_models
+from tracker.pagecache import cached_page
 from tracker.paging import paginate
 from tracker.phases.services import plan_phases
 from tracker.trajectories import services, work
@@ -40,6 +41,7 @@ def home():
 
 @bp.route("/trajecten")
 @signed_in
+@cached_page
 def index():
     trajectories = paginate(services.visible_trajectories(current_user))
     ids = [t.id for t in trajectories]
@@ -79,6 +81,7 @@ def create():
 
 @bp.route("/trajecten/<id:trajectory_id>")
 @rule()
+@cached_page
 def detail(trajectory: Trajectory):
     progress = services.progress_for([trajectory.id])[trajectory.id]
     return render_template(
@@ -125,6 +128,7 @@ def edit(trajectory: Trajectory):
 
 @bp.route("/trajecten/<id:trajectory_id>/lagen/<layer>")
 @rule()
+@cached_page
 def layer_view(trajectory: Trajectory, layer: str):
     try:
         the_layer = Layer(layer)
@@ -146,6 +150,7 @@ def layer_view(trajectory: Trajectory, layer: str):
 
 @bp.route("/trajecten/<id:trajectory_id>/tabel-1")
 @rule()
+@cached_page
 def tabel1(trajectory: Trajectory):
     return render_template(
         "trajectories/tabel1.html",
@@ -173,6 +178,7 @@ def export(trajectory: Trajectory):
 
 @bp.route("/trajecten/<id:trajectory_id>/geschiedenis")
 @rule()
+@cached_page
 def history(trajectory: Trajectory):
     entity = request.args.get("soort")
     chosen = HistoryFilter(
@@ -197,6 +203,7 @@ def history(trajectory: Trajectory):
 
 @bp.route("/mijn-werk")
 @signed_in
+@cached_page
 def my_work():
     include_done = request.args.get("alles") == "1"
     today = date.today()
