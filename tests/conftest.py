@@ -64,7 +64,6 @@ def pytest_sessionfinish(session, exitstatus):
 LONG_TESTS = (
     "tests/test_multi_server.py::",
     "tests/test_hostile_input.py::test_every_form_survives_hostile_input",
-    "tests/test_query_params.py::test_no_query_parameter_value_gives_a_500",
     "tests/browser/test_reflow.py::test_no_page_scrolls_sideways_at_320_px",
     "tests/test_throttle.py::test_the_limit_holds_across_two_worker_processes_through_redis",
     "tests/test_migrations.py::test_migrations_round_trip_on_postgresql",
