@@ -636,9 +636,15 @@ __all__ = ["PASSWORD", "Membership", "Role", "chromium_path", "skip_or_fail"]
 
 
 @pytest.fixture
-def url_args(world) -> dict[str, object]:
+def url_args(app, world) -> dict[str, object]:
     """One real value for every argument of the app's URLs, from the `world` fixture: the one table
-    the access matrix, the query-parameter and the hostile-input tests fill URL rules from."""
+    the access matrix, the query-parameter and the hostile-input tests fill URL rules from. What it
+    adds to the world is built once per worker and restored for every other test, like the world
+    itself (tests/snapshots.py)."""
+    return build_once("url_args", app.config["UPLOAD_FOLDER"], lambda: _build_url_args(world), on="world")
+
+
+def _build_url_args(world) -> dict[str, object]:
     from tracker.invitations.services import invite
     from tracker.models import ChecklistItem, Layer, Role
 
