@@ -62,14 +62,17 @@ def pytest_sessionfinish(session, exitstatus):
 # The long single tests (several seconds each, a few of them 10–20 s), longest first. Each worker
 # starts with its share of them, so none is left over to run alone at the end of the run.
 LONG_TESTS = (
+    "tests/browser/test_reflow.py::test_no_page_scrolls_sideways_at_320_px",
     "tests/test_multi_server.py::",
     "tests/test_hostile_input.py::test_every_form_survives_hostile_input",
-    "tests/browser/test_reflow.py::test_no_page_scrolls_sideways_at_320_px",
     "tests/test_throttle.py::test_the_limit_holds_across_two_worker_processes_through_redis",
+    "tests/browser/test_session_timeout.py::test_after_the_end_a_posted_form_comes_back_after_logging_in",
+    "tests/browser/test_workshop_walkthrough.py::",
+    "tests/test_concurrency.py::test_twelve_concurrent_movers_on_postgresql",
     "tests/test_migrations.py::test_migrations_round_trip_on_postgresql",
     "tests/test_queries.py::test_overview_matrix_and_lists_issue_the_same_queries_for_10_and_1000_actions",
     "tests/test_report.py::test_the_report_issues_the_same_queries_at_1x_and_10x_data",
-    "tests/test_concurrency.py::test_twelve_concurrent_movers_on_postgresql",
+    "tests/test_api_schemathesis.py::test_every_operation_answers_as_described",
     "tests/test_migrations.py::test_migrations_round_trip_on_sqlite",
 )
 
