@@ -7,6 +7,11 @@ files the builder wrote to the upload folder are copied along, and the objects i
 looked up again by primary key in the test's session. Each test therefore still starts from
 exactly the state a fresh build gives (same rows, same ids, same files), only sooner.
 
+A state may also build on another one (``url_args`` adds invitations, a reset link and session
+items to the ``world``): its copy holds both and is used only when the database holds exactly the
+state it builds on, built or restored with nothing written since; the objects the test already
+has from that state stay in its session and are read again from the copy.
+
 A state is built afresh, and not kept, when the test has already written to the database before
 asking for it (the copy would wipe that out), when the day has changed (the states' dates are
 relative to today), and on PostgreSQL, where every test builds it as before.
