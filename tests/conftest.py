@@ -62,15 +62,17 @@ def pytest_sessionfinish(session, exitstatus):
 # The long single tests (several seconds each, a few of them 10–20 s), longest first. Each worker
 # starts with its share of them, so none is left over to run alone at the end of the run.
 LONG_TESTS = (
+    "tests/browser/test_reflow.py::test_no_page_scrolls_sideways_at_320_px",
     "tests/test_multi_server.py::",
     "tests/test_hostile_input.py::test_every_form_survives_hostile_input",
-    "tests/test_query_params.py::test_no_query_parameter_value_gives_a_500",
-    "tests/browser/test_reflow.py::test_no_page_scrolls_sideways_at_320_px",
     "tests/test_throttle.py::test_the_limit_holds_across_two_worker_processes_through_redis",
+    "tests/browser/test_session_timeout.py::test_after_the_end_a_posted_form_comes_back_after_logging_in",
+    "tests/browser/test_workshop_walkthrough.py::",
+    "tests/test_concurrency.py::test_twelve_concurrent_movers_on_postgresql",
     "tests/test_migrations.py::test_migrations_round_trip_on_postgresql",
     "tests/test_queries.py::test_overview_matrix_and_lists_issue_the_same_queries_for_10_and_1000_actions",
     "tests/test_report.py::test_the_report_issues_the_same_queries_at_1x_and_10x_data",
-    "tests/test_concurrency.py::test_twelve_concurrent_movers_on_postgresql",
+    "tests/test_api_schemathesis.py::test_every_operation_answers_as_described",
     "tests/test_migrations.py::test_migrations_round_trip_on_sqlite",
 )
 
@@ -236,6 +238,17 @@ def _new_upload_folder() -> str:
     return tempfile.mkdtemp(prefix="app-", dir=_UPLOAD_ROOT or _fallback_upload_root())
 
 
+def _empty_upload_folder(previous: str) -> str:
+    """The previous test's upload folder when it is still empty (as a new one would be; most tests
+    write no file), otherwise a new one: thousands fewer folders to make and to remove."""
+    folder = Path(previous)
+    if _UPLOAD_ROOT is not None and folder.parent == _UPLOAD_ROOT and folder.is_dir():
+        with os.scandir(folder) as entries:
+            if next(entries, None) is None:
+                return previous
+    return _new_upload_folder()
+
+
 def _fallback_upload_root() -> Path:
     """For a config built outside a pytest session: one folder, removed when the process ends."""
     global _UPLOAD_ROOT
@@ -346,11 +359,11 @@ def _fresh_app(database_url: str):
 def app(database_url, _schema):
     """The app on the worker's test database, emptied. Building an app costs ~40 ms, so the app of
     the previous test is used again when that test left it exactly as it found it (``_looks``);
-    it then gets what ``create_app`` would give it afresh: its own upload folder and empty login
-    throttling counters. A test that changes the app (its configuration, say) has it to itself:
-    the next test gets a new one."""
+    it then gets what ``create_app`` would give it afresh: an empty upload folder of its own (the
+    previous test's when that one left it empty) and empty login throttling counters. A test that
+    changes the app (its configuration, say) has it to itself: the next test gets a new one."""
     app, _Reuse.app = _Reuse.app or _fresh_app(database_url), None
-    app.config["UPLOAD_FOLDER"] = _new_upload_folder()
+    app.config["UPLOAD_FOLDER"] = _empty_upload_folder(app.config["UPLOAD_FOLDER"])
     limiter.init_app(app)  # a new, empty storage, as create_app makes (its hooks are not added twice)
     looks = _looks(app)
     _clear(app)
@@ -637,9 +650,15 @@ __all__ = ["PASSWORD", "Membership", "Role", "chromium_path", "skip_or_fail"]
 
 
 @pytest.fixture
-def url_args(world) -> dict[str, object]:
+def url_args(app, world) -> dict[str, object]:
     """One real value for every argument of the app's URLs, from the `world` fixture: the one table
-    the access matrix, the query-parameter and the hostile-input tests fill URL rules from."""
+    the access matrix, the query-parameter and the hostile-input tests fill URL rules from. What it
+    adds to the world is built once per worker and restored for every other test, like the world
+    itself (tests/snapshots.py)."""
+    return build_once("url_args", app.config["UPLOAD_FOLDER"], lambda: _build_url_args(world), on="world")
+
+
+def _build_url_args(world) -> dict[str, object]:
     from tracker.invitations.services import invite
     from tracker.models import ChecklistItem, Layer, Role
 

@@ -7,6 +7,11 @@ files the builder wrote to the upload folder are copied along, and the objects i
 looked up again by primary key in the test's session. Each test therefore still starts from
 exactly the state a fresh build gives (same rows, same ids, same files), only sooner.
 
+A state may also build on another one (``url_args`` adds invitations, a reset link and session
+items to the ``world``): its copy holds both and is used only when the database holds exactly the
+state it builds on, built or restored with nothing written since; the objects the test already
+has from that state stay in its session and are read again from the copy.
+
 A state is built afresh, and not kept, when the test has already written to the database before
 asking for it (the copy would wipe that out), when the day has changed (the states' dates are
 relative to today), and on PostgreSQL, where every test builds it as before.
@@ -46,9 +51,11 @@ _READS = ("SELECT", "PRAGMA", "SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN", "COMM
 
 
 class _Writes:
-    """Whether any statement other than a read went to the database since it was last emptied."""
+    """Whether any statement other than a read went to the database since it was last emptied, and
+    which state the database holds exactly (built or restored, nothing written since), if any."""
 
     since_clear = True
+    state: str | None = None
 
 
 def watch_writes(engine: sa.Engine) -> None:
@@ -60,11 +67,13 @@ def watch_writes(engine: sa.Engine) -> None:
 def _note_write(_conn, _cursor, statement: str, *_args) -> None:
     if not statement.lstrip()[:9].upper().startswith(_READS):
         _Writes.since_clear = True
+        _Writes.state = None
 
 
 def cleared() -> None:
     """The database has just been emptied: nothing written since."""
     _Writes.since_clear = False
+    _Writes.state = None
 
 
 # --- the states ---------------------------------------------------------------------------------
@@ -82,22 +91,35 @@ class _State:
 _STATES: dict[str, _State] = {}
 
 
-def build_once(name: str, upload_folder: str, build: Callable[[], T], numbers: Sequence[Numbers] = ()) -> T:
+def build_once(
+    name: str,
+    upload_folder: str,
+    build: Callable[[], T],
+    numbers: Sequence[Numbers] = (),
+    on: str | None = None,
+) -> T:
     """What ``build()`` makes (committed), built on the worker's first call of the day and restored
-    from a copy on the later ones. ``numbers`` are the factories' counters ``build`` advances."""
-    if db.engine.dialect.name != "sqlite" or _Writes.since_clear:
+    from a copy on the later ones. ``numbers`` are the factories' counters ``build`` advances.
+
+    ``on`` names the state ``build`` adds to (``None``: the empty database). The copy is used only
+    when the database holds exactly that state; the objects the test already has from it stay in
+    its session and are read again from the restored copy (same rows, same ids)."""
+    starts_right = not _Writes.since_clear if on is None else _Writes.state == on
+    if db.engine.dialect.name != "sqlite" or not starts_right:
         value = build()
         db.session.commit()
         return value
     state = _STATES.get(name)
     if state is not None and state.day == date.today():
-        _restore(state, Path(upload_folder))
+        _restore(state, Path(upload_folder), keep_session=on is not None)
         for counter, last in zip(numbers, state.numbers, strict=True):
             counter.last = last
+        _Writes.state = name
         return _load(state.refs)
     value = build()
     db.session.commit()
     _STATES[name] = _save(value, Path(upload_folder), [n.last for n in numbers])
+    _Writes.state = name
     return value
 
 
@@ -109,8 +131,11 @@ def _save(value: Any, uploads: Path, numbers: list[int]) -> _State:
     return _State(date.today(), copy, files, _refs(value), numbers)
 
 
-def _restore(state: _State, uploads: Path) -> None:
-    db.session.remove()
+def _restore(state: _State, uploads: Path, keep_session: bool = False) -> None:
+    if keep_session:
+        db.session.commit()  # nothing to write: ends its transaction and expires what it holds
+    else:
+        db.session.remove()
     with db.engine.connect() as connection:
         state.copy.backup(connection.connection.driver_connection)  # type: ignore[arg-type]
     for relative, data in state.uploads.items():

@@ -25,16 +25,23 @@ from tracker.models import (
 )
 from tracker.trajectories.progress import progress_for
 
+from .snapshots import build_once
+
 ORDINALS = {"eerste": 0, "tweede": 1, "derde": 2, "vierde": 3, "vijfde": 4}
 DAYS = [date(2026, 5, 31), date(2027, 2, 28), date.today()]
 
 
 @pytest.fixture(params=DAYS, ids=lambda d: d.isoformat())
 def case(app, request):
+    """The demo loaded on that day: through the import on the worker's first test of the day and
+    restored from a copy of that database for the others (tests/snapshots.py)."""
     today = request.param
-    demo.load(today)
-    db.session.flush()
-    trajectory = db.session.scalar(sa.select(Trajectory).where(Trajectory.name.like("Preventie van pesten%")))
+
+    def load() -> Trajectory:
+        demo.load(today)
+        return db.session.scalar(sa.select(Trajectory).where(Trajectory.name.like("Preventie van pesten%")))
+
+    trajectory = build_once(f"demo story on {today}", app.config["UPLOAD_FOLDER"], load)
     yield trajectory, today
     db.session.rollback()
 

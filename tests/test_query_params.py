@@ -11,6 +11,7 @@ from tracker.extensions import db
 from tracker.ids import parse_id
 
 from .conftest import fill_rule
+from .query_watch import Watch, client_state, watching
 
 ROOT = Path(__file__).resolve().parent.parent
 BAD_VALUES = ["99999999999999999999", "²", "-1", "0", "abc"]
@@ -73,22 +74,64 @@ def test_the_known_query_parameters_are_collected():
 @pytest.mark.parametrize("shard", range(SHARDS))
 def test_no_query_parameter_value_gives_a_500(app, client, login, world, url_args, shard):
     """Every GET route × every query parameter × hostile numbers: never a 500. The routes are
-    dealt over a few shards, so parallel test workers share the work."""
+    dealt over a few shards, so parallel test workers share the work.
+
+    A query is sent only to a route that can tell it is there: one that looked at one of its
+    names (or at the whole query string) when asked without parameters. Any other route handles
+    it exactly as that request without parameters, whose answer stands for it
+    (tests/query_watch.py), as long as no request since then changed the database or cookies."""
     login(world["users"]["admin"])
     urls = _get_urls(app, url_args)[shard::SHARDS]
     names = sorted(_query_parameters())
     failures = []
-    for url in urls:
-        for value in BAD_VALUES:
-            # All parameters at once, and each alone (an early 404 on one must not hide another).
-            queries = [dict.fromkeys(names, value)]
-            if value == "99999999999999999999":
-                queries += [{name: value} for name in names]
-            for query in queries:
-                status = client.get(url, query_string=query).status_code
-                if status >= 500:
-                    failures.append((url, query if len(query) == 1 else value, status))
+    with watching(app) as watch:
+        requests = Requests(app, client, watch)
+        for url in urls:
+            for value in BAD_VALUES:
+                # All parameters at once, and each alone (an early 404 on one must not hide another).
+                queries = [dict.fromkeys(names, value)]
+                if value == "99999999999999999999":
+                    queries += [{name: value} for name in names]
+                for query in queries:
+                    status = requests.get(url, query)
+                    if status >= 500:
+                        failures.append((url, query if len(query) == 1 else value, status))
     assert failures == []
+    assert requests.sent + requests.known == len(urls) * (len(BAD_VALUES) + len(names))
+
+
+class Requests:
+    """The requests of the test above, and what the last request without parameters to each URL
+    tells about the others: which names it looked at, and its status."""
+
+    def __init__(self, app, client, watch) -> None:
+        self.app, self.client, self.watch = app, client, watch
+        self.generation = 0  # moves on whenever a request changed the database or the cookies
+        self.bare: dict[str, tuple[int, Watch, int]] = {}  # url -> (generation, what it read, status)
+        self.sent = self.known = 0
+
+    def get(self, url: str, query: dict) -> int:
+        """The status ``url`` answers with ``query``: sent, or known from the bare request."""
+        bare = self.bare.get(url)
+        if bare is None or bare[0] != self.generation:
+            status, changed = self._send(url, {})
+            read = Watch()
+            read.names, read.everything = set(self.watch.names), self.watch.everything or changed
+            bare = self.bare[url] = (self.generation, read, status)
+        if any(bare[1].read(name) for name in query):
+            self.sent += 1
+            return self._send(url, query)[0]
+        self.known += 1
+        return bare[2]
+
+    def _send(self, url: str, query: dict) -> tuple[int, bool]:
+        before = client_state(self.app, self.client)
+        self.watch.reset()
+        status = self.client.get(url, query_string=query).status_code
+        changed = self.watch.writes > 0 or client_state(self.app, self.client) != before
+        if changed:
+            self.generation += 1
+        return status, changed
 
 
 def test_an_absurd_id_in_a_filter_shows_the_unfiltered_page(client, login, world):
@@ -175,3 +218,42 @@ def test_a_checkbox_list_with_more_values_than_options_is_refused(client, login,
     from tracker.models import ProcessStep
 
     assert db.session.scalar(db.select(db.func.count(ProcessStep.id)).where(ProcessStep.title == "Stap")) == 0
+
+
+def test_the_watch_sees_every_way_into_the_query_string():
+    """What the skipping above rests on: a look at a parameter, by name or at the whole query
+    string, is seen; a request that looks at nothing is seen to look at nothing."""
+    from flask import Flask, redirect, request
+
+    probe = Flask(__name__)
+    views = {
+        "get": lambda: str(request.args.get("a")),
+        "item": lambda: str(request.args.getlist("a")),
+        "in": lambda: str("a" in request.args),
+        "values": lambda: str(request.values.get("a")),
+        "iterate": lambda: ",".join(request.args),
+        "dict": lambda: str(request.args.to_dict()),
+        "items": lambda: str(list(request.args.items(multi=True))),
+        "full_path": lambda: request.full_path,
+        "url": lambda: request.url,
+        "raw": lambda: request.query_string,
+        "nothing": lambda: redirect("/elders"),
+    }
+    for name, view in views.items():
+        probe.add_url_rule(f"/{name}", name, view)
+    probe.add_url_rule("/slash/", "slash", lambda: "")
+    client = probe.test_client()
+    with watching(probe) as watch:
+        seen = {}
+        for name in [*views, "slash"]:
+            watch.reset()
+            client.get(f"/{name}", query_string={"b": "1"})
+            seen[name] = "everything" if watch.everything else sorted(watch.names)
+    assert seen == {
+        "get": ["a"],
+        "item": ["a"],
+        "in": ["a"],
+        "values": ["a"],
+        **dict.fromkeys(["iterate", "dict", "items", "full_path", "url", "raw", "slash"], "everything"),
+        "nothing": [],
+    }
