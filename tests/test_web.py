@@ -47,6 +47,14 @@ def test_security_headers_on_html_pages(client, login, make_user):
     assert client.get("/trajecten").headers["Cache-Control"] == "no-store"
 
 
+def test_a_signed_in_browser_keeps_the_stylesheets_and_asks_again_cheaply(client, login, make_user):
+    login(make_user())
+    sheet = client.get("/static/css/app.css")
+    assert sheet.status_code == 200 and "no-store" not in sheet.headers.get("Cache-Control", "")
+    again = client.get("/static/css/app.css", headers={"If-None-Match": sheet.headers["ETag"]})
+    assert again.status_code == 304
+
+
 def test_pages_load_no_external_resources(client):
     body = client.get("/inloggen").get_data(as_text=True)
     assert "http://" not in body.replace('xmlns="http://', "") and "https://" not in body

@@ -275,7 +275,10 @@ def register_security_headers(app: Flask) -> None:
         if response.mimetype == "text/html":
             response.headers.setdefault("Content-Security-Policy", csp)
             response.headers.setdefault("X-Frame-Options", "DENY")
-        if current_user and getattr(current_user, "is_authenticated", False):
+        # A signed-in user's pages are never stored (a shared computer). The stylesheets, scripts
+        # and icons hold nothing personal: they keep Flask's "no-cache" with their ETag, so the
+        # browser asks again and gets a 304 instead of fetching them for every page.
+        if request.endpoint != "static" and current_user and getattr(current_user, "is_authenticated", False):
             response.headers["Cache-Control"] = "no-store"
         if app.config.get("HSTS"):
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
