@@ -39,27 +39,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import bench_support as support  # noqa: E402
 
+from tracker.scale import MAIN_PAGES  # noqa: E402
+
 LEAD = "anouk@demo.betersamen.nl"
 PASSWORD = "samen-sterk-voor-jeugd"  # the demo's public password (tracker.security.DEMO_PASSWORD)
-PAGES = {
-    "overview": "/trajecten",
-    "trajectory": "/trajecten/{t}",
-    "phase 1": "/trajecten/{t}/fasen/1",
-    "phase 2": "/trajecten/{t}/fasen/2",
-    "phase 3": "/trajecten/{t}/fasen/3",
-    "phase 4": "/trajecten/{t}/fasen/4",
-    "per layer": "/trajecten/{t}/lagen/uitvoerend",
-    "my work": "/mijn-werk",
-    "actions, one trajectory": "/trajecten/{t}/acties",
-    "actions, all trajectories": "/acties",
-    "plan": "/trajecten/{t}/plannen/{plan}",
-    "evaluations with heatmap": "/trajecten/{t}/evaluaties",
-    "closed round": "/trajecten/{t}/evaluaties/{round}",
-    "network map": "/trajecten/{t}/netwerk",
-    "process": "/trajecten/{t}/proces",
-    "history": "/trajecten/{t}/geschiedenis",
-    "search": "/zoeken?q=pesten",
-}
+PAGES = MAIN_PAGES
 
 
 def targets(url: str) -> dict[str, int]:

@@ -25,28 +25,14 @@ from tracker.models import (
 )
 from tracker.pagecache import Page
 from tracker.pagestore import PageCache
+from tracker.scale import MAIN_PAGES
 
 from .conftest import _test_config
 from .test_queries import count_queries
 
 PAGES = {
-    "overview": "/trajecten",
-    "trajectory": "/trajecten/{t}",
-    "phase 1": "/trajecten/{t}/fasen/1",
-    "phase 2": "/trajecten/{t}/fasen/2",
-    "phase 3": "/trajecten/{t}/fasen/3",
-    "phase 4": "/trajecten/{t}/fasen/4",
-    "per layer": "/trajecten/{t}/lagen/uitvoerend",
-    "my work": "/mijn-werk",
+    **MAIN_PAGES,
     "actions, one trajectory": "/trajecten/{t}/acties?status=gepland",
-    "actions, all trajectories": "/acties",
-    "plan": "/trajecten/{t}/plannen/{plan}",
-    "evaluations with heatmap": "/trajecten/{t}/evaluaties",
-    "closed round": "/trajecten/{t}/evaluaties/{round}",
-    "network map": "/trajecten/{t}/netwerk",
-    "process": "/trajecten/{t}/proces",
-    "history": "/trajecten/{t}/geschiedenis",
-    "search": "/zoeken?q=pesten",
     # other read-only pages
     "an action": "/trajecten/{t}/acties/{action}",
     "an item": "/trajecten/{t}/items/{item}",

@@ -29,6 +29,28 @@ from tracker.models import User
 from tracker.security import hash_password
 from tracker.transfer import import_trajectory
 
+# The main pages the load benchmark measures and the page cache's tests compare, by name
+# ({t}: a trajectory, {plan}: its plan, {round}: a closed round; issue 16's list).
+MAIN_PAGES = {
+    "overview": "/trajecten",
+    "trajectory": "/trajecten/{t}",
+    "phase 1": "/trajecten/{t}/fasen/1",
+    "phase 2": "/trajecten/{t}/fasen/2",
+    "phase 3": "/trajecten/{t}/fasen/3",
+    "phase 4": "/trajecten/{t}/fasen/4",
+    "per layer": "/trajecten/{t}/lagen/uitvoerend",
+    "my work": "/mijn-werk",
+    "actions, one trajectory": "/trajecten/{t}/acties",
+    "actions, all trajectories": "/acties",
+    "plan": "/trajecten/{t}/plannen/{plan}",
+    "evaluations with heatmap": "/trajecten/{t}/evaluaties",
+    "closed round": "/trajecten/{t}/evaluaties/{round}",
+    "network map": "/trajecten/{t}/netwerk",
+    "process": "/trajecten/{t}/proces",
+    "history": "/trajecten/{t}/geschiedenis",
+    "search": "/zoeken?q=pesten",
+}
+
 LEAD = f"anouk@{demo.DEMO_DOMAIN}"
 ACTIONS_PER_TRAJECTORY = 100
 EXTRA_MILESTONES = 3
