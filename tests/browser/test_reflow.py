@@ -15,7 +15,8 @@ DOWNLOAD = re.compile(r"\.(csv|xlsx|ics|json|pdf)(\?|$)")
 OVERFLOW = "document.documentElement.scrollWidth > document.documentElement.clientWidth"
 UNLABELLED_SCROLL_REGIONS = """() => [...document.querySelectorAll('.app-scroll')]
   .filter(el => el.getAttribute('role') !== 'region' || el.tabIndex !== 0
-    || !document.getElementById(el.getAttribute('aria-labelledby') || '')).length"""
+    || !(el.getAttribute('aria-labelledby') || '').split(' ')
+      .every(id => document.getElementById(id))).length"""
 
 
 def crawl(page, base: str, limit: int = 60) -> dict[str, tuple[bool, int]]:
