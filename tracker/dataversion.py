@@ -31,7 +31,8 @@ _TABLE = DataVersion.__tablename__
 # across a restored backup or a database emptied and filled again: the next writes after a restore
 # do not meet the values that another history of the data had reached (a cache's stale pages).
 STEP = 2**31
-READ = f"SELECT value FROM {_TABLE} WHERE id = {DATA_VERSION_ID}"
+# The committed version: a statement built once (SQLAlchemy caches its compiled form).
+READ = sa.select(DataVersion.value).where(DataVersion.id == DATA_VERSION_ID)
 
 
 def _note_write(conn, _cursor, statement: str, *_args: Any) -> None:
@@ -82,7 +83,7 @@ def register(engine: sa.Engine) -> None:
 
 def current() -> int | None:
     """The committed data version as this request sees it (None when the row is missing)."""
-    return db.session.connection().exec_driver_sql(READ).scalar()
+    return db.session.connection().execute(READ).scalar()
 
 
 def mark_changed() -> None:

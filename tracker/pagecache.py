@@ -43,6 +43,7 @@ from datetime import date
 from functools import wraps
 from typing import Any, TypeVar
 
+import sqlalchemy as sa
 from flask import Flask, abort, current_app, g, get_flashed_messages, request, session
 from flask_babel import get_locale
 from flask_login import current_user
@@ -52,7 +53,7 @@ from tracker import dataversion
 from tracker.access import SAFE_METHODS, can_edit, can_manage, can_view, get_trajectory_or_404
 from tracker.auth.sessions import remaining
 from tracker.extensions import db
-from tracker.models import Role, Trajectory
+from tracker.models import Membership, Role, Trajectory
 from tracker.pagestore import PageCache
 
 View = TypeVar("View", bound=Callable[..., Any])
@@ -133,6 +134,15 @@ class TrajectoryAccess:
     memberships: tuple[MemberRole, ...]
 
 
+# The data version and every member's role of one trajectory (a row with no member when it has
+# none; no row when there is no such trajectory): one statement, built once.
+_ROLES_AND_VERSION = (
+    sa.select(dataversion.READ.scalar_subquery(), Membership.user_id, Membership.role)
+    .select_from(sa.outerjoin(Trajectory, Membership, Membership.trajectory_id == Trajectory.id))
+    .where(Trajectory.id == sa.bindparam("trajectory_id"))
+)
+
+
 def _load_for_check(trajectory_id: int) -> Trajectory | TrajectoryAccess:
     """For the access check of a cached page: only the members' roles (one small query, no ORM
     objects) when the page may come from the cache and its rule reads nothing else; the view
@@ -145,20 +155,16 @@ def _load_for_check(trajectory_id: int) -> Trajectory | TrajectoryAccess:
         or getattr(declared, "read", None) not in _MEMBERSHIP_RULES
     ):
         return get_trajectory_or_404(trajectory_id)
-    # With the data version in the same statement (one round trip); the id is a bounded integer.
+    # With the data version in the same statement (one round trip).
     rows: Sequence[tuple[Any, ...]] = (
-        db.session.connection()
-        .exec_driver_sql(
-            f"SELECT ({dataversion.READ}), m.user_id, m.role FROM trajectories t "
-            f"LEFT JOIN memberships m ON m.trajectory_id = t.id WHERE t.id = {int(trajectory_id)}"
-        )
-        .all()
+        db.session.connection().execute(_ROLES_AND_VERSION, {"trajectory_id": trajectory_id}).all()
     )
     if not rows:
         abort(404)
     g.setdefault(_VERSION, rows[0][0])
     return TrajectoryAccess(
-        trajectory_id, tuple(MemberRole(int(u), Role(str(r))) for _, u, r in rows if u is not None)
+        trajectory_id,
+        tuple(MemberRole(int(user), Role(role)) for _, user, role in rows if user is not None),
     )
 
 

@@ -19,8 +19,6 @@ class DataVersion(Base):
 
 
 # A schema made without the migrations (``db.create_all()``: tests, scripts) gets its row too.
-sa.event.listen(
-    DataVersion.__table__,
-    "after_create",
-    sa.DDL(f"INSERT INTO data_version (id, value) VALUES ({DATA_VERSION_ID}, 0)"),
-)
+@sa.event.listens_for(DataVersion.__table__, "after_create")
+def _first_row(table: sa.Table, connection: sa.Connection, **_kw: object) -> None:
+    connection.execute(table.insert().values(id=DATA_VERSION_ID, value=0))
