@@ -1,6 +1,6 @@
 """Database states built once per test worker (and per day) and restored for every test that asks.
 
-Building the ``world`` of tests/conftest.py takes ~0.15 s and loading the demo through the import
+Building the ``world`` of tests/fixtures_world.py takes ~0.15 s and loading the demo through the import
 ~0.5 s; restoring a copy of the database they left takes a millisecond or two. On SQLite the copy
 is made and put back with SQLite's own backup API (an in-memory copy of the test database), the
 files the builder wrote to the upload folder are copied along, and the objects it returned are

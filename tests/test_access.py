@@ -8,7 +8,8 @@ from tracker import access
 from tracker.extensions import db
 from tracker.models import Layer, Membership, Role
 
-from .conftest import PASSWORD, fill_rule
+from .fixtures_urls import fill_rule
+from .fixtures_world import PASSWORD
 
 # What each declared rule means, role by role: the one table this test keeps. Which rule a view has
 # is read from the view itself (tracker/access.py: @rule, @signed_in, @public, @admin_required).

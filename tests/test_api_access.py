@@ -7,7 +7,7 @@ from __future__ import annotations
 from tracker import access
 
 from .api_helpers import bearer, token_for
-from .conftest import fill_rule
+from .fixtures_urls import fill_rule
 
 ROLES = ["outsider", "meekijker", "teamlid", "projectleider"]
 LEVEL = {"outsider": 0, "meekijker": 1, "teamlid": 2, "projectleider": 3}

@@ -9,7 +9,7 @@ import pytest
 from tracker.extensions import db
 from tracker.models import User
 
-from .conftest import PASSWORD
+from .fixtures_world import PASSWORD
 
 
 def test_login_with_wrong_password_shows_a_dutch_message_and_keeps_the_email(client, make_user):

@@ -26,15 +26,10 @@ from tracker.models import (
 from tracker.phases import services as phase_services
 from tracker.plans import services as plan_services
 
-from .conftest import (
-    PASSWORD,
-    FreshContextClient,
-    _test_config,
-    create_pg_database,
-    drop_pg_database,
-    postgres_available,
-    skip_or_fail,
-)
+from .conftest import skip_or_fail
+from .fixtures_app import FreshContextClient, _test_config
+from .fixtures_world import PASSWORD
+from .postgres import create_pg_database, drop_pg_database, postgres_available
 
 CONFLICT = "Iemand anders heeft dit net gewijzigd; probeer het opnieuw."
 

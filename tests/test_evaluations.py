@@ -17,7 +17,7 @@ from tracker.evaluations.tasks import run_due
 from tracker.extensions import db
 from tracker.models import Action, Ballot, Cadence, Color, EvaluationRound, OutboxMessage, Role
 
-from .conftest import PASSWORD
+from .fixtures_world import PASSWORD
 
 FACTORS = [f["key"] for f in frameworks()["ksf"]["factors"]]
 

@@ -9,7 +9,7 @@ from tracker.content import frameworks
 from tracker.extensions import db
 from tracker.models import Ballot, Decision
 
-from .conftest import PASSWORD
+from .fixtures_world import PASSWORD
 
 
 def _select(page: str, name: str) -> str:

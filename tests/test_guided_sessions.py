@@ -20,7 +20,7 @@ from tracker.models import (
     WorkshopParticipant,
 )
 
-from .conftest import PNG
+from .fixtures_world import PNG
 from .test_queries import count_queries
 
 DUE = date.today() + timedelta(days=30)

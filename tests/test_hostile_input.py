@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from tracker.extensions import db
 
-from .conftest import PASSWORD, fill_rule
+from .fixtures_urls import fill_rule
+from .fixtures_world import PASSWORD
 
 MARKUP = '<i data-hostile="1">'
 HOSTILE = st.one_of(

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from tracker.extensions import db
 from tracker.models import AuditEvent, Invitation, Layer, Membership, OutboxMessage, Role, User, utcnow
 
-from .conftest import PASSWORD
+from .fixtures_world import PASSWORD
 
 NEW_PASSWORD = "mijn nieuwe lange zin"
 LINK = re.compile(r"(https?://[^\s/]+)/uitnodiging/([A-Za-z0-9_-]+)")

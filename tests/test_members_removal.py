@@ -27,7 +27,7 @@ from tracker.models import (
     WorkshopParticipant,
 )
 
-from .conftest import PASSWORD
+from .fixtures_world import PASSWORD
 
 
 def _add(trajectory, user, role="teamlid") -> Membership:

@@ -9,7 +9,8 @@ from flask_migrate import downgrade, upgrade
 from tracker import create_app, demo
 from tracker.extensions import db
 
-from .conftest import create_pg_database, drop_pg_database, postgres_available, skip_or_fail
+from .conftest import skip_or_fail
+from .postgres import create_pg_database, drop_pg_database, postgres_available
 
 
 def _round_trip(url: str) -> None:

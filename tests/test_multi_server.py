@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import postgres_available, skip_or_fail
+from .conftest import skip_or_fail
+from .postgres import postgres_available
 
 ROOT = Path(__file__).resolve().parents[1]
 

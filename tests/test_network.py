@@ -7,7 +7,7 @@ import io
 from tracker.extensions import db
 from tracker.models import Action, Agreement, Ambition, NetworkPartner, ProcessStep, Role, WorkshopParticipant
 
-from .conftest import PNG
+from .fixtures_world import PNG
 
 
 def test_partner_table_and_printable_network_map(client, login, world, make_org):

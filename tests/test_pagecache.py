@@ -27,7 +27,7 @@ from tracker.pagecache import Page
 from tracker.pagestore import PageCache
 from tracker.scale import MAIN_PAGES
 
-from .conftest import _test_config
+from .fixtures_app import _test_config
 from .test_queries import count_queries
 
 PAGES = {

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from tracker.extensions import db, limiter
 from tracker.models import OutboxMessage, PasswordReset, utcnow
 
-from .conftest import PASSWORD
+from .fixtures_world import PASSWORD
 from .smtp_server import plain_server
 
 NEW_PASSWORD = "een heel nieuwe lange zin"

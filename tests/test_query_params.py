@@ -10,7 +10,7 @@ import pytest
 from tracker.extensions import db
 from tracker.ids import parse_id
 
-from .conftest import fill_rule
+from .fixtures_urls import fill_rule
 from .query_watch import Watch, client_state, watching
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -16,7 +16,8 @@ from tracker.evaluations.schedules import factor_snapshot
 from tracker.extensions import db
 from tracker.models import Ballot, Color, EvaluationRound, Layer, Role, Vote
 
-from .conftest import PASSWORD, _test_config
+from .fixtures_app import _test_config
+from .fixtures_world import PASSWORD
 from .smtp_server import plain_server
 
 ROLES = ("projectleider", "manager", "teamlid", "meekijker", "outsider", "admin")

@@ -12,7 +12,7 @@ import pytest
 from tracker.extensions import db
 from tracker.models import FormStash, utcnow
 
-from .conftest import PASSWORD
+from .fixtures_world import PASSWORD
 
 EXPIRED_MESSAGE = "Uw sessie was verlopen. Log opnieuw in; wat u had ingevuld staat weer klaar."
 
@@ -214,7 +214,7 @@ def csrf_client(database_url, _schema):
     from config import TestConfig
     from tracker import create_app
 
-    from .conftest import FreshContextClient
+    from .fixtures_app import FreshContextClient
 
     app = create_app(
         type("CsrfConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": database_url, "WTF_CSRF_ENABLED": True})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from .conftest import PASSWORD
+from .fixtures_world import PASSWORD
 
 
 def _log_in(client, user, remember=False):

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from tracker.extensions import db
 
-from .conftest import PASSWORD, skip_or_fail
+from .conftest import skip_or_fail
+from .fixtures_world import PASSWORD
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 
@@ -185,7 +186,7 @@ def test_with_two_factor_the_owner_gets_through_a_distributed_attack(client, mak
 def _proxied_app(database_url, proxies: int):
     from tracker import create_app
 
-    from .conftest import FreshContextClient, _test_config
+    from .fixtures_app import FreshContextClient, _test_config
 
     app = create_app(_test_config(database_url, PROXY_COUNT=proxies))
     app.test_client_class = FreshContextClient
@@ -249,7 +250,7 @@ def test_forty_parallel_wrong_attempts_check_at_most_five_passwords(make_user, d
 
     from tracker import create_app
 
-    from .conftest import FreshContextClient, _test_config
+    from .fixtures_app import FreshContextClient, _test_config
 
     email = make_user().email
     app = create_app(
@@ -276,7 +277,7 @@ def test_forty_parallel_wrong_attempts_check_at_most_five_passwords(make_user, d
 def test_with_the_limiter_storage_down_login_says_so_in_dutch_with_503(make_user, database_url, caplog):
     from tracker import create_app
 
-    from .conftest import FreshContextClient, _test_config
+    from .fixtures_app import FreshContextClient, _test_config
 
     user = make_user()
     app = create_app(_test_config(database_url, RATELIMIT_STORAGE_URI="redis://127.0.0.1:1"))

@@ -11,7 +11,7 @@ import pytest
 from tracker.extensions import db
 from tracker.models.setting import REQUIRE_2FA_FOR_ADMINS, set_flag
 
-from .conftest import PASSWORD
+from .fixtures_world import PASSWORD
 
 # The server's clock is fixed in the middle of a 30-second step, so that codes of the previous,
 # current and next step (all accepted, for clock drift) are distinct and a test never straddles

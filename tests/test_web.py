@@ -79,7 +79,7 @@ def test_production_config_hardens_cookies_and_sends_hsts(monkeypatch, tmp_path)
 def csrf_app(database_url, _schema):
     from config import TestConfig
 
-    from .conftest import FreshContextClient
+    from .fixtures_app import FreshContextClient
 
     app = create_app(
         type("CsrfConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": database_url, "WTF_CSRF_ENABLED": True})
@@ -143,7 +143,7 @@ def test_no_state_changes_through_get(app, world, url_args):
     """Every GET page, visited by the project lead: no table gains, loses or changes a row."""
     import sqlalchemy as sa
 
-    from .conftest import fill_rule
+    from .fixtures_urls import fill_rule
 
     def snapshot():
         db.session.expire_all()

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD
+from tests.fixtures_world import PASSWORD
 
 pytestmark = pytest.mark.browser
 
