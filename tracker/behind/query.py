@@ -4,6 +4,8 @@ tiebreak). The columns hold all an entry shows, so a page needs no further query
 
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -33,6 +35,10 @@ from tracker.models.plan import DUE_SOON_DAYS
 from tracker.trajectories.progress import OPEN_ITEM_STATUSES
 
 Trajectories = list[int] | sa.Select
+IDS = sa.bindparam("trajectories", expanding=True)
+TODAY = sa.bindparam("today", type_=sa.Date())
+SOON = sa.bindparam("soon", type_=sa.Date())  # today and the days a milestone is due soon
+LAYER = sa.bindparam("layer", type_=sa.String())
 COLUMNS = ("kind", "id", "key", "trajectory_id", "trajectory_name", "title", "due", "layer", "owner")
 COLUMNS += ("dutch", "round_name", "red_cards")
 
@@ -59,7 +65,7 @@ def _row(kind, record_id, trajectory_id, title, due, layer, owner, **extra) -> l
     ]
 
 
-def items(trajectories: Trajectories, today: date) -> sa.Select:
+def items(dialect: str) -> sa.Select:
     """Open items past their due date; their layer is the accountable layer, else the owner's."""
     return (
         sa.select(
@@ -78,18 +84,18 @@ def items(trajectories: Trajectories, today: date) -> sa.Select:
         .outerjoin(Membership, ChecklistItem.owner_id == Membership.id)
         .outerjoin(User, Membership.user_id == User.id)
         .where(
-            ChecklistItem.trajectory_id.in_(trajectories),
+            ChecklistItem.trajectory_id.in_(IDS),
             ChecklistItem.archived_at.is_(None),
             ChecklistItem.status.in_(OPEN_ITEM_STATUSES),
-            ChecklistItem.due_date < today,
+            ChecklistItem.due_date < TODAY,
         )
     )
 
 
-def actions(trajectories: Trajectories, today: date) -> sa.Select:
+def actions(dialect: str) -> sa.Select:
     """Open actions past their due date, and blocked actions."""
     blocked = Action.status == ActionStatus.GEBLOKKEERD
-    overdue = sa.and_(Action.status.in_(OPEN_ACTION_STATUSES), Action.due_date < today)
+    overdue = sa.and_(Action.status.in_(OPEN_ACTION_STATUSES), Action.due_date < TODAY)
     kind = sa.case((blocked, EntryKind.ACTION_BLOCKED.value), else_=EntryKind.ACTION_OVERDUE.value)
     return (
         sa.select(
@@ -106,22 +112,20 @@ def actions(trajectories: Trajectories, today: date) -> sa.Select:
         .join(Trajectory, Action.trajectory_id == Trajectory.id)
         .outerjoin(Membership, Action.owner_id == Membership.id)
         .outerjoin(User, Membership.user_id == User.id)
-        .where(Action.trajectory_id.in_(trajectories), Action.archived_at.is_(None), sa.or_(overdue, blocked))
+        .where(Action.trajectory_id.in_(IDS), Action.archived_at.is_(None), sa.or_(overdue, blocked))
     )
 
 
-def milestones(trajectories: Trajectories, today: date) -> sa.Select:
+def milestones(dialect: str) -> sa.Select:
     """Milestones late or at risk, as :meth:`Milestone.state` says, owned by their plan's
     responsible member."""
     live = sa.and_(Action.milestone_id == Milestone.id, Action.archived_at.is_(None))
     is_open = Action.status.in_(OPEN_ACTION_STATUSES)
-    troubled = sa.or_(sa.and_(is_open, Action.due_date < today), Action.status == ActionStatus.GEBLOKKEERD)
-    late = Milestone.target_date < today
+    troubled = sa.or_(sa.and_(is_open, Action.due_date < TODAY), Action.status == ActionStatus.GEBLOKKEERD)
+    late = Milestone.target_date < TODAY
     at_risk = sa.or_(
         sa.exists().where(live, troubled),
-        sa.and_(
-            Milestone.target_date <= today + timedelta(days=DUE_SOON_DAYS), sa.exists().where(live, is_open)
-        ),
+        sa.and_(Milestone.target_date <= SOON, sa.exists().where(live, is_open)),
     )
     kind = sa.case((late, EntryKind.MILESTONE_LATE.value), else_=EntryKind.MILESTONE_AT_RISK.value)
     return (
@@ -140,27 +144,25 @@ def milestones(trajectories: Trajectories, today: date) -> sa.Select:
         .join(Plan, Milestone.plan_id == Plan.id)
         .outerjoin(Membership, Plan.responsible_id == Membership.id)
         .outerjoin(User, Membership.user_id == User.id)
-        .where(
-            Milestone.trajectory_id.in_(trajectories), Milestone.achieved_on.is_(None), sa.or_(late, at_risk)
-        )
+        .where(Milestone.trajectory_id.in_(IDS), Milestone.achieved_on.is_(None), sa.or_(late, at_risk))
     )
 
 
-def _factors() -> tuple[Any, sa.ColumnElement, sa.ColumnElement]:
+def _factors(dialect: str) -> tuple[Any, sa.ColumnElement, sa.ColumnElement]:
     """The rounds' factors as rows (the JSON list unnested), with each factor's key and title."""
-    if db.session.get_bind().dialect.name == "postgresql":
+    if dialect == "postgresql":
         each = sa.func.json_array_elements(EvaluationRound.factors).table_valued("value")
         return each, each.c.value.op("->>")("key"), each.c.value.op("->>")("title")
     each = sa.func.json_each(EvaluationRound.factors).table_valued("value")
     return each, sa.func.json_extract(each.c.value, "$.key"), sa.func.json_extract(each.c.value, "$.title")
 
 
-def red_cards(trajectories: Trajectories, today: date) -> sa.Select:
+def red_cards(dialect: str) -> sa.Select:
     """Factors with red cards in each trajectory's latest closed round, with no action made from
     them. Nobody owns them yet: that is what is behind."""
     latest = (
         sa.select(EvaluationRound.trajectory_id, sa.func.max(EvaluationRound.closes_on).label("closes_on"))
-        .where(EvaluationRound.trajectory_id.in_(trajectories), EvaluationRound.closes_on < today)
+        .where(EvaluationRound.trajectory_id.in_(IDS), EvaluationRound.closes_on < TODAY)
         .group_by(EvaluationRound.trajectory_id)
         .subquery()
     )
@@ -171,7 +173,7 @@ def red_cards(trajectories: Trajectories, today: date) -> sa.Select:
         .group_by(Ballot.round_id, Vote.factor)
         .subquery()
     )
-    each, key, title = _factors()
+    each, key, title = _factors(dialect)
     followed = sa.exists().where(
         Action.source_type == ActionSource.RED_CARD,
         Action.source_id == EvaluationRound.id,
@@ -209,20 +211,12 @@ def red_cards(trajectories: Trajectories, today: date) -> sa.Select:
 ALL = (items, actions, milestones, red_cards)
 
 
-def rows(trajectories: Trajectories, today: date, kinds=ALL, layer: Layer | None = None) -> sa.Subquery:
-    """The entries of these kinds (ids, or a subquery of ids), in one layer if asked."""
-    union = sa.union_all(*(kind(trajectories, today) for kind in kinds)).subquery()
-    if layer is None:
-        return union
-    return sa.select(union).where(union.c.layer == layer.value).subquery()
-
-
-def _sortable(column: sa.ColumnElement) -> sa.ColumnElement:
+def _sortable(column: sa.ColumnElement, dialect: str) -> sa.ColumnElement:
     """Text compared by code point, as Python compares strings (PostgreSQL: the "C" collation)."""
-    return column.collate("C") if db.session.get_bind().dialect.name == "postgresql" else column
+    return column.collate("C") if dialect == "postgresql" else column
 
 
-def ordered(union: sa.Subquery) -> sa.Select:
+def _ordered(union: sa.Subquery, dialect: str) -> sa.Select:
     """The entries in the order they are shown (and paged): by layer (none last), owner (by name,
     nobody last), date (undated last), trajectory, kind and title; then as their links sort
     (trajectory id, then record id, as text), then the unique (kind, id, key)."""
@@ -232,16 +226,47 @@ def ordered(union: sa.Subquery) -> sa.Select:
     return sa.select(union).order_by(
         layer,
         c.owner.is_(None),
-        _sortable(c.owner),
+        _sortable(c.owner, dialect),
         c.due.is_(None),
         c.due,
-        _sortable(c.trajectory_name),
+        _sortable(c.trajectory_name, dialect),
         c.kind,
-        _sortable(c.title),
-        _sortable(link),
+        _sortable(c.title, dialect),
+        _sortable(link, dialect),
         c.id,
         c.key,
     )
+
+
+@dataclass(frozen=True)
+class Statements:
+    """The union's rows in the shown order, and their number per kind and layer."""
+
+    ordered: sa.Select
+    counted: sa.Select
+
+
+@functools.lru_cache(maxsize=64)
+def _statements(dialect: str, kinds: tuple, layered: bool) -> Statements:
+    union = sa.union_all(*(kind(dialect) for kind in kinds)).subquery()
+    if layered:
+        union = sa.select(union).where(union.c.layer == LAYER).subquery()
+    counted = sa.select(union.c.kind, union.c.layer, sa.func.count()).group_by(union.c.kind, union.c.layer)
+    return Statements(_ordered(union, dialect), counted)
+
+
+def statements(kinds: tuple = ALL, layered: bool = False) -> Statements:
+    """The statements for these kinds (in one layer: the parameter ``layer``), built once per
+    database dialect: they take their values as parameters (:func:`params`)."""
+    return _statements(db.session.get_bind().dialect.name, kinds, layered)
+
+
+def params(trajectories: Trajectories, today: date, layer: Layer | None = None) -> dict[str, Any]:
+    """The statements' parameters: the trajectories (ids; a subquery of ids is read first), the
+    day, and the layer (if any)."""
+    ids = trajectories if isinstance(trajectories, list) else list(db.session.scalars(trajectories))
+    values = {"trajectories": ids, "today": today, "soon": today + timedelta(days=DUE_SOON_DAYS)}
+    return values | ({"layer": layer.value} if layer is not None else {})
 
 
 def entry(row: Any) -> Entry:

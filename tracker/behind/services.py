@@ -12,8 +12,6 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-import sqlalchemy as sa
-
 from tracker.behind import query
 from tracker.behind.entries import Entry, EntryKind
 from tracker.behind.query import Trajectories
@@ -22,10 +20,10 @@ from tracker.models import Layer
 from tracker.paging import Page, paginate
 
 
-def _entries(trajectories: Trajectories, today: date | None, kinds=query.ALL) -> list[Entry]:
+def _entries(trajectories: Trajectories, today: date | None, kinds: tuple = query.ALL) -> list[Entry]:
     """Every entry of these kinds, in the shown order."""
-    union = query.rows(trajectories, today or date.today(), kinds)
-    return [query.entry(row) for row in db.session.execute(query.ordered(union))]
+    values = query.params(trajectories, today or date.today())
+    return [query.entry(row) for row in db.session.execute(query.statements(kinds).ordered, values)]
 
 
 # The kinds one at a time (``names`` is no longer needed: the names come with the rows).
@@ -51,7 +49,7 @@ def unanswered_red_cards(
     return _entries(trajectories, today, (query.red_cards,))
 
 
-def behind(trajectories: Trajectories, today: date | None = None, kinds=query.ALL) -> list[Entry]:
+def behind(trajectories: Trajectories, today: date | None = None, kinds: tuple = query.ALL) -> list[Entry]:
     """Everything that is behind in these trajectories (ids, or a subquery of ids), in the shown
     order: all of it, for the report; the pages use :func:`behind_page`."""
     return _entries(trajectories, today, kinds)
@@ -77,16 +75,15 @@ def behind_page(
 ) -> BehindPage:
     """The page asked for (``?pagina=N``) of what is behind, in one layer if asked: the counts in
     one GROUP BY, the total and the page's rows in two more queries."""
-    union = query.rows(trajectories, today or date.today(), layer=layer)
-    counted = db.session.execute(
-        sa.select(union.c.kind, union.c.layer, sa.func.count()).group_by(union.c.kind, union.c.layer)
-    ).all()
+    values = query.params(trajectories, today or date.today(), layer)
+    statements = query.statements(layered=layer is not None)
+    counted = db.session.execute(statements.counted, values).all()
     per_kind: Counter = Counter()
     per_layer: Counter = Counter()
     for kind, layer_value, n in counted:
         per_kind[EntryKind(kind)] += n
         per_layer[Layer(layer_value) if layer_value else None] += n
-    rows = paginate(query.ordered(union), anchor=anchor, scalars=False)
+    rows = paginate(statements.ordered, anchor=anchor, scalars=False, params=values)
     page = Page(
         [query.entry(row) for row in rows], rows.number, rows.per_page, rows.total, rows.arg, rows.anchor
     )
