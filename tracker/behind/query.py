@@ -35,12 +35,10 @@ from tracker.models.plan import DUE_SOON_DAYS
 from tracker.trajectories.progress import OPEN_ITEM_STATUSES
 
 Trajectories = list[int] | sa.Select
-IDS = sa.bindparam("trajectories", expanding=True)
+IDS: sa.BindParameter[list[int]] = sa.bindparam("trajectories", expanding=True)
 TODAY = sa.bindparam("today", type_=sa.Date())
 SOON = sa.bindparam("soon", type_=sa.Date())  # today and the days a milestone is due soon
 LAYER = sa.bindparam("layer", type_=sa.String())
-COLUMNS = ("kind", "id", "key", "trajectory_id", "trajectory_name", "title", "due", "layer", "owner")
-COLUMNS += ("dutch", "round_name", "red_cards")
 
 
 def _text(value: Any) -> sa.ColumnElement:
@@ -48,7 +46,7 @@ def _text(value: Any) -> sa.ColumnElement:
 
 
 def _row(kind, record_id, trajectory_id, title, due, layer, owner, **extra) -> list[sa.ColumnElement]:
-    """The union's columns, in :data:`COLUMNS` order; the kind-specific ones default to nothing."""
+    """The union's columns, the same for every kind; the kind-specific ones default to nothing."""
     return [
         _text(kind).label("kind"),
         record_id.label("id"),

@@ -9,6 +9,7 @@ the viewable-trajectories subquery)."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -77,7 +78,7 @@ def behind_page(
     one GROUP BY, the total and the page's rows in two more queries."""
     values = query.params(trajectories, today or date.today(), layer)
     statements = query.statements(layered=layer is not None)
-    counted = db.session.execute(statements.counted, values).all()
+    counted: Iterable[tuple[str, str | None, int]] = db.session.execute(statements.counted, values)
     per_kind: Counter = Counter()
     per_layer: Counter = Counter()
     for kind, layer_value, n in counted:
