@@ -36,10 +36,10 @@ def requested_page(name: str = PAGE_ARG) -> int:
     return arg_id(request.args, name) or 1
 
 
-def count_of(stmt: sa.Select) -> int:
-    """The number of rows ``stmt`` returns, counted by the database."""
+def count_of(stmt: sa.Select, params: dict[str, Any] | None = None) -> int:
+    """The number of rows ``stmt`` returns (with its bound ``params``), counted by the database."""
     counted = sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())
-    return int(db.session.scalar(counted) or 0)
+    return int(db.session.scalar(counted, params) or 0)
 
 
 def clamp(number: int, total: int, per_page: int) -> int:
@@ -122,16 +122,21 @@ def paginate(
     arg: str = PAGE_ARG,
     anchor: str | None = None,
     scalars: bool = True,
+    params: dict[str, Any] | None = None,
 ) -> Page[Any]:
     """One page of ``stmt`` (ordered, ending in a unique column) and its total, in two queries.
     ``number`` defaults to the page in the query string (``arg``); it is clamped into range.
-    With ``scalars=False`` the page holds result rows (for selects of several columns)."""
-    total = count_of(stmt)
+    With ``scalars=False`` the page holds result rows (for selects of several columns); ``params``
+    are the values of the statement's bound parameters, if it has any."""
+    total = count_of(stmt, params)
     number = clamp(number if number is not None else requested_page(arg), total, per_page)
     items: Sequence[Any] = []
     if total:
         paged = stmt.limit(per_page).offset((number - 1) * per_page)
-        items = list(db.session.scalars(paged).unique()) if scalars else list(db.session.execute(paged))
+        if scalars:
+            items = list(db.session.scalars(paged, params).unique())
+        else:
+            items = list(db.session.execute(paged, params))
     return Page(items, number, per_page, total, arg, anchor)
 
 

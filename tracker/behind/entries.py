@@ -99,11 +99,6 @@ def ordered(entries: list[Entry]) -> list[Entry]:
     return sorted(entries, key=_order)
 
 
-def layer_counts(entries: list[Entry]) -> Counter:
-    """How many entries per layer (None: no layer), over every page."""
-    return Counter(e.layer for e in entries)
-
-
 def grouped(entries: list[Entry]) -> list[LayerGroup]:
     """Entries in their shown order (:func:`ordered`), grouped by layer, then by owner."""
     result: list[LayerGroup] = []

@@ -9,28 +9,26 @@ from flask_login import current_user
 
 from tracker.access import rule, signed_in, trajectory_blueprint, viewable_trajectory_ids
 from tracker.behind import services
-from tracker.behind.entries import Entry, counts, grouped, layer_counts, ordered
+from tracker.behind.entries import grouped
+from tracker.behind.query import Trajectories
 from tracker.models import Layer, Trajectory
 from tracker.navigation import layer_filter
 from tracker.pagecache import cached_page
-from tracker.paging import page_of
 
 bp = trajectory_blueprint("behind", __name__)
 
 
-def _render(trajectory: Trajectory | None, entries: list[Entry], layer: Layer | None):
+def _render(trajectory: Trajectory | None, trajectories: Trajectories, layer: Layer | None):
     """One page of the entries (in the layer asked for), grouped; the counts are of every page."""
-    if layer is not None:
-        entries = [e for e in entries if e.layer == layer]
-    page = page_of(ordered(entries), anchor="behind-list")
+    found = services.behind_page(trajectories, layer, anchor="behind-list")
     return render_template(
         "behind/index.html",
         trajectory=trajectory,
-        page=page,
-        groups=grouped(list(page.items)),
-        per_layer=layer_counts(entries),
-        total=len(entries),
-        kinds=counts(entries),
+        page=found.page,
+        groups=grouped(list(found.page.items)),
+        per_layer=found.per_layer,
+        total=found.total,
+        kinds=found.kinds,
         layer=layer,
         layers=list(Layer),
         today=date.today(),
@@ -42,7 +40,7 @@ def _render(trajectory: Trajectory | None, entries: list[Entry], layer: Layer | 
 @cached_page
 def index():
     layer = layer_filter()
-    return _render(None, services.behind(viewable_trajectory_ids(current_user)), layer)
+    return _render(None, viewable_trajectory_ids(current_user), layer)
 
 
 @bp.route("/trajecten/<id:trajectory_id>/achter", endpoint="trajectory")
@@ -50,4 +48,4 @@ def index():
 @cached_page
 def trajectory_behind(trajectory: Trajectory):
     layer = layer_filter()
-    return _render(trajectory, services.behind([trajectory.id]), layer)
+    return _render(trajectory, [trajectory.id], layer)

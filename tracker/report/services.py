@@ -11,6 +11,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from tracker.ambitions.services import ambitions_of
+from tracker.behind import query
 from tracker.behind import services as behind
 from tracker.behind.entries import EntryKind, LayerGroup, counts, grouped
 from tracker.evaluations.results import FactorResult, follow_up, with_trends
@@ -106,12 +107,8 @@ def report_data(trajectory: Trajectory, layer: Layer | None = None, today: date 
     """Everything the report shows; with a layer, what is behind is that layer's only."""
     today = today or date.today()
     # Red cards without an action are in the evaluation section, not among what is behind.
-    ids, names = [trajectory.id], {trajectory.id: trajectory.name}
-    entries = (
-        behind.overdue_items(ids, today, names)
-        + behind.late_actions(ids, today, names)
-        + behind.troubled_milestones(ids, today, names)
-    )
+    # The report shows every entry (it is not paged), so it builds them all: one query.
+    entries = behind.behind([trajectory.id], today, kinds=(query.items, query.actions, query.milestones))
     if layer is not None:
         entries = [e for e in entries if e.layer == layer]
     return ReportData(
