@@ -140,20 +140,4 @@ def paginate(
     return Page(items, number, per_page, total, arg, anchor)
 
 
-def page_of(
-    items: Sequence[T],
-    number: int | None = None,
-    *,
-    per_page: int = PER_PAGE,
-    arg: str = PAGE_ARG,
-    anchor: str | None = None,
-) -> Page[T]:
-    """One page of a list already in order (one put together from several queries); like
-    :func:`paginate`, the page asked for is clamped into range."""
-    total = len(items)
-    number = clamp(number if number is not None else requested_page(arg), total, per_page)
-    start = (number - 1) * per_page
-    return Page(items[start : start + per_page], number, per_page, total, arg, anchor)
-
-
-__all__ = ["PAGE_ARG", "PER_PAGE", "Page", "clamp", "count_of", "page_of", "paginate", "requested_page"]
+__all__ = ["PAGE_ARG", "PER_PAGE", "Page", "clamp", "count_of", "paginate", "requested_page"]
