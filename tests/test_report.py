@@ -61,7 +61,7 @@ def case(app, client, demo_loaded):
 
 def _late_actions(app, case: Trajectory):
     with app.test_request_context():
-        entries = behind.late_actions([case.id], date.today(), {case.id: case.name})
+        entries = behind.late_actions([case.id], date.today())
     return [e for e in entries if e.kind == EntryKind.ACTION_OVERDUE and e.owner]
 
 

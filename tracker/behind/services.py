@@ -27,26 +27,20 @@ def _entries(trajectories: Trajectories, today: date | None, kinds: tuple = quer
     return [query.entry(row) for row in db.session.execute(query.statements(kinds).ordered, values)]
 
 
-# The kinds one at a time (``names`` is no longer needed: the names come with the rows).
-def overdue_items(
-    trajectories: Trajectories, today: date, names: dict[int, str] | None = None
-) -> list[Entry]:
+# The kinds one at a time.
+def overdue_items(trajectories: Trajectories, today: date) -> list[Entry]:
     return _entries(trajectories, today, (query.items,))
 
 
-def late_actions(trajectories: Trajectories, today: date, names: dict[int, str] | None = None) -> list[Entry]:
+def late_actions(trajectories: Trajectories, today: date) -> list[Entry]:
     return _entries(trajectories, today, (query.actions,))
 
 
-def troubled_milestones(
-    trajectories: Trajectories, today: date, names: dict[int, str] | None = None
-) -> list[Entry]:
+def troubled_milestones(trajectories: Trajectories, today: date) -> list[Entry]:
     return _entries(trajectories, today, (query.milestones,))
 
 
-def unanswered_red_cards(
-    trajectories: Trajectories, today: date, names: dict[int, str] | None = None
-) -> list[Entry]:
+def unanswered_red_cards(trajectories: Trajectories, today: date) -> list[Entry]:
     return _entries(trajectories, today, (query.red_cards,))
 
 
