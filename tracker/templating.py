@@ -3,8 +3,14 @@ predicates and page helpers as globals (so a template hides what a user may not 
 
 from __future__ import annotations
 
+import enum
+from typing import Any
+
 from flask import Flask, g, has_app_context
 from flask_babel import format_date, format_datetime, format_decimal, get_locale, get_translations
+from flask_wtf.csrf import generate_csrf
+from jinja2 import pass_eval_context
+from markupsafe import Markup
 
 from tracker import access, navigation, quick
 from tracker.auth.sessions import remaining
@@ -33,6 +39,15 @@ def layerlabel(value: str) -> str:
         return value
 
 
+def _request_cache() -> Any:
+    """Flask-Babel's context of this request, where the per-locale caches below live (None
+    outside a request or before the locale is known)."""
+    if not has_app_context():
+        return None
+    context = g.get("_flask_babel")
+    return context if getattr(context, "babel_locale", None) is not None else None
+
+
 def _translations():
     """The translations of the request's locale, looked up once per request and locale.
 
@@ -52,12 +67,45 @@ def _translations():
     return cached[1]
 
 
+@pass_eval_context
+def _gettext(eval_ctx, string: str, **variables: Any) -> str:
+    """``_()`` and ``gettext()`` in templates: Jinja's newstyle gettext (the translation, marked
+    safe where the template autoescapes, always formatted with its variables), without its second
+    pass through the template context for the translation function."""
+    rv = _translations().ugettext(string)
+    if eval_ctx.autoescape:
+        rv = Markup(rv)
+    return rv % variables
+
+
+def labelled(value: enum.Enum | None) -> str:
+    """The ``label`` filter: :func:`label`, looked up once per request, locale and member (a long
+    list shows the same few statuses hundreds of times)."""
+    context = _request_cache()
+    if context is None:
+        return label(value)
+    locale = context.babel_locale
+    cached = getattr(context, "tracker_labels", None)
+    if cached is None or cached[0] is not locale:
+        cached = (locale, {})
+        context.tracker_labels = cached
+    key = (type(value), value)
+    text = cached[1].get(key)
+    if text is None:
+        text = cached[1][key] = label(value)
+    return text
+
+
+def _csrf_field(app: Flask) -> str:
+    return app.config.get("WTF_CSRF_FIELD_NAME") or "csrf_token"
+
+
 def register(app: Flask) -> None:
     app.add_template_filter(datum, "datum")
     app.add_template_filter(datumtijd, "datumtijd")
     app.add_template_filter(decimal, "decimal")
     app.add_template_filter(layerlabel, "layerlabel")
-    app.add_template_filter(label, "label")
+    app.add_template_filter(labelled, "label")
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=lambda s: _translations().ugettext(s),
         ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
@@ -65,6 +113,16 @@ def register(app: Flask) -> None:
         npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
         newstyle=True,
     )
+    app.jinja_env.globals.update(_=_gettext, gettext=_gettext)
+    field = _csrf_field(app)
+
+    def csrf_token() -> str:
+        """Flask-WTF's ``csrf_token()``: the request's token once it is made (a page has one in
+        every form), without reading the configuration again on each call."""
+        token = g.get(field)
+        return token if token is not None else generate_csrf()
+
+    app.jinja_env.globals["csrf_token"] = csrf_token
     app.jinja_env.globals.update(
         can_view=access.can_view,
         can_edit=access.can_edit,
