@@ -6,7 +6,8 @@ from __future__ import annotations
 import enum
 from typing import Any
 
-from flask import Flask, g, has_app_context
+from flask import Flask, g
+from flask.globals import _cv_app
 from flask_babel import format_date, format_datetime, format_decimal, get_locale, get_translations
 from flask_wtf.csrf import generate_csrf
 from jinja2 import pass_eval_context
@@ -21,7 +22,16 @@ from tracker.pagecache import per_request
 
 
 def datum(value, fmt: str = "d MMMM y") -> str:
-    return format_date(value, fmt) if value else ""
+    if not value:
+        return ""
+    memo = _memo("dates")
+    if memo is None:
+        return format_date(value, fmt)
+    key = (type(value), value, fmt)
+    text = memo.get(key)
+    if text is None:
+        text = memo[key] = format_date(value, fmt)
+    return text
 
 
 def datumtijd(value) -> str:
@@ -41,10 +51,12 @@ def layerlabel(value: str) -> str:
 
 def _request_cache() -> Any:
     """Flask-Babel's context of this request, where the per-locale caches below live (None
-    outside a request or before the locale is known)."""
-    if not has_app_context():
+    outside a request or before the locale is known). Read from the application context
+    directly: ``g`` through its proxy costs more than the lookups it guards."""
+    app_context = _cv_app.get(None)
+    if app_context is None:
         return None
-    context = g.get("_flask_babel")
+    context = getattr(app_context.g, "_flask_babel", None)
     return context if getattr(context, "babel_locale", None) is not None else None
 
 
@@ -54,12 +66,10 @@ def _translations():
     Flask-Babel resolves the context, the domain and the locale again on every ``_()`` in a
     template (about 10 µs each, a few hundred times on a long page); ``force_locale`` (mails in
     the recipient's language) changes the locale object, and with it the cached translations."""
-    if not has_app_context():
+    context = _request_cache()
+    if context is None:
         return get_translations()
-    context = g.get("_flask_babel")
-    locale = getattr(context, "babel_locale", None)
-    if locale is None:
-        return get_translations()
+    locale = context.babel_locale
     cached = getattr(context, "tracker_translations", None)
     if cached is None or cached[0] is not locale:
         cached = (locale, get_translations())
@@ -78,21 +88,31 @@ def _gettext(eval_ctx, string: str, **variables: Any) -> str:
     return rv % variables
 
 
+def _memo(name: str) -> dict[Any, str] | None:
+    """A dict for this request and locale (None outside a request): texts that depend only on
+    their input and the locale (labels, dates), made once per page however often it shows them."""
+    context = _request_cache()
+    if context is None:
+        return None
+    locale = context.babel_locale
+    attr = f"tracker_memo_{name}"
+    cached = getattr(context, attr, None)
+    if cached is None or cached[0] is not locale:
+        cached = (locale, {})
+        setattr(context, attr, cached)
+    return cached[1]
+
+
 def labelled(value: enum.Enum | None) -> str:
     """The ``label`` filter: :func:`label`, looked up once per request, locale and member (a long
     list shows the same few statuses hundreds of times)."""
-    context = _request_cache()
-    if context is None:
+    memo = _memo("labels")
+    if memo is None:
         return label(value)
-    locale = context.babel_locale
-    cached = getattr(context, "tracker_labels", None)
-    if cached is None or cached[0] is not locale:
-        cached = (locale, {})
-        context.tracker_labels = cached
     key = (type(value), value)
-    text = cached[1].get(key)
+    text = memo.get(key)
     if text is None:
-        text = cached[1][key] = label(value)
+        text = memo[key] = label(value)
     return text
 
 

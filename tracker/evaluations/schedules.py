@@ -4,6 +4,7 @@ an extra round opened by hand. Writes flush; views commit."""
 from __future__ import annotations
 
 import calendar
+import functools
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -45,6 +46,13 @@ def period_name(d: date, cadence: Cadence) -> str:
     installation's default language, so a round keeps one name from planned to stored, whoever
     looks at it; quarter and month names come from the locale data (CLDR)."""
     locale = (current_app.config.get("BABEL_DEFAULT_LOCALE") if has_app_context() else None) or "nl"
+    return _period_name(d, cadence, locale)
+
+
+@functools.lru_cache(maxsize=4096)
+def _period_name(d: date, cadence: Cadence, locale: str) -> str:
+    """:func:`period_name` for one locale: the same for the same date everywhere (a schedule's
+    rounds are named again on every page that shows them)."""
     if cadence == Cadence.KWARTAAL:
         return babel_dates.format_date(d, "y QQQ", locale=locale)
     if cadence == Cadence.HALFJAAR:
