@@ -7,8 +7,7 @@ import enum
 from typing import Any
 
 from flask import Flask, g
-from flask.globals import _cv_app
-from flask_babel import format_date, format_datetime, format_decimal, get_locale, get_translations
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_wtf.csrf import generate_csrf
 from jinja2 import pass_eval_context
 from markupsafe import Markup
@@ -16,6 +15,7 @@ from markupsafe import Markup
 from tracker import access, navigation, quick
 from tracker.auth.sessions import remaining
 from tracker.forms import page_errors
+from tracker.localecache import memo, translations
 from tracker.models import Layer
 from tracker.models.enums import label
 from tracker.pagecache import per_request
@@ -24,13 +24,13 @@ from tracker.pagecache import per_request
 def datum(value, fmt: str = "d MMMM y") -> str:
     if not value:
         return ""
-    memo = _memo("dates")
-    if memo is None:
+    texts = memo("dates")
+    if texts is None:
         return format_date(value, fmt)
     key = (type(value), value, fmt)
-    text = memo.get(key)
+    text = texts.get(key)
     if text is None:
-        text = memo[key] = format_date(value, fmt)
+        text = texts[key] = format_date(value, fmt)
     return text
 
 
@@ -49,70 +49,27 @@ def layerlabel(value: str) -> str:
         return value
 
 
-def _request_cache() -> Any:
-    """Flask-Babel's context of this request, where the per-locale caches below live (None
-    outside a request or before the locale is known). Read from the application context
-    directly: ``g`` through its proxy costs more than the lookups it guards."""
-    app_context = _cv_app.get(None)
-    if app_context is None:
-        return None
-    context = getattr(app_context.g, "_flask_babel", None)
-    return context if getattr(context, "babel_locale", None) is not None else None
-
-
-def _translations():
-    """The translations of the request's locale, looked up once per request and locale.
-
-    Flask-Babel resolves the context, the domain and the locale again on every ``_()`` in a
-    template (about 10 µs each, a few hundred times on a long page); ``force_locale`` (mails in
-    the recipient's language) changes the locale object, and with it the cached translations."""
-    context = _request_cache()
-    if context is None:
-        return get_translations()
-    locale = context.babel_locale
-    cached = getattr(context, "tracker_translations", None)
-    if cached is None or cached[0] is not locale:
-        cached = (locale, get_translations())
-        context.tracker_translations = cached
-    return cached[1]
-
-
 @pass_eval_context
 def _gettext(eval_ctx, string: str, **variables: Any) -> str:
     """``_()`` and ``gettext()`` in templates: Jinja's newstyle gettext (the translation, marked
     safe where the template autoescapes, always formatted with its variables), without its second
     pass through the template context for the translation function."""
-    rv = _translations().ugettext(string)
+    rv = translations().ugettext(string)
     if eval_ctx.autoescape:
         rv = Markup(rv)
     return rv % variables
 
 
-def _memo(name: str) -> dict[Any, str] | None:
-    """A dict for this request and locale (None outside a request): texts that depend only on
-    their input and the locale (labels, dates), made once per page however often it shows them."""
-    context = _request_cache()
-    if context is None:
-        return None
-    locale = context.babel_locale
-    attr = f"tracker_memo_{name}"
-    cached = getattr(context, attr, None)
-    if cached is None or cached[0] is not locale:
-        cached = (locale, {})
-        setattr(context, attr, cached)
-    return cached[1]
-
-
 def labelled(value: enum.Enum | None) -> str:
     """The ``label`` filter: :func:`label`, looked up once per request, locale and member (a long
     list shows the same few statuses hundreds of times)."""
-    memo = _memo("labels")
-    if memo is None:
+    texts = memo("labels")
+    if texts is None:
         return label(value)
     key = (type(value), value)
-    text = memo.get(key)
+    text = texts.get(key)
     if text is None:
-        text = memo[key] = label(value)
+        text = texts[key] = label(value)
     return text
 
 
@@ -127,10 +84,10 @@ def register(app: Flask) -> None:
     app.add_template_filter(layerlabel, "layerlabel")
     app.add_template_filter(labelled, "label")
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
-        gettext=lambda s: _translations().ugettext(s),
-        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
-        pgettext=lambda c, s: _translations().upgettext(c, s),
-        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+        gettext=lambda s: translations().ugettext(s),
+        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
+        pgettext=lambda c, s: translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
         newstyle=True,
     )
     app.jinja_env.globals.update(_=_gettext, gettext=_gettext)

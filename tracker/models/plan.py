@@ -6,11 +6,11 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import Base
+from tracker.localecache import gettext as _
 from tracker.models.base import UTCDateTime, enum_column, utcnow
 from tracker.models.labeled import LabeledEnum
 from tracker.models.organisation import Organisation
