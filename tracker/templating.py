@@ -111,6 +111,7 @@ def register(app: Flask) -> None:
         get_locale=get_locale,
         page_errors=page_errors,
         statuses_of=quick.statuses_of,
+        status_options=quick.status_options,
         # Per request: a marker while the page cache records a page (tracker/pagecache.py).
         session_remaining=per_request("remaining", remaining),
     )
