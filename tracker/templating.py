@@ -57,6 +57,8 @@ def _gettext(eval_ctx, string: str, **variables: Any) -> str:
     rv = translations().ugettext(string)
     if eval_ctx.autoescape:
         rv = Markup(rv)
+    if not variables and "%" not in rv:
+        return rv  # what ``rv % {}`` gives, without Markup's formatting machinery
     return rv % variables
 
 
