@@ -58,3 +58,16 @@ def memo(name: str) -> dict[Any, Any] | None:
         cached = (locale, {})
         setattr(context, attr, cached)
     return cached[1]
+
+
+def text(value: Any) -> str:
+    """``str(value)`` of a lazy string (a model's or column's label), made once per request and
+    locale. Keyed by the object (a lazy string hashes by translating itself), which the entry keeps
+    so its id is not reused while the request lasts."""
+    texts = memo("lazy")
+    if texts is None:
+        return str(value)
+    entry = texts.get(id(value))
+    if entry is None or entry[0] is not value:
+        entry = texts[id(value)] = (value, str(value))
+    return entry[1]

@@ -35,7 +35,15 @@ def datum(value, fmt: str = "d MMMM y") -> str:
 
 
 def datumtijd(value) -> str:
-    return format_datetime(value, "d MMMM y HH:mm") if value else ""
+    if not value:
+        return ""
+    texts = memo("datetimes")
+    if texts is None:
+        return format_datetime(value, "d MMMM y HH:mm")
+    text = texts.get(value)
+    if text is None:
+        text = texts[value] = format_datetime(value, "d MMMM y HH:mm")
+    return text
 
 
 def decimal(value, fmt: str | None = None) -> str:
