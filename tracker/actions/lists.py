@@ -25,11 +25,11 @@ from tracker.models import (
     Milestone,
     Organisation,
     Plan,
-    PlanKind,
     Trajectory,
     User,
 )
-from tracker.models.plan import DUE_SOON_DAYS, plan_title
+from tracker.models.plan import DUE_SOON_DAYS
+from tracker.plans.lists import plan_choices_in
 
 
 @dataclass
@@ -214,31 +214,12 @@ def filter_choices(user: User, trajectory: Trajectory | None) -> dict:
         .join(User, Membership.user_id == User.id)
         .where(Membership.trajectory_id.in_(ids))
     ).all()
-    plans = [
-        PlanChoice(plan_id, plan_title(kind, organisation), trajectory_name, kind)
-        for plan_id, kind, organisation, trajectory_name in db.session.execute(
-            sa.select(Plan.id, Plan.kind, Organisation.name, Trajectory.name)
-            .join(Trajectory, Plan.trajectory_id == Trajectory.id)
-            .outerjoin(Organisation, Plan.organisation_id == Organisation.id)
-            .where(Plan.trajectory_id.in_(ids))
-            .order_by(Plan.id)
-        )
-    ]
+    plans = sorted(plan_choices_in(ids), key=lambda p: (p.trajectory_name, p.kind.value, p.title))
     return {
         "organisations": sorted({(o, n) for o, n, _, _ in members}, key=lambda x: x[1]),
         "owners": sorted({(u, n) for _, _, u, n in members}, key=lambda x: x[1]),
-        "plans": sorted(plans, key=lambda p: (p.trajectory_name, p.kind.value, p.title)),
+        "plans": plans,
     }
-
-
-@dataclass(frozen=True)
-class PlanChoice:
-    """A plan as the filter lists it (columns, not a plan with its trajectory and organisation)."""
-
-    id: int
-    title: str
-    trajectory_name: str
-    kind: PlanKind
 
 
 def milestones_statement(
