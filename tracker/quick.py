@@ -11,12 +11,14 @@ from urllib.parse import urlsplit, urlunsplit
 from flask import flash, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from wtforms import HiddenField
 
 from tracker.auth.routes import safe_next
 from tracker.concurrency import CONFLICT_MESSAGE, commit_or_conflict
 from tracker.forms import BaseForm, ChoiceField, required
-from tracker.models.enums import LabeledEnum, choices
+from tracker.localecache import memo
+from tracker.models.enums import LabeledEnum, choices, label
 
 S = TypeVar("S", bound=LabeledEnum)
 
@@ -57,6 +59,26 @@ def statuses_of(obj) -> list[Enum]:
     """The statuses a row's record can take (its status enum), for its select."""
     status: Enum = obj.status
     return list(type(status).__members__.values())
+
+
+_OPTION = Markup('<option value="{}"{}>{}</option>')
+_SELECTED = Markup(" selected")
+
+
+def status_options(obj) -> Markup:
+    """The options of a row's status select, its own status selected: made once per request,
+    locale and status (a list shows the same few hundreds of times)."""
+    status = obj.status
+    made = memo("status_options")
+    key = (type(status), status)
+    if made is not None and key in made:
+        return made[key]
+    html = Markup("").join(
+        _OPTION.format(s.value, _SELECTED if s == status else "", label(s)) for s in statuses_of(obj)
+    )
+    if made is not None:
+        made[key] = html
+    return html
 
 
 def back_to(fallback: str, anchor: str) -> str:

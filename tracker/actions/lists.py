@@ -29,6 +29,7 @@ from tracker.models import (
     User,
 )
 from tracker.models.plan import DUE_SOON_DAYS
+from tracker.plans.lists import plan_choices_in
 
 
 @dataclass
@@ -213,15 +214,11 @@ def filter_choices(user: User, trajectory: Trajectory | None) -> dict:
         .join(User, Membership.user_id == User.id)
         .where(Membership.trajectory_id.in_(ids))
     ).all()
-    plans = db.session.scalars(
-        sa.select(Plan)
-        .where(Plan.trajectory_id.in_(ids))
-        .options(joinedload(Plan.organisation), joinedload(Plan.trajectory))
-    ).all()
+    plans = sorted(plan_choices_in(ids), key=lambda p: (p.trajectory_name, p.kind.value, p.title))
     return {
         "organisations": sorted({(o, n) for o, n, _, _ in members}, key=lambda x: x[1]),
         "owners": sorted({(u, n) for _, _, u, n in members}, key=lambda x: x[1]),
-        "plans": sorted(plans, key=lambda p: (p.trajectory.name, p.kind.value, p.title)),
+        "plans": plans,
     }
 
 

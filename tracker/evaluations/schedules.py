@@ -4,6 +4,7 @@ an extra round opened by hand. Writes flush; views commit."""
 from __future__ import annotations
 
 import calendar
+import functools
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -45,6 +46,13 @@ def period_name(d: date, cadence: Cadence) -> str:
     installation's default language, so a round keeps one name from planned to stored, whoever
     looks at it; quarter and month names come from the locale data (CLDR)."""
     locale = (current_app.config.get("BABEL_DEFAULT_LOCALE") if has_app_context() else None) or "nl"
+    return _period_name(d, cadence, locale)
+
+
+@functools.lru_cache(maxsize=4096)
+def _period_name(d: date, cadence: Cadence, locale: str) -> str:
+    """:func:`period_name` for one locale: the same for the same date everywhere (a schedule's
+    rounds are named again on every page that shows them)."""
     if cadence == Cadence.KWARTAAL:
         return babel_dates.format_date(d, "y QQQ", locale=locale)
     if cadence == Cadence.HALFJAAR:
@@ -83,30 +91,48 @@ class PlannedRound:
 
 
 def planned_rounds(schedule: EvaluationSchedule, until: date) -> list[PlannedRound]:
-    rounds: list[PlannedRound] = []
-    k = 0
-    months = CADENCE_MONTHS[schedule.cadence]
-    while True:
-        opens = add_months(schedule.first_date, k * months)
+    return [
+        PlannedRound(name, opens, closes, remind, framework=schedule.framework, cadence=schedule.cadence)
+        for name, opens, closes, remind in _round_dates(schedule, until)
+    ]
+
+
+RoundDates = tuple[str, date, date, date | None]
+
+
+def _round_dates(schedule: EvaluationSchedule, until: date) -> tuple[RoundDates, ...]:
+    """Name, opening, closing and reminder date of each round of the schedule up to ``until``."""
+    locale = (current_app.config.get("BABEL_DEFAULT_LOCALE") if has_app_context() else None) or "nl"
+    return _dates_of(
+        schedule.first_date, schedule.cadence, schedule.open_days, schedule.remind_days_before, until, locale
+    )
+
+
+@functools.lru_cache(maxsize=1024)
+def _dates_of(
+    first: date, cadence: Cadence, open_days: int, remind_before: int | None, until: date, locale: str
+) -> tuple[RoundDates, ...]:
+    """:func:`_round_dates` from the schedule's fields: the same for the same fields (the overview
+    and "Mijn werk" work out every schedule's rounds again on each view)."""
+    rounds: list[RoundDates] = []
+    months = CADENCE_MONTHS[cadence]
+    for k in range(1201):  # a hundred years of monthly rounds: a guard, not a limit anyone meets
+        opens = add_months(first, k * months)
         if opens > until:
-            return rounds
-        closes = opens + timedelta(days=schedule.open_days - 1)
-        remind = closes - timedelta(days=schedule.remind_days_before) if schedule.remind_days_before else None
-        name = period_name(opens, schedule.cadence)
-        rounds.append(
-            PlannedRound(name, opens, closes, remind, framework=schedule.framework, cadence=schedule.cadence)
-        )
-        k += 1
-        if k > 1200:  # a hundred years of monthly rounds: a guard, not a limit anyone meets
-            return rounds
+            break
+        closes = opens + timedelta(days=open_days - 1)
+        remind = closes - timedelta(days=remind_before) if remind_before else None
+        rounds.append((_period_name(opens, cadence, locale), opens, closes, remind))
+    return tuple(rounds)
 
 
 def current_planned(schedule: EvaluationSchedule, today: date) -> PlannedRound | None:
     """The open round of the schedule today, else the next one; derived from the dates alone."""
-    rounds = planned_rounds(schedule, add_months(today, CADENCE_MONTHS[schedule.cadence] + 1))
-    for planned in rounds:
-        if planned.closes_on >= today:
-            return planned
+    until = add_months(today, CADENCE_MONTHS[schedule.cadence] + 1)
+    for name, opens, closes, remind in _round_dates(schedule, until):
+        if closes >= today:
+            framework, cadence = schedule.framework, schedule.cadence
+            return PlannedRound(name, opens, closes, remind, framework=framework, cadence=cadence)
     return None
 
 

@@ -21,6 +21,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import Base
+from tracker.localecache import text
 from tracker.models.base import UTCDateTime, utcnow
 from tracker.models.enums import DecisionKind, DecisionOutcome
 from tracker.models.user import User
@@ -70,11 +71,11 @@ class AuditEvent(Base):
     @property
     def entity_label(self) -> str:
         model = audited_models().get(self.entity)
-        return str(model.__audit_label__) if model is not None else self.entity  # type: ignore[attr-defined]
+        return text(model.__audit_label__) if model is not None else self.entity  # type: ignore[attr-defined]
 
     @property
     def action_label(self) -> str:
-        return str(ACTION_LABELS.get(self.action, self.action))
+        return text(ACTION_LABELS.get(self.action, self.action))
 
     @property
     def summary_lang(self) -> str | None:
@@ -111,7 +112,7 @@ class AuditEvent(Base):
 
     def field_label(self, key: str) -> str:
         column = self._column(key)
-        return str(column.info.get("label", key)) if column is not None else key
+        return text(column.info.get("label", key)) if column is not None else key
 
     def display_value(self, key: str, value: Any) -> str:
         """A recorded value as users read it: enum labels, dates in the user's locale, yes/no."""

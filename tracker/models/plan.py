@@ -6,11 +6,11 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import Base
+from tracker.localecache import gettext as _
 from tracker.models.base import UTCDateTime, enum_column, utcnow
 from tracker.models.labeled import LabeledEnum
 from tracker.models.organisation import Organisation
@@ -123,9 +123,14 @@ class Plan(Base):
 
     @property
     def title(self) -> str:
-        if self.kind == PlanKind.EXTERN:
-            return _("External action plan")
-        return f"{_('Internal action plan')} {self.organisation.name if self.organisation else ''}".strip()
+        return plan_title(self.kind, self.organisation.name if self.organisation else None)
+
+
+def plan_title(kind: PlanKind, organisation_name: str | None) -> str:
+    """A plan's title: the external plan, or the internal plan of its organisation."""
+    if kind == PlanKind.EXTERN:
+        return _("External action plan")
+    return f"{_('Internal action plan')} {organisation_name or ''}".strip()
 
 
 class Cycle(Base):

@@ -6,6 +6,7 @@ from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from tracker.access import (
     can_edit,
@@ -36,6 +37,14 @@ def _owner_choices(trajectory) -> list[tuple[str, str]]:
     return [("", _("No owner"))] + [(str(m.id), m.display_name) for m in trajectory.memberships]
 
 
+def translated(choices: list) -> list:
+    """A select's choices with their labels translated once (markup, as a lazy label renders), for
+    a page that shows the same select many times."""
+    return [
+        (value, Markup(text.__html__()) if hasattr(text, "__html__") else text) for value, text in choices
+    ]
+
+
 def _phase_url(item: ChecklistItem) -> str:
     return url_for(
         "phases.phase",
@@ -51,10 +60,16 @@ def _phase_url(item: ChecklistItem) -> str:
 def phase(trajectory: Trajectory, number: int):
     phase = services.phase_with_items(trajectory, number) or abort(404)
     new_forms = {}
+    owners = _owner_choices(trajectory)
+    shared: dict[str, list] = {}  # each section's form offers the same options
     for section in phase.sections:
         # A new item starts open; the status select still offers its empty first option.
         form = NewItemForm(prefix=f"new-{section.id}", formdata=None, data={"status": ItemStatus.OPEN.value})
-        form.owner_id.choices = _owner_choices(trajectory)
+        form.owner_id.choices = owners
+        for field in (form.status, form.accountable_layer):
+            if field.name not in shared:
+                shared[field.name] = translated(field.choices)
+            field.choices = shared[field.name]
         new_forms[section.id] = form
     bulk_form = BulkAssignForm(prefix="bulk", formdata=None)
     bulk_form.prepare(trajectory)

@@ -13,7 +13,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from tracker.extensions import db
-from tracker.models import Action, ActionStatus, Cycle, Milestone, Plan
+from tracker.models import Action, ActionStatus, Cycle, Milestone, Organisation, Plan, PlanKind, Trajectory
+from tracker.models.plan import plan_title
 from tracker.paging import PER_PAGE
 
 # What a row of the plan page shows of an action, loaded with it.
@@ -96,3 +97,25 @@ def place_of(action: Action) -> dict[str, Any]:
 
 
 __all__ = ["PlanCounts", "archived_actions", "counts", "cycle_actions", "place_of"]
+
+
+@dataclass(frozen=True)
+class PlanChoice:
+    """A plan as a filter lists it (columns, not a plan with its trajectory and organisation)."""
+
+    id: int
+    title: str
+    trajectory_name: str
+    kind: PlanKind
+
+
+def plan_choices_in(trajectory_ids: list[int]) -> list[PlanChoice]:
+    """The plans of these trajectories, by id."""
+    rows = db.session.execute(
+        sa.select(Plan.id, Plan.kind, Organisation.name, Trajectory.name)
+        .join(Trajectory, Plan.trajectory_id == Trajectory.id)
+        .outerjoin(Organisation, Plan.organisation_id == Organisation.id)
+        .where(Plan.trajectory_id.in_(trajectory_ids))
+        .order_by(Plan.id)
+    )
+    return [PlanChoice(id_, plan_title(kind, org), name, kind) for id_, kind, org, name in rows]

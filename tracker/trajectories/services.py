@@ -137,11 +137,11 @@ def open_questions(trajectory: Trajectory, number: int) -> int:
 
 
 def visible_trajectories(user: User) -> sa.Select:
-    """The trajectories the user may see, with what the overview shows, by status, name and id."""
+    """The trajectories the user may see, with what the overview shows (the members' roles, for
+    the user's own; the decisions), by status, name and id. Not the members' users and
+    organisations: the overview names neither, and at 50 rows they were most of its ORM objects."""
     stmt = sa.select(Trajectory).options(
-        selectinload(Trajectory.memberships).joinedload(Membership.user),
-        selectinload(Trajectory.memberships).joinedload(Membership.organisation),
-        joinedload(Trajectory.coordinator),
+        selectinload(Trajectory.memberships),
         selectinload(Trajectory.decisions),
     )
     if not user.is_admin:
