@@ -40,8 +40,11 @@ def _owner_choices(trajectory) -> list[tuple[str, str]]:
 def translated(choices: list) -> list:
     """A select's choices with their labels translated once (markup, as a lazy label renders), for
     a page that shows the same select many times."""
+    # A lazy label is our own translation catalogue's text, rendered as Jinja renders it (its
+    # ``__html__``), so the page stays the same; no user input goes into these labels.
     return [
-        (value, Markup(text.__html__()) if hasattr(text, "__html__") else text) for value, text in choices
+        (value, Markup(text.__html__()) if hasattr(text, "__html__") else text)  # nosec B704
+        for value, text in choices
     ]
 
 
