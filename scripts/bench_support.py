@@ -11,6 +11,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import IO
 
@@ -21,6 +22,22 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 SECRET = "load-benchmark-only-not-a-real-secret-key"
+
+
+def plan_and_closed_round(conn: sa.Connection, trajectory_id: int) -> dict[str, int]:
+    """What the main pages' URLs need besides the trajectory: its external plan and its latest
+    closed round with ballots."""
+    plan = conn.execute(
+        sa.text("SELECT id FROM plans WHERE trajectory_id = :t AND kind = 'extern'"), {"t": trajectory_id}
+    ).scalar_one()
+    round_id = conn.execute(
+        sa.text(
+            "SELECT r.id FROM evaluation_rounds r WHERE r.trajectory_id = :t AND r.closes_on < :d "
+            "AND EXISTS (SELECT 1 FROM ballots b WHERE b.round_id = r.id) ORDER BY r.closes_on DESC"
+        ),
+        {"t": trajectory_id, "d": date.today()},
+    ).first()[0]  # type: ignore[index]
+    return {"plan": plan, "round": round_id}
 
 
 def free_port() -> int:

@@ -29,7 +29,6 @@ import os
 import shlex
 import sys
 import tempfile
-from datetime import date
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -60,18 +59,9 @@ def targets(url: str) -> dict[str, int]:
             ),
             {"e": LEAD},
         ).scalar_one()
-        plan = conn.execute(
-            sa.text("SELECT id FROM plans WHERE trajectory_id = :t AND kind = 'extern'"), {"t": t}
-        ).scalar_one()
-        round_id = conn.execute(
-            sa.text(
-                "SELECT r.id FROM evaluation_rounds r WHERE r.trajectory_id = :t AND r.closes_on < :d "
-                "AND EXISTS (SELECT 1 FROM ballots b WHERE b.round_id = r.id) ORDER BY r.closes_on DESC"
-            ),
-            {"t": t, "d": date.today()},
-        ).first()[0]  # type: ignore[index]
+        ids = {"t": t, **support.plan_and_closed_round(conn, t)}
     engine.dispose()
-    return {"t": t, "plan": plan, "round": round_id}
+    return ids
 
 
 def in_process(url: str, paths: dict[str, str], cached: bool) -> dict[str, tuple[int, int, float]]:

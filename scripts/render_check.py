@@ -30,7 +30,6 @@ import pstats
 import re
 import sys
 import time
-from datetime import date
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -39,6 +38,8 @@ sys.path.insert(0, str(Path.cwd()))  # the checkout run from, also when the scri
 
 os.environ.setdefault("SECRET_KEY", "render-check-" + "x" * 32)
 os.environ["TRACKER_CONFIG"] = "production"
+
+import bench_support as support  # noqa: E402
 
 from tracker import create_app, demo  # noqa: E402
 from tracker.extensions import db  # noqa: E402
@@ -74,18 +75,9 @@ def targets(url: str) -> dict[str, int]:
     engine = sa.create_engine(url)
     with engine.connect() as conn:
         t = conn.execute(sa.text("SELECT min(id) FROM trajectories")).scalar_one()
-        plan = conn.execute(
-            sa.text("SELECT id FROM plans WHERE trajectory_id = :t AND kind = 'extern'"), {"t": t}
-        ).scalar_one()
-        round_id = conn.execute(
-            sa.text(
-                "SELECT r.id FROM evaluation_rounds r WHERE r.trajectory_id = :t AND r.closes_on < :d "
-                "AND EXISTS (SELECT 1 FROM ballots b WHERE b.round_id = r.id) ORDER BY r.closes_on DESC"
-            ),
-            {"t": t, "d": date.today()},
-        ).first()[0]  # type: ignore[index]
+        ids = {"t": t, **support.plan_and_closed_round(conn, t)}
     engine.dispose()
-    return {"t": t, "plan": plan, "round": round_id}
+    return ids
 
 
 def dump(app, paths: dict[str, str], out: Path) -> None:
