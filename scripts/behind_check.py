@@ -22,27 +22,23 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-import sqlalchemy as sa
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import bench_support as support  # noqa: E402
 
 from config import TestConfig  # noqa: E402
 from tracker import create_app, demo  # noqa: E402
 from tracker.actions import services as actions  # noqa: E402
 from tracker.extensions import db  # noqa: E402
-from tracker.models import ActionStatus, PdcaStage, Trajectory  # noqa: E402
-from tracker.plans import services as plans  # noqa: E402
+from tracker.models import ActionStatus, PdcaStage  # noqa: E402
 
 VOLATILE = re.compile(r'(nonce|value|content)="[A-Za-z0-9_\-.+/=]{20,}"')
 
 
 def _load(extra: int) -> tuple[int, int]:
-    db.create_all()
-    demo.load()
-    db.session.commit()
-    case = db.session.scalar(sa.select(Trajectory).where(Trajectory.name.like("Preventie%")))
+    case = support.demo_case()
     members = case.memberships
-    external = next(p for p in plans.plans_of(case) if p.kind.value == "extern")
+    external = support.external_plan(case)
     for i in range(extra):
         same = i % 10 == 0
         actions.create_action(

@@ -24,6 +24,26 @@ TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 SECRET = "load-benchmark-only-not-a-real-secret-key"
 
 
+def demo_case():
+    """The demo loaded into the empty database of the app in context, and its case: the
+    trajectory ("Preventie van pesten") the benchmarks grow and measure."""
+    from tracker import demo
+    from tracker.extensions import db
+    from tracker.models import Trajectory
+
+    db.create_all()
+    demo.load()
+    db.session.commit()
+    return db.session.scalar(sa.select(Trajectory).where(Trajectory.name.like("Preventie%")))
+
+
+def external_plan(case):
+    """The case's external action plan, which the benchmarks add actions to."""
+    from tracker.plans.services import plans_of
+
+    return next(p for p in plans_of(case) if p.kind.value == "extern")
+
+
 def plan_and_closed_round(conn: sa.Connection, trajectory_id: int) -> dict[str, int]:
     """What the main pages' URLs need besides the trajectory: its external plan and its latest
     closed round with ballots."""

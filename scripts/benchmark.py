@@ -23,12 +23,13 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import bench_support as support  # noqa: E402
+
 from config import TestConfig  # noqa: E402
 from tracker import create_app, demo  # noqa: E402
 from tracker.actions import services as actions  # noqa: E402
 from tracker.extensions import db  # noqa: E402
 from tracker.models import ActionStatus, ChecklistItem, PdcaStage, Trajectory  # noqa: E402
-from tracker.plans import services as plans  # noqa: E402
 
 
 def main() -> int:
@@ -43,12 +44,9 @@ def main() -> int:
     url = args.database_url or f"sqlite:///{tmp.name}/bench.db"
     app = create_app(type("Bench", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": url}))
     with app.app_context():
-        db.create_all()
-        demo.load()
-        db.session.commit()
-        case = db.session.scalar(sa.select(Trajectory).where(Trajectory.name.like("Preventie%")))
+        case = support.demo_case()
         members = case.memberships
-        external = next(p for p in plans.plans_of(case) if p.kind.value == "extern")
+        external = support.external_plan(case)
         for i in range(args.actions):
             actions.create_action(
                 case,

@@ -24,13 +24,14 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import bench_support as support  # noqa: E402
+
 from config import TestConfig  # noqa: E402
-from tracker import create_app, demo  # noqa: E402
+from tracker import create_app  # noqa: E402
 from tracker.actions import services as actions  # noqa: E402
 from tracker.api.tokens import create_token  # noqa: E402
 from tracker.extensions import db  # noqa: E402
 from tracker.models import Action, ChecklistItem, TokenScope, Trajectory, User  # noqa: E402
-from tracker.plans import services as plans  # noqa: E402
 
 LISTS = ["", "/actions", "/items", "/plans", "/milestones", "/rounds", "/meetings", "/ambitions"]
 
@@ -38,7 +39,7 @@ LISTS = ["", "/actions", "/items", "/plans", "/milestones", "/rounds", "/meeting
 def grow(case: Trajectory, factor: int) -> tuple[int, int]:
     """(factor - 1) times as many actions and checklist items as the trajectory has."""
     members = case.memberships
-    external = next(p for p in plans.plans_of(case) if p.kind.value == "extern")
+    external = support.external_plan(case)
     n_actions = db.session.scalar(sa.select(sa.func.count(Action.id)).where(Action.trajectory_id == case.id))
     n_items = db.session.scalar(
         sa.select(sa.func.count(ChecklistItem.id)).where(ChecklistItem.trajectory_id == case.id)
@@ -95,13 +96,10 @@ def main() -> int:
         type("Bench", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": url, "API_RATE_LIMIT": "100000 per minute"})
     )
     with app.app_context():
-        db.create_all()
-        demo.load()
-        db.session.commit()
+        case = support.demo_case()
         lead = db.session.scalar(sa.select(User).where(User.email == "anouk@demo.betersamen.nl"))
         secret, _token = create_token(lead, "benchmark", TokenScope.READ)
         db.session.commit()
-        case = db.session.scalar(sa.select(Trajectory).where(Trajectory.name.like("Preventie%")))
         case_id, engine = case.id, db.engine
     headers = {"Authorization": f"Bearer {secret}"}
     client = app.test_client()
